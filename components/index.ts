@@ -1,5 +1,8 @@
-// The rds-iam component library: the public contract is described in DESIGN.md.
+// The rds-iam component library. The public contract is described in DESIGN.md.
 export * from "./engines";
 export * from "./validation";
+export * from "./connectPolicy";
+export { Database, DatabaseArgs, DatabaseUserSpec } from "./database";
+export { DatabaseAccessRole, DatabaseAccessRoleArgs, DatabaseGrant, ResourceIdGrant, Grant, WorkloadService, assumeRolePolicy } from "./accessRole";
 export { DatabaseUser, DatabaseUserArgs, MasterCredentials } from "./databaseUser";
 export { databaseUserProvider } from "./provider/provider";

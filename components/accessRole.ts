@@ -1,0 +1,197 @@
+/**
+ * DatabaseAccessRole: the IAM identity of a workload (an EC2 instance profile, a Lambda function,
+ * an ECS task — or an existing role, IAM users and groups) with one managed policy allowing
+ * `rds-db:connect` as exactly the granted database users.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ConnectGrant, connectPolicyDocument, dbUserArnProblems } from "./connectPolicy";
+import { Database } from "./database";
+import { throwIfInvalid } from "./databaseArgs";
+import { ValidationFailure } from "./validation";
+
+export type WorkloadService = "ec2" | "lambda" | "ecs-tasks";
+const SERVICES: readonly WorkloadService[] = ["ec2", "lambda", "ecs-tasks"];
+
+/** A user of a `Database` of this program. */
+export interface DatabaseGrant {
+    /** The database; its resource id, region and account are used. */
+    readonly database: Database;
+    /** One of the database's `users`, case-exact. */
+    readonly username: string;
+}
+
+/** A user of any database, addressed by resource id (e.g. one managed by another stack). */
+export interface ResourceIdGrant {
+    /** `db-…` DbiResourceId, `cluster-…` DbClusterResourceId or `prx-…` RDS Proxy id. */
+    readonly resourceId: pulumi.Input<string>;
+    /** Database user name, case-exact. */
+    readonly username: string;
+    /** Region of the database. @default the provider's region */
+    readonly region?: pulumi.Input<string>;
+    /** Account of the database. @default the caller's account */
+    readonly accountId?: pulumi.Input<string>;
+}
+
+export type Grant = DatabaseGrant | ResourceIdGrant;
+
+export interface DatabaseAccessRoleArgs {
+    /**
+     * The AWS service that assumes the new role. Give this or `existingRoleName`.
+     * ec2 also gets an instance profile; lambda gets the basic execution and VPC access policies.
+     */
+    readonly service?: WorkloadService;
+    /** Attach the connect policy to this existing role instead of creating one. */
+    readonly existingRoleName?: pulumi.Input<string>;
+    /**
+     * Create an EC2 instance profile for the role (service "ec2" only).
+     * @default true for "ec2"
+     */
+    readonly instanceProfile?: boolean;
+    /** The database users this identity may log in as. At least one. */
+    readonly grants: Grant[];
+    /**
+     * Existing IAM users that get the same policy (e.g. people connecting from a laptop).
+     * @default []
+     */
+    readonly attachToUsers?: pulumi.Input<string>[];
+    /**
+     * Existing IAM groups that get the same policy.
+     * @default []
+     */
+    readonly attachToGroups?: pulumi.Input<string>[];
+    /** Permissions boundary for the new role. @default none */
+    readonly permissionsBoundary?: pulumi.Input<string>;
+    /** Tags for every resource created. @default {} */
+    readonly tags?: Record<string, string>;
+}
+
+const SERVICE_PRINCIPAL: Readonly<Record<WorkloadService, string>> = {
+    ec2: "ec2.amazonaws.com",
+    lambda: "lambda.amazonaws.com",
+    "ecs-tasks": "ecs-tasks.amazonaws.com",
+};
+
+/** Trust policy letting one AWS service assume the role. */
+export function assumeRolePolicy(service: WorkloadService): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: SERVICE_PRINCIPAL[service] }, Action: "sts:AssumeRole" }],
+    });
+}
+
+function isDatabaseGrant(grant: Grant): grant is DatabaseGrant {
+    return (grant as DatabaseGrant).database !== undefined;
+}
+
+export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): ValidationFailure[] {
+    const failures: ValidationFailure[] = [];
+    if ((args.service === undefined) === (args.existingRoleName === undefined)) {
+        failures.push({ property: "service", reason: `give exactly one of service (${SERVICES.join(", ")}) or existingRoleName` });
+    } else if (args.service !== undefined && !SERVICES.includes(args.service)) {
+        failures.push({ property: "service", reason: `unknown service ${JSON.stringify(args.service)}; use one of ${SERVICES.join(", ")}` });
+    }
+    if (args.instanceProfile === true && args.service !== "ec2") {
+        failures.push({ property: "instanceProfile", reason: "an instance profile is only for service \"ec2\"; remove instanceProfile" });
+    }
+    if (!Array.isArray(args.grants) || args.grants.length === 0) {
+        failures.push({ property: "grants", reason: "give at least one grant ({ database, username } or { resourceId, username })" });
+    }
+    (args.grants ?? []).forEach((grant, i) => {
+        if (isDatabaseGrant(grant)) {
+            if (!grant.database.userNames.includes(grant.username)) {
+                failures.push({ property: `grants[${i}].username`, reason: `database "${grant.database.componentName}" defines no user ${JSON.stringify(grant.username)} (it has ${grant.database.userNames.join(", ") || "none"}); add it to the Database's users or fix the name` });
+            }
+            return;
+        }
+        // Only values known now can be checked here; Outputs are checked when the policy is built.
+        const known = typeof grant.resourceId === "string";
+        const problems = dbUserArnProblems({
+            region: "us-east-1", accountId: "000000000000", username: grant.username,
+            resourceId: known ? grant.resourceId as string : "db-UNKNOWN",
+        });
+        problems.forEach((reason) => failures.push({
+            property: `grants[${i}].${reason.startsWith("username") ? "username" : "resourceId"}`, reason,
+        }));
+    });
+    return failures;
+}
+
+export class DatabaseAccessRole extends pulumi.ComponentResource {
+    /** ARN of the role; settles only after the connect policy is attached. */
+    public readonly roleArn: pulumi.Output<string>;
+    public readonly roleName: pulumi.Output<string>;
+    /** Name of the EC2 instance profile (service "ec2"). */
+    public readonly instanceProfileName?: pulumi.Output<string>;
+    public readonly policyArn: pulumi.Output<string>;
+    /** The connect policy document, as JSON. */
+    public readonly policyDocument: pulumi.Output<string>;
+
+    constructor(name: string, args: DatabaseAccessRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfInvalid(`DatabaseAccessRole "${name}"`, validateAccessRoleArgs(args));
+        super("rds-iam:index:DatabaseAccessRole", name, {}, opts);
+        const parent = { parent: this };
+        const tags = args.tags ?? {};
+        const partition = aws.getPartitionOutput({}, parent).partition;
+        const region = aws.getRegionOutput({}, parent).region;
+        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+
+        const grants: pulumi.Output<ConnectGrant>[] = args.grants.map((grant) => isDatabaseGrant(grant)
+            ? pulumi.all([grant.database.partition, grant.database.region, grant.database.accountId, grant.database.resourceId])
+                .apply(([p, r, a, id]) => ({ partition: p, region: r, accountId: a, resourceId: id, username: grant.username }))
+            : pulumi.all([partition, grant.region ?? region, grant.accountId ?? accountId, grant.resourceId])
+                .apply(([p, r, a, id]) => ({ partition: p, region: r, accountId: a, resourceId: id, username: grant.username })));
+        this.policyDocument = pulumi.all(grants).apply((g) => JSON.stringify(connectPolicyDocument(g)));
+
+        const policy = new aws.iam.Policy(`${name}-connect`, {
+            description: `rds-iam ${name}: rds-db:connect as ${args.grants.map((g) => g.username).join(", ")}`,
+            policy: this.policyDocument,
+            tags,
+        }, parent);
+        this.policyArn = policy.arn;
+
+        const attachments: pulumi.CustomResource[] = [];
+        let roleName: pulumi.Output<string>;
+        let roleArn: pulumi.Output<string>;
+        if (args.service !== undefined) {
+            const role = new aws.iam.Role(`${name}-role`, {
+                assumeRolePolicy: assumeRolePolicy(args.service),
+                description: `rds-iam ${name}: ${args.service} workload with IAM database access`,
+                permissionsBoundary: args.permissionsBoundary,
+                tags,
+            }, parent);
+            roleName = role.name;
+            roleArn = role.arn;
+            if (args.service === "lambda") {
+                for (const managed of ["AWSLambdaBasicExecutionRole", "AWSLambdaVPCAccessExecutionRole"]) {
+                    attachments.push(new aws.iam.RolePolicyAttachment(`${name}-${managed}`, {
+                        role: role.name,
+                        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${managed}`,
+                    }, parent));
+                }
+            }
+            if (args.service === "ec2" && args.instanceProfile !== false) {
+                const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, parent);
+                this.instanceProfileName = profile.name;
+            }
+        } else {
+            roleName = pulumi.output(args.existingRoleName as pulumi.Input<string>);
+            roleArn = aws.iam.getRoleOutput({ name: roleName }, parent).arn;
+        }
+        attachments.push(new aws.iam.RolePolicyAttachment(`${name}-connect`, { role: roleName, policyArn: policy.arn }, parent));
+        (args.attachToUsers ?? []).forEach((user, i) => attachments.push(new aws.iam.UserPolicyAttachment(
+            `${name}-user-${i}`, { user, policyArn: policy.arn }, parent)));
+        (args.attachToGroups ?? []).forEach((group, i) => attachments.push(new aws.iam.GroupPolicyAttachment(
+            `${name}-group-${i}`, { group, policyArn: policy.arn }, parent)));
+
+        // Consumers that wait on roleArn (e.g. a Lambda) must not start before the policy is attached.
+        const attached = pulumi.all(attachments.map((a) => a.id));
+        this.roleArn = pulumi.all([roleArn, attached]).apply(([arn]) => arn);
+        this.roleName = roleName;
+
+        this.registerOutputs({
+            roleArn: this.roleArn, roleName: this.roleName, instanceProfileName: this.instanceProfileName,
+            policyArn: this.policyArn, policyDocument: this.policyDocument,
+        });
+    }
+}

@@ -1,0 +1,57 @@
+/**
+ * The rds-iam stack program: one database with IAM users, one role per workload allowed to log in
+ * as its users, and the outputs a person needs to connect. Configure it per stack (Pulumi.<stack>.yaml).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as mysql from "@pulumi/mysql";
+import * as postgresql from "@pulumi/postgresql";
+import { Database, DatabaseAccessRole, DatabaseUserSpec, Engine, WorkloadService, engineFamily } from "./components";
+import { connectInstructions } from "./components/client/instructions";
+import { readStackConfig } from "./components/stackConfig";
+
+const config = readStackConfig(new pulumi.Config());
+
+const database = new Database("db", {
+    engine: config.engine as Engine,
+    vpcId: config.vpcId,
+    subnetIds: config.subnetIds,
+    allowedCidrBlocks: config.allowedCidrBlocks,
+    allowedSecurityGroupIds: config.allowedSecurityGroupIds,
+    databaseName: config.databaseName,
+    engineVersion: config.engineVersion,
+    instanceClass: config.instanceClass,
+    instances: config.instances,
+    multiAz: config.multiAz,
+    deletionProtection: config.deletionProtection,
+    skipFinalSnapshot: config.skipFinalSnapshot,
+    users: config.users as DatabaseUserSpec[],
+});
+
+const roles = config.workloads.map((workload) => new DatabaseAccessRole(workload.name, {
+    service: workload.service as WorkloadService,
+    grants: workload.users.map((username) => ({ database, username })),
+    attachToUsers: workload.attachToUsers,
+}));
+
+// Extra objects go through the well-kept SQL providers, logged in as master by the component.
+if (config.reportingDatabase) {
+    const name = `${config.databaseName}_reporting`;
+    if (engineFamily(database.engine) === "postgres") {
+        new postgresql.Database("reporting", { name }, { provider: database.adminProvider });
+    } else {
+        new mysql.Database("reporting", { name }, { provider: database.adminProvider });
+    }
+}
+
+export const address = database.address;
+export const port = database.port;
+export const resourceId = database.resourceId;
+export const masterSecretArn = database.masterSecretArn;
+export const roleArns = Object.fromEntries(roles.map((role, i) => [config.workloads[i].name, role.roleArn]));
+export const instanceProfileNames = Object.fromEntries(roles.flatMap((role, i) =>
+    role.instanceProfileName === undefined ? [] : [[config.workloads[i].name, role.instanceProfileName]]));
+/** Per user: the exact token and client commands a person on the workload's host would run. */
+export const connect = pulumi.all([database.address, database.port, database.region]).apply(([host, dbPort, region]) =>
+    Object.fromEntries(config.users.map((user) => [user.username, connectInstructions({
+        engine: database.engine, host, port: dbPort, region, username: user.username, database: config.databaseName,
+    })])));
