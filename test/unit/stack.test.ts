@@ -1,0 +1,98 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { fakeResourceSuffix, recordStack, stackConfig } from "../support/mocks";
+
+describe("the stack program (index.ts) under mocks", () => {
+    it("builds the dev stack: one PostgreSQL instance, two IAM users, an EC2 and a Lambda workload, and a reporting database", async () => {
+        const { resources } = await recordStack(stackConfig("dev"));
+        assert.deepEqual(resources.map((r) => `${r.type} ${r.name}`).sort(), [
+            "aws:ec2/securityGroup:SecurityGroup db-sg",
+            "aws:iam/instanceProfile:InstanceProfile api-profile",
+            "aws:iam/policy:Policy api-connect",
+            "aws:iam/policy:Policy reports-connect",
+            "aws:iam/role:Role api-role",
+            "aws:iam/role:Role reports-role",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment api-connect",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment reports-AWSLambdaBasicExecutionRole",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment reports-AWSLambdaVPCAccessExecutionRole",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment reports-connect",
+            "aws:rds/instance:Instance db-instance",
+            "aws:rds/parameterGroup:ParameterGroup db-params",
+            "aws:rds/subnetGroup:SubnetGroup db-subnets",
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule db-ingress-cidr-0",
+            "postgresql:index/database:Database reporting",
+            "pulumi-nodejs:dynamic/rds-iam:DatabaseUser db-user-app_rw",
+            "pulumi-nodejs:dynamic/rds-iam:DatabaseUser db-user-reporting_ro",
+            "pulumi:providers:postgresql db-admin",
+            "rds-iam:index:Database db",
+            "rds-iam:index:DatabaseAccessRole api",
+            "rds-iam:index:DatabaseAccessRole reports",
+        ]);
+    });
+
+    it("grants each workload exactly its users by the instance's resource id", async () => {
+        const { resources } = await recordStack(stackConfig("dev"));
+        const policies = Object.fromEntries(resources.filter((r) => r.type === "aws:iam/policy:Policy")
+            .map((r) => [r.name, JSON.parse(r.inputs.policy).Statement[0].Resource]));
+        const id = `db-${fakeResourceSuffix("db-instance")}`;
+        assert.deepEqual(policies, {
+            "api-connect": [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${id}/app_rw`],
+            "reports-connect": [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${id}/reporting_ro`],
+        });
+    });
+
+    it("exports the endpoint, resource id, secret, roles, instance profiles and per-user connect commands", async () => {
+        const { outputs } = await recordStack(stackConfig("dev"));
+        const host = "db-instance.c0ffee0example.us-east-1.rds.amazonaws.com";
+        const token = (user: string) => `aws rds generate-db-auth-token --hostname ${host} --port 5432 --region us-east-1 --username ${user}`;
+        const id = fakeResourceSuffix("db-instance");
+        assert.deepEqual(outputs, {
+            address: host,
+            port: 5432,
+            resourceId: `db-${id}`,
+            masterSecretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-${id}-${id.toLowerCase().slice(0, 8)}-AbCdEf`,
+            roleArns: { api: "arn:aws:iam::123456789012:role/api-role", reports: "arn:aws:iam::123456789012:role/reports-role" },
+            instanceProfileNames: { api: "api-profile" },
+            connect: {
+                app_rw: {
+                    token: token("app_rw"),
+                    command: `PGPASSWORD="$(${token("app_rw")})" psql "host=${host} port=5432 dbname=app user=app_rw sslmode=verify-full sslrootcert=/etc/ssl/certs/rds-global-bundle.pem"`,
+                },
+                reporting_ro: {
+                    token: token("reporting_ro"),
+                    command: `PGPASSWORD="$(${token("reporting_ro")})" psql "host=${host} port=5432 dbname=app user=reporting_ro sslmode=verify-full sslrootcert=/etc/ssl/certs/rds-global-bundle.pem"`,
+                },
+            },
+        });
+    });
+
+    it("builds an Aurora MySQL stack with a reporting database through the MySQL admin provider", async () => {
+        const { resources } = await recordStack({ ...stackConfig("dev"), "rds-iam:engine": "aurora-mysql", "rds-iam:instances": "2" });
+        assert.deepEqual(resources.filter((r) => r.type.startsWith("mysql:") || r.type.startsWith("pulumi:providers:") || r.type.startsWith("aws:rds/cluster"))
+            .map((r) => `${r.type} ${r.name}`).sort(), [
+            "aws:rds/cluster:Cluster db-cluster",
+            "aws:rds/clusterInstance:ClusterInstance db-instance-0",
+            "aws:rds/clusterInstance:ClusterInstance db-instance-1",
+            "aws:rds/clusterParameterGroup:ClusterParameterGroup db-params",
+            "mysql:index/database:Database reporting",
+            "pulumi:providers:mysql db-admin",
+        ]);
+    });
+
+    it("refuses an unknown engine and a workload user the database does not define, naming the config keys", async () => {
+        const config = {
+            ...stackConfig("dev"),
+            "rds-iam:engine": "oracle",
+            "rds-iam:workloads": [{ name: "api", service: "ec2", users: ["app_rw", "ghost"] }, { name: "batch", service: "glue", users: ["app_rw"] }],
+        };
+        await assert.rejects(recordStack(config), (e: unknown) => {
+            assert.ok(pulumi.InputPropertiesError.isInstance(e));
+            assert.deepEqual((e as pulumi.InputPropertiesError).errors, [
+                { propertyPath: "rds-iam:engine", reason: 'unknown engine "oracle"; use one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql' },
+                { propertyPath: "rds-iam:workloads[0].users[1]", reason: 'user "ghost" is not defined in rds-iam:users (app_rw, reporting_ro); add it there or fix the name' },
+                { propertyPath: "rds-iam:workloads[1].service", reason: 'unknown service "glue"; use one of ec2, lambda, ecs-tasks' },
+            ]);
+            return true;
+        });
+    });
+});
