@@ -1,0 +1,103 @@
+/**
+ * A throwaway MariaDB for tests: temp data dir, TLS required, general log on, and the test
+ * AWSAuthenticationPlugin (compiled here from aws_auth_plugin.c) asking the login hook.
+ */
+import * as childProcess from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileSize, readFrom, requireBinary, run, selfSignedCertificate, stopProcess, waitUntilReady } from "./processes";
+import type { ThrowawayServer } from "./servers";
+
+export const MARIADB_ENDPOINT = "throwaway-mariadb.c0ffee0example.us-east-1.rds.amazonaws.com";
+const PLUGIN_HEADERS = "/usr/include/mariadb/server";
+
+/** Compiles the test plugin once per source version into a cache dir; returns the plugin dir. */
+export async function buildAuthPlugin(): Promise<string> {
+    const source = path.join(__dirname, "aws_auth_plugin.c");
+    const hash = crypto.createHash("sha256").update(fs.readFileSync(source)).digest("hex").slice(0, 16);
+    const dir = path.join(os.tmpdir(), `rds-iam-plugin-${hash}`);
+    const lib = path.join(dir, "aws_auth.so");
+    if (!fs.existsSync(lib)) {
+        if (!fs.existsSync(path.join(PLUGIN_HEADERS, "mysql", "plugin_auth.h"))) {
+            throw new Error(`MariaDB plugin headers are missing; run: apt-get install -y libmariadbd-dev gcc (or: bash scripts/install-system-deps.sh)`);
+        }
+        fs.mkdirSync(dir, { recursive: true });
+        const tmp = `${lib}.${process.pid}`;
+        await run(requireBinary(["gcc"]), ["-shared", "-fPIC", "-O2", "-Wall", "-DMYSQL_DYNAMIC_PLUGIN",
+            `-I${PLUGIN_HEADERS}`, `-I${PLUGIN_HEADERS}/private`, "-o", tmp, source]);
+        fs.renameSync(tmp, lib);
+    }
+    return dir;
+}
+
+export async function startMariadb(root: string, password: string, loginSocket: string, port: number):
+    Promise<{ server: ThrowawayServer; stop: () => Promise<void> }> {
+    const dir = path.join(root, "mariadb");
+    const dataDir = path.join(dir, "data");
+    fs.mkdirSync(dir, { recursive: true });
+    const [cert, pluginDir] = await Promise.all([selfSignedCertificate(dir, MARIADB_ENDPOINT), buildAuthPlugin()]);
+    await run(requireBinary(["mariadb-install-db", "mysql_install_db"]), ["--no-defaults", `--datadir=${dataDir}`,
+        "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db"]);
+    const socket = path.join(dir, "mariadb.sock");
+    const logFile = path.join(dir, "error.log");
+    const generalLog = path.join(dir, "general.log");
+    const child = childProcess.spawn(requireBinary(["mariadbd", "mysqld"]), ["--no-defaults", `--datadir=${dataDir}`,
+        `--port=${port}`, "--bind-address=127.0.0.1", `--socket=${socket}`, `--pid-file=${path.join(dir, "mariadb.pid")}`,
+        "--user=root", `--log-error=${logFile}`, `--ssl-cert=${cert.certFile}`, `--ssl-key=${cert.keyFile}`,
+        `--ssl-ca=${cert.certFile}`, "--require-secure-transport=ON", "--general-log=ON", `--general-log-file=${generalLog}`,
+        `--plugin-dir=${pluginDir}`, "--plugin-load-add=aws_auth.so", "--skip-log-bin", "--skip-name-resolve",
+        "--innodb-buffer-pool-size=32M", "--innodb-flush-log-at-trx-commit=0", "--max-connections=400"],
+        { stdio: "ignore", env: { ...process.env, RDS_IAM_LOGIN_SOCKET: loginSocket } });
+
+    const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
+    await waitUntilReady("MariaDB", child, logFile, async () => (await mysql.createConnection({ socketPath: socket, user: "root" })).end());
+    const setup = await mysql.createConnection({ socketPath: socket, user: "root", multipleStatements: true });
+    await setup.query(`CREATE USER 'master_admin'@'%' IDENTIFIED BY ${setup.escape(password)} REQUIRE SSL;
+        GRANT ALL PRIVILEGES ON *.* TO 'master_admin'@'%' WITH GRANT OPTION;
+        CREATE DATABASE appdb;`);
+    await setup.end();
+
+    const server: ThrowawayServer = {
+        engine: "mariadb", host: "127.0.0.1", port, endpoint: MARIADB_ENDPOINT, caCertificate: cert.pem,
+        master: { username: "master_admin", password }, database: "appdb", dataDir,
+        async query(sql: string, params?: unknown[]) {
+            const connection = await mysql.createConnection({
+                host: "127.0.0.1", port, user: "master_admin", password,
+                ssl: { ca: cert.pem, servername: MARIADB_ENDPOINT, rejectUnauthorized: true },
+            });
+            try {
+                const [rows] = await connection.query(sql, params);
+                return rows as Record<string, unknown>[];
+            } finally {
+                await connection.end();
+            }
+        },
+        async logMark() {
+            return fileSize(generalLog);
+        },
+        async statementsSince(mark: number) {
+            return parseGeneralLog(readFrom(generalLog, mark));
+        },
+    };
+    return { server, stop: () => stopProcess(child) };
+}
+
+/** Statements from the general log: "<time>\t<id> Query\t<sql>" with continuation lines. */
+export function parseGeneralLog(text: string): string[] {
+    const statements: string[] = [];
+    let inQuery = false;
+    for (const line of text.split("\n")) {
+        const m = /^(?:\d{6}\s+\d{1,2}:\d{2}:\d{2})?\s+\d+\s+(\w[\w ]*?)\t(.*)$/.exec(line);
+        if (m) {
+            inQuery = m[1] === "Query" || m[1] === "Execute";
+            if (inQuery) {
+                statements.push(m[2]);
+            }
+        } else if (inQuery && line.length > 0) {
+            statements[statements.length - 1] += "\n" + line;
+        }
+    }
+    return statements;
+}

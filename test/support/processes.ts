@@ -1,0 +1,126 @@
+/** Small helpers for running throwaway servers: free ports, certificates, waiting, stopping. */
+import * as childProcess from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const port = (server.address() as net.AddressInfo).port;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+export function run(command: string, args: string[], options: childProcess.ExecFileOptions = {}): Promise<string> {
+    return new Promise((resolve, reject) => {
+        childProcess.execFile(command, args, { ...options, encoding: "utf8" }, (error, stdout, stderr) => {
+            if (error) {
+                reject(new Error(`${command} ${args.join(" ")} failed: ${error.message}\n${stderr}`));
+            } else {
+                resolve(String(stdout));
+            }
+        });
+    });
+}
+
+/** Finds a binary or fails with the exact command that installs it. */
+export function requireBinary(candidates: string[]): string {
+    for (const candidate of candidates) {
+        if (candidate.includes("/") ? fs.existsSync(candidate) : whichSync(candidate)) {
+            return candidate.includes("/") ? candidate : (whichSync(candidate) as string);
+        }
+    }
+    throw new Error(`none of ${candidates.join(", ")} is installed; run: apt-get install -y postgresql mariadb-server libmariadbd-dev gcc openssl (or: bash scripts/install-system-deps.sh)`);
+}
+
+function whichSync(name: string): string | undefined {
+    for (const dir of (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/sbin"])) {
+        const full = path.join(dir, name);
+        if (fs.existsSync(full)) {
+            return full;
+        }
+    }
+    return undefined;
+}
+
+export interface Certificate {
+    readonly certFile: string;
+    readonly keyFile: string;
+    readonly pem: string;
+}
+
+/** A self-signed P-256 certificate naming `dnsName`, localhost and 127.0.0.1. */
+export async function selfSignedCertificate(dir: string, dnsName: string): Promise<Certificate> {
+    const certFile = path.join(dir, "server.crt");
+    const keyFile = path.join(dir, "server.key");
+    await run(requireBinary(["openssl"]), ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", `/CN=${dnsName}`,
+        "-addext", `subjectAltName=DNS:${dnsName},DNS:localhost,IP:127.0.0.1`]);
+    fs.chmodSync(keyFile, 0o600);
+    return { certFile, keyFile, pem: fs.readFileSync(certFile, "utf8") };
+}
+
+/** Polls `probe` until it resolves, the process dies, or the time runs out. */
+export async function waitUntilReady(what: string, child: childProcess.ChildProcess, logFile: string,
+    probe: () => Promise<unknown>, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+        if (child.exitCode !== null || child.signalCode !== null) {
+            throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) while starting:\n${tail(logFile)}`);
+        }
+        try {
+            await probe();
+            return;
+        } catch (e) {
+            lastError = e;
+            await new Promise((r) => setTimeout(r, 40));
+        }
+    }
+    throw new Error(`${what} did not start in ${timeoutMs} ms: ${(lastError as Error)?.message}\n${tail(logFile)}`);
+}
+
+export function tail(file: string, lines = 20): string {
+    try {
+        return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+    } catch {
+        return "(no log)";
+    }
+}
+
+/** Stops a server process: SIGTERM, then SIGKILL after a grace period. */
+export async function stopProcess(child: childProcess.ChildProcess, graceMs = 5_000): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) {
+        return;
+    }
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await exited;
+    clearTimeout(timer);
+}
+
+/** Byte offset of the end of a file (a mark in a log). */
+export function fileSize(file: string): number {
+    try {
+        return fs.statSync(file).size;
+    } catch {
+        return 0;
+    }
+}
+
+export function readFrom(file: string, offset: number): string {
+    const fd = fs.openSync(file, "r");
+    try {
+        const size = fs.fstatSync(fd).size;
+        const buffer = Buffer.alloc(Math.max(0, size - offset));
+        fs.readSync(fd, buffer, 0, buffer.length, offset);
+        return buffer.toString("utf8");
+    } finally {
+        fs.closeSync(fd);
+    }
+}
