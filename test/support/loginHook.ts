@@ -56,7 +56,7 @@ async function decide(attempt: LoginAttempt): Promise<LoginDecision> {
 
 /** The socket the MariaDB plugin asks: `user\0host\0token\0`, answered `ALLOW|DENY <reason>\n`. */
 export async function startPluginSocket(path: string): Promise<net.Server> {
-    const server = net.createServer((socket) => {
+    const server = net.createServer({ allowHalfOpen: true }, (socket) => {
         const chunks: Buffer[] = [];
         socket.on("data", (c) => chunks.push(c));
         socket.on("error", () => socket.destroy());

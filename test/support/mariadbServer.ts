@@ -5,6 +5,7 @@
 import * as childProcess from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileSize, readFrom, requireBinary, run, selfSignedCertificate, stopProcess, waitUntilReady } from "./processes";
@@ -64,8 +65,8 @@ export async function startMariadb(root: string, password: string, loginSocket: 
         master: { username: "master_admin", password }, database: "appdb", dataDir,
         async query(sql: string, params?: unknown[]) {
             const connection = await mysql.createConnection({
-                host: "127.0.0.1", port, user: "master_admin", password,
-                ssl: { ca: cert.pem, servername: MARIADB_ENDPOINT, rejectUnauthorized: true },
+                host: MARIADB_ENDPOINT, port, stream: () => net.connect(port, "127.0.0.1"), user: "master_admin", password,
+                ssl: { ca: cert.pem, rejectUnauthorized: true, verifyIdentity: true },
             });
             try {
                 const [rows] = await connection.query(sql, params);
