@@ -89,7 +89,7 @@ export async function startLdapResponder(): Promise<{ server: LdapServer; port: 
     });
     const port = await new Promise<number>((resolve, reject) => {
         server.on("error", reject);
-        server.listen(0, "127.0.0.1", () => resolve((server.address() as unknown as net.AddressInfo).port));
+        server.listen(0, "127.0.0.1", () => resolve(((server as unknown as net.Server).address() as net.AddressInfo).port));
     });
     return { server, port };
 }
