@@ -82,11 +82,13 @@ export class DatabaseUser extends pulumi.dynamic.Resource {
     declare readonly privileges: pulumi.Output<string[]>;
     declare readonly masterUsername: pulumi.Output<string>;
     declare readonly region: pulumi.Output<string | undefined>;
+    /** False when a refresh found the login no longer IAM (plugin changed, rds_iam revoked); the next update repairs it. */
+    declare readonly iamAuthentication: pulumi.Output<boolean>;
 
     constructor(name: string, args: DatabaseUserArgs, opts?: pulumi.CustomResourceOptions) {
         super(databaseUserProvider, name, {
             // Outputs the provider computes, declared so they exist on the resource.
-            database: undefined, privileges: undefined, masterUsername: undefined, region: undefined,
+            database: undefined, privileges: undefined, masterUsername: undefined, region: undefined, iamAuthentication: undefined,
             ...args,
         }, {
             // The master block may carry a password: keep it encrypted in the state.
