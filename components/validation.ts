@@ -16,10 +16,13 @@ export interface ValidationFailure {
 /** Letters, digits and underscores, not starting with a digit: safe in SQL, IAM ARNs and shells. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Names RDS keeps for itself or that every engine already has. */
-const RESERVED_USERNAMES = new Set(["rdsadmin", "rdsrepladmin", "rdsproxyadmin", "rdstopmgr", "rds_superuser",
+/**
+ * Names RDS keeps for itself or that every engine already has. An array, not a Set: the provider
+ * is serialized into the state, and closure serialization does not carry Set objects.
+ */
+const RESERVED_USERNAMES: readonly string[] = ["rdsadmin", "rdsrepladmin", "rdsproxyadmin", "rdstopmgr", "rds_superuser",
     "rds_iam", "rds_replication", "rds_password", "postgres", "root", "admin_rds", "public", "none",
-    "current_user", "session_user", "current_role"]);
+    "current_user", "session_user", "current_role"];
 
 /**
  * Privileges a `DatabaseUser` may be given, per engine family.
@@ -95,7 +98,7 @@ export function validateUsername(engine: Engine, username: unknown, property = "
     }
     const name = username as string;
     const lower = name.toLowerCase();
-    if (RESERVED_USERNAMES.has(lower) || lower.startsWith("rds") || lower.startsWith("mysql")) {
+    if (RESERVED_USERNAMES.includes(lower) || lower.startsWith("rds") || lower.startsWith("mysql")) {
         return [{ property, reason: `username "${name}" is reserved by RDS or the engine; choose another name (not root, postgres, rds*, mysql*)` }];
     }
     if (engineFamily(engine) === "postgres" && lower.startsWith("pg_")) {

