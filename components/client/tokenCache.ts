@@ -6,6 +6,7 @@
  * a failed signing is never cached.
  */
 import type { SignerConfig } from "@aws-sdk/rds-signer";
+import { explainSigningError } from "./signingErrors";
 
 /** Static credentials or a credential provider, as `@aws-sdk/rds-signer` accepts them. */
 export type SigningCredentials = NonNullable<SignerConfig["credentials"]>;
@@ -70,7 +71,11 @@ export const rdsSigner: TokenSigner = async (request) => {
         region: request.region,
         ...(request.credentials ? { credentials: request.credentials } : {}),
     });
-    return signer.getAuthToken();
+    try {
+        return await signer.getAuthToken();
+    } catch (error) {
+        throw explainSigningError(error);
+    }
 };
 
 export class TokenCache {
