@@ -56,10 +56,12 @@ describe("the stack program (index.ts) under mocks", () => {
             connect: {
                 app_rw: {
                     token: token("app_rw"),
+                    cli: `npx rds-iam connect --engine postgres --host ${host} --port 5432 --user app_rw --region us-east-1 --database app`,
                     command: `PGPASSWORD="$(${token("app_rw")})" psql "host=${host} port=5432 dbname=app user=app_rw sslmode=verify-full sslrootcert=/etc/ssl/certs/rds-global-bundle.pem"`,
                 },
                 reporting_ro: {
                     token: token("reporting_ro"),
+                    cli: `npx rds-iam connect --engine postgres --host ${host} --port 5432 --user reporting_ro --region us-east-1 --database app`,
                     command: `PGPASSWORD="$(${token("reporting_ro")})" psql "host=${host} port=5432 dbname=app user=reporting_ro sslmode=verify-full sslrootcert=/etc/ssl/certs/rds-global-bundle.pem"`,
                 },
             },
