@@ -5,7 +5,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as mysql from "@pulumi/mysql";
 import * as postgresql from "@pulumi/postgresql";
-import { Database, DatabaseAccessRole, DatabaseUserSpec, Engine, WorkloadService, engineFamily } from "./components";
+import {
+    Database,
+    DatabaseAccessRole,
+    DatabaseUserSpec,
+    Engine,
+    WorkloadService,
+    engineFamily,
+} from "./components";
 import { connectInstructions } from "./components/client/instructions";
 import { readStackConfig } from "./components/stackConfig";
 
@@ -27,11 +34,14 @@ const database = new Database("db", {
     users: config.users as DatabaseUserSpec[],
 });
 
-const roles = config.workloads.map((workload) => new DatabaseAccessRole(workload.name, {
-    service: workload.service as WorkloadService,
-    grants: workload.users.map((username) => ({ database, username })),
-    attachToUsers: workload.attachToUsers,
-}));
+const roles = config.workloads.map(
+    (workload) =>
+        new DatabaseAccessRole(workload.name, {
+            service: workload.service as WorkloadService,
+            grants: workload.users.map((username) => ({ database, username })),
+            attachToUsers: workload.attachToUsers,
+        }),
+);
 
 // Extra objects go through the well-kept SQL providers, logged in as master by the component.
 if (config.reportingDatabase) {
@@ -48,10 +58,26 @@ export const port = database.port;
 export const resourceId = database.resourceId;
 export const masterSecretArn = database.masterSecretArn;
 export const roleArns = Object.fromEntries(roles.map((role, i) => [config.workloads[i].name, role.roleArn]));
-export const instanceProfileNames = Object.fromEntries(roles.flatMap((role, i) =>
-    role.instanceProfileName === undefined ? [] : [[config.workloads[i].name, role.instanceProfileName]]));
+export const instanceProfileNames = Object.fromEntries(
+    roles.flatMap((role, i) =>
+        role.instanceProfileName === undefined ? [] : [[config.workloads[i].name, role.instanceProfileName]],
+    ),
+);
 /** Per user: the exact token and client commands a person on the workload's host would run. */
-export const connect = pulumi.all([database.address, database.port, database.region]).apply(([host, dbPort, region]) =>
-    Object.fromEntries(config.users.map((user) => [user.username, connectInstructions({
-        engine: database.engine, host, port: dbPort, region, username: user.username, database: config.databaseName,
-    })])));
+export const connect = pulumi
+    .all([database.address, database.port, database.region])
+    .apply(([host, dbPort, region]) =>
+        Object.fromEntries(
+            config.users.map((user) => [
+                user.username,
+                connectInstructions({
+                    engine: database.engine,
+                    host,
+                    port: dbPort,
+                    region,
+                    username: user.username,
+                    database: config.databaseName,
+                }),
+            ]),
+        ),
+    );

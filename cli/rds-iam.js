@@ -9,15 +9,15 @@ const fs = require("node:fs");
 
 const compiled = path.join(__dirname, "..", "bin", "components", "client", "cli.js");
 if (fs.existsSync(compiled)) {
-  require(compiled).main();
+    require(compiled).main();
 } else {
-  try {
-    require("tsx/cjs");
-  } catch {
-    process.stderr.write(
-      "rds-iam: not built: run `npm run build` (or `npm install` the dev dependencies to run from source)\n",
-    );
-    process.exit(1);
-  }
-  require(path.join(__dirname, "..", "components", "client", "cli.ts")).main();
+    try {
+        require("tsx/cjs");
+    } catch {
+        process.stderr.write(
+            "rds-iam: not built: run `npm run build` (or `npm install` the dev dependencies to run from source)\n",
+        );
+        process.exit(1);
+    }
+    require(path.join(__dirname, "..", "components", "client", "cli.ts")).main();
 }

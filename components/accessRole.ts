@@ -76,7 +76,9 @@ const SERVICE_PRINCIPAL: Readonly<Record<WorkloadService, string>> = {
 export function assumeRolePolicy(service: WorkloadService): string {
     return JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: SERVICE_PRINCIPAL[service] }, Action: "sts:AssumeRole" }],
+        Statement: [
+            { Effect: "Allow", Principal: { Service: SERVICE_PRINCIPAL[service] }, Action: "sts:AssumeRole" },
+        ],
     });
 }
 
@@ -87,32 +89,52 @@ function isDatabaseGrant(grant: Grant): grant is DatabaseGrant {
 export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): ValidationFailure[] {
     const failures: ValidationFailure[] = [];
     if ((args.service === undefined) === (args.existingRoleName === undefined)) {
-        failures.push({ property: "service", reason: `give exactly one of service (${SERVICES.join(", ")}) or existingRoleName` });
+        failures.push({
+            property: "service",
+            reason: `give exactly one of service (${SERVICES.join(", ")}) or existingRoleName`,
+        });
     } else if (args.service !== undefined && !SERVICES.includes(args.service)) {
-        failures.push({ property: "service", reason: `unknown service ${JSON.stringify(args.service)}; use one of ${SERVICES.join(", ")}` });
+        failures.push({
+            property: "service",
+            reason: `unknown service ${JSON.stringify(args.service)}; use one of ${SERVICES.join(", ")}`,
+        });
     }
     if (args.instanceProfile === true && args.service !== "ec2") {
-        failures.push({ property: "instanceProfile", reason: "an instance profile is only for service \"ec2\"; remove instanceProfile" });
+        failures.push({
+            property: "instanceProfile",
+            reason: 'an instance profile is only for service "ec2"; remove instanceProfile',
+        });
     }
     if (!Array.isArray(args.grants) || args.grants.length === 0) {
-        failures.push({ property: "grants", reason: "give at least one grant ({ database, username } or { resourceId, username })" });
+        failures.push({
+            property: "grants",
+            reason: "give at least one grant ({ database, username } or { resourceId, username })",
+        });
     }
     (args.grants ?? []).forEach((grant, i) => {
         if (isDatabaseGrant(grant)) {
             if (!grant.database.userNames.includes(grant.username)) {
-                failures.push({ property: `grants[${i}].username`, reason: `database "${grant.database.componentName}" defines no user ${JSON.stringify(grant.username)} (it has ${grant.database.userNames.join(", ") || "none"}); add it to the Database's users or fix the name` });
+                failures.push({
+                    property: `grants[${i}].username`,
+                    reason: `database "${grant.database.componentName}" defines no user ${JSON.stringify(grant.username)} (it has ${grant.database.userNames.join(", ") || "none"}); add it to the Database's users or fix the name`,
+                });
             }
             return;
         }
         // Only values known now can be checked here; Outputs are checked when the policy is built.
         const known = typeof grant.resourceId === "string";
         const problems = dbUserArnProblems({
-            region: "us-east-1", accountId: "000000000000", username: grant.username,
-            resourceId: known ? grant.resourceId as string : "db-UNKNOWN",
+            region: "us-east-1",
+            accountId: "000000000000",
+            username: grant.username,
+            resourceId: known ? (grant.resourceId as string) : "db-UNKNOWN",
         });
-        problems.forEach((reason) => failures.push({
-            property: `grants[${i}].${reason.startsWith("username") ? "username" : "resourceId"}`, reason,
-        }));
+        problems.forEach((reason) =>
+            failures.push({
+                property: `grants[${i}].${reason.startsWith("username") ? "username" : "resourceId"}`,
+                reason,
+            }),
+        );
     });
     return failures;
 }
@@ -136,53 +158,117 @@ export class DatabaseAccessRole extends pulumi.ComponentResource {
         const region = aws.getRegionOutput({}, parent).region;
         const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
 
-        const grants: pulumi.Output<ConnectGrant>[] = args.grants.map((grant) => isDatabaseGrant(grant)
-            ? pulumi.all([grant.database.partition, grant.database.region, grant.database.accountId, grant.database.resourceId])
-                .apply(([p, r, a, id]) => ({ partition: p, region: r, accountId: a, resourceId: id, username: grant.username }))
-            : pulumi.all([partition, grant.region ?? region, grant.accountId ?? accountId, grant.resourceId])
-                .apply(([p, r, a, id]) => ({ partition: p, region: r, accountId: a, resourceId: id, username: grant.username })));
+        const grants: pulumi.Output<ConnectGrant>[] = args.grants.map((grant) =>
+            isDatabaseGrant(grant)
+                ? pulumi
+                      .all([
+                          grant.database.partition,
+                          grant.database.region,
+                          grant.database.accountId,
+                          grant.database.resourceId,
+                      ])
+                      .apply(([p, r, a, id]) => ({
+                          partition: p,
+                          region: r,
+                          accountId: a,
+                          resourceId: id,
+                          username: grant.username,
+                      }))
+                : pulumi
+                      .all([
+                          partition,
+                          grant.region ?? region,
+                          grant.accountId ?? accountId,
+                          grant.resourceId,
+                      ])
+                      .apply(([p, r, a, id]) => ({
+                          partition: p,
+                          region: r,
+                          accountId: a,
+                          resourceId: id,
+                          username: grant.username,
+                      })),
+        );
         this.policyDocument = pulumi.all(grants).apply((g) => JSON.stringify(connectPolicyDocument(g)));
 
-        const policy = new aws.iam.Policy(`${name}-connect`, {
-            description: `rds-iam ${name}: rds-db:connect as ${args.grants.map((g) => g.username).join(", ")}`,
-            policy: this.policyDocument,
-            tags,
-        }, parent);
+        const policy = new aws.iam.Policy(
+            `${name}-connect`,
+            {
+                description: `rds-iam ${name}: rds-db:connect as ${args.grants.map((g) => g.username).join(", ")}`,
+                policy: this.policyDocument,
+                tags,
+            },
+            parent,
+        );
         this.policyArn = policy.arn;
 
         const attachments: pulumi.CustomResource[] = [];
         let roleName: pulumi.Output<string>;
         let roleArn: pulumi.Output<string>;
         if (args.service !== undefined) {
-            const role = new aws.iam.Role(`${name}-role`, {
-                assumeRolePolicy: assumeRolePolicy(args.service),
-                description: `rds-iam ${name}: ${args.service} workload with IAM database access`,
-                permissionsBoundary: args.permissionsBoundary,
-                tags,
-            }, parent);
+            const role = new aws.iam.Role(
+                `${name}-role`,
+                {
+                    assumeRolePolicy: assumeRolePolicy(args.service),
+                    description: `rds-iam ${name}: ${args.service} workload with IAM database access`,
+                    permissionsBoundary: args.permissionsBoundary,
+                    tags,
+                },
+                parent,
+            );
             roleName = role.name;
             roleArn = role.arn;
             if (args.service === "lambda") {
                 for (const managed of ["AWSLambdaBasicExecutionRole", "AWSLambdaVPCAccessExecutionRole"]) {
-                    attachments.push(new aws.iam.RolePolicyAttachment(`${name}-${managed}`, {
-                        role: role.name,
-                        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${managed}`,
-                    }, parent));
+                    attachments.push(
+                        new aws.iam.RolePolicyAttachment(
+                            `${name}-${managed}`,
+                            {
+                                role: role.name,
+                                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${managed}`,
+                            },
+                            parent,
+                        ),
+                    );
                 }
             }
             if (args.service === "ec2" && args.instanceProfile !== false) {
-                const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, parent);
+                const profile = new aws.iam.InstanceProfile(
+                    `${name}-profile`,
+                    { role: role.name, tags },
+                    parent,
+                );
                 this.instanceProfileName = profile.name;
             }
         } else {
             roleName = pulumi.output(args.existingRoleName as pulumi.Input<string>);
             roleArn = aws.iam.getRoleOutput({ name: roleName }, parent).arn;
         }
-        attachments.push(new aws.iam.RolePolicyAttachment(`${name}-connect`, { role: roleName, policyArn: policy.arn }, parent));
-        (args.attachToUsers ?? []).forEach((user, i) => attachments.push(new aws.iam.UserPolicyAttachment(
-            `${name}-user-${i}`, { user, policyArn: policy.arn }, parent)));
-        (args.attachToGroups ?? []).forEach((group, i) => attachments.push(new aws.iam.GroupPolicyAttachment(
-            `${name}-group-${i}`, { group, policyArn: policy.arn }, parent)));
+        attachments.push(
+            new aws.iam.RolePolicyAttachment(
+                `${name}-connect`,
+                { role: roleName, policyArn: policy.arn },
+                parent,
+            ),
+        );
+        (args.attachToUsers ?? []).forEach((user, i) =>
+            attachments.push(
+                new aws.iam.UserPolicyAttachment(
+                    `${name}-user-${i}`,
+                    { user, policyArn: policy.arn },
+                    parent,
+                ),
+            ),
+        );
+        (args.attachToGroups ?? []).forEach((group, i) =>
+            attachments.push(
+                new aws.iam.GroupPolicyAttachment(
+                    `${name}-group-${i}`,
+                    { group, policyArn: policy.arn },
+                    parent,
+                ),
+            ),
+        );
 
         // Consumers that wait on roleArn (e.g. a Lambda) must not start before the policy is attached.
         const attached = pulumi.all(attachments.map((a) => a.id));
@@ -190,8 +276,11 @@ export class DatabaseAccessRole extends pulumi.ComponentResource {
         this.roleName = roleName;
 
         this.registerOutputs({
-            roleArn: this.roleArn, roleName: this.roleName, instanceProfileName: this.instanceProfileName,
-            policyArn: this.policyArn, policyDocument: this.policyDocument,
+            roleArn: this.roleArn,
+            roleName: this.roleName,
+            instanceProfileName: this.instanceProfileName,
+            policyArn: this.policyArn,
+            policyDocument: this.policyDocument,
         });
     }
 }

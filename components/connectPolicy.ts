@@ -54,19 +54,27 @@ export function dbUserArnProblems(args: DbUserArnArgs): string[] {
     }
     if (args.resourceId === "*") {
         if (!wildcard) {
-            problems.push(`resourceId "*" grants every database in the account; pass allowWildcard: true if you really mean it`);
+            problems.push(
+                `resourceId "*" grants every database in the account; pass allowWildcard: true if you really mean it`,
+            );
         }
     } else if (!RESOURCE_ID.test(args.resourceId ?? "")) {
-        problems.push(`resourceId "${args.resourceId}" is not a resource id: use the instance's DbiResourceId ("db-…", ` +
-            `aws rds describe-db-instances --query "DBInstances[*].DbiResourceId"), the Aurora cluster's ` +
-            `DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier or ARN`);
+        problems.push(
+            `resourceId "${args.resourceId}" is not a resource id: use the instance's DbiResourceId ("db-…", ` +
+                `aws rds describe-db-instances --query "DBInstances[*].DbiResourceId"), the Aurora cluster's ` +
+                `DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier or ARN`,
+        );
     }
     if (args.username === "*") {
         if (!wildcard) {
-            problems.push(`username "*" grants every database user; pass allowWildcard: true if you really mean it`);
+            problems.push(
+                `username "*" grants every database user; pass allowWildcard: true if you really mean it`,
+            );
         }
     } else if (!USERNAME.test(args.username ?? "")) {
-        problems.push(`username ${JSON.stringify(args.username)} is not a database user name (letters, digits, _ . @ $ -)`);
+        problems.push(
+            `username ${JSON.stringify(args.username)} is not a database user name (letters, digits, _ . @ $ -)`,
+        );
     }
     return problems;
 }

@@ -10,7 +10,12 @@ import * as postgresql from "@pulumi/postgresql";
 import { connectPolicyDocument } from "./connectPolicy";
 import { DatabaseArgs, throwIfInvalid, validateDatabaseArgs } from "./databaseArgs";
 import { DatabaseUser } from "./databaseUser";
-import { DEFAULT_AURORA_INSTANCE_CLASS, DEFAULT_ENGINE_VERSION, DEFAULT_INSTANCE_CLASS, parameterGroupFamily } from "./engineDefaults";
+import {
+    DEFAULT_AURORA_INSTANCE_CLASS,
+    DEFAULT_ENGINE_VERSION,
+    DEFAULT_INSTANCE_CLASS,
+    parameterGroupFamily,
+} from "./engineDefaults";
 import { Engine, defaultPort, engineFamily, isAurora, tlsParameterName } from "./engines";
 import { normalizePrivileges } from "./validation";
 
@@ -69,24 +74,52 @@ export class Database extends pulumi.ComponentResource {
         this.accountId = aws.getCallerIdentityOutput({}, parent).accountId;
         this.partition = aws.getPartitionOutput({}, parent).partition;
 
-        const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: `rds-iam ${name}: ${engine} port ${port} from allowed sources only`,
-            tags,
-        }, parent);
-        (args.allowedSecurityGroupIds ?? []).forEach((sourceSg, i) => new aws.vpc.SecurityGroupIngressRule(
-            `${name}-ingress-sg-${i}`, {
-                securityGroupId: securityGroup.id, referencedSecurityGroupId: sourceSg,
-                ipProtocol: "tcp", fromPort: port, toPort: port, tags,
-            }, parent));
-        (args.allowedCidrBlocks ?? []).forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(
-            `${name}-ingress-cidr-${i}`, {
-                securityGroupId: securityGroup.id, cidrIpv4: cidr,
-                ipProtocol: "tcp", fromPort: port, toPort: port, tags,
-            }, parent));
+        const securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: `rds-iam ${name}: ${engine} port ${port} from allowed sources only`,
+                tags,
+            },
+            parent,
+        );
+        (args.allowedSecurityGroupIds ?? []).forEach(
+            (sourceSg, i) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-ingress-sg-${i}`,
+                    {
+                        securityGroupId: securityGroup.id,
+                        referencedSecurityGroupId: sourceSg,
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        tags,
+                    },
+                    parent,
+                ),
+        );
+        (args.allowedCidrBlocks ?? []).forEach(
+            (cidr, i) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-ingress-cidr-${i}`,
+                    {
+                        securityGroupId: securityGroup.id,
+                        cidrIpv4: cidr,
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        tags,
+                    },
+                    parent,
+                ),
+        );
         this.securityGroupId = securityGroup.id;
 
-        const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, tags }, parent);
+        const subnetGroup = new aws.rds.SubnetGroup(
+            `${name}-subnets`,
+            { subnetIds: args.subnetIds, tags },
+            parent,
+        );
         const tlsParameter = [{ name: tlsParameterName(engine), value: "1", applyMethod: "immediate" }];
         const pgFamily = parameterGroupFamily(engine, version);
         const common = {
@@ -108,26 +141,43 @@ export class Database extends pulumi.ComponentResource {
 
         let masterSecrets: pulumi.Output<{ secretArn: string }[]>;
         if (isAurora(engine)) {
-            const parameters = new aws.rds.ClusterParameterGroup(`${name}-params`, {
-                family: pgFamily, description: `rds-iam ${name}: TLS required`, parameters: tlsParameter, tags,
-            }, parent);
-            const cluster = new aws.rds.Cluster(`${name}-cluster`, {
-                ...common,
-                engine: engine as aws.rds.EngineType,
-                masterUsername: this.masterUsername,
-                databaseName: args.databaseName,
-                dbClusterParameterGroupName: parameters.name,
-            }, parent);
-            for (let i = 0; i < (args.instances ?? 1); i++) {
-                this.clusterInstances.push(new aws.rds.ClusterInstance(`${name}-instance-${i}`, {
-                    clusterIdentifier: cluster.id,
-                    engine: engine as aws.rds.EngineType,
-                    engineVersion: version,
-                    instanceClass: args.instanceClass ?? DEFAULT_AURORA_INSTANCE_CLASS,
-                    dbSubnetGroupName: subnetGroup.name,
-                    publiclyAccessible: args.publiclyAccessible ?? false,
+            const parameters = new aws.rds.ClusterParameterGroup(
+                `${name}-params`,
+                {
+                    family: pgFamily,
+                    description: `rds-iam ${name}: TLS required`,
+                    parameters: tlsParameter,
                     tags,
-                }, parent));
+                },
+                parent,
+            );
+            const cluster = new aws.rds.Cluster(
+                `${name}-cluster`,
+                {
+                    ...common,
+                    engine: engine as aws.rds.EngineType,
+                    masterUsername: this.masterUsername,
+                    databaseName: args.databaseName,
+                    dbClusterParameterGroupName: parameters.name,
+                },
+                parent,
+            );
+            for (let i = 0; i < (args.instances ?? 1); i++) {
+                this.clusterInstances.push(
+                    new aws.rds.ClusterInstance(
+                        `${name}-instance-${i}`,
+                        {
+                            clusterIdentifier: cluster.id,
+                            engine: engine as aws.rds.EngineType,
+                            engineVersion: version,
+                            instanceClass: args.instanceClass ?? DEFAULT_AURORA_INSTANCE_CLASS,
+                            dbSubnetGroupName: subnetGroup.name,
+                            publiclyAccessible: args.publiclyAccessible ?? false,
+                            tags,
+                        },
+                        parent,
+                    ),
+                );
             }
             this.cluster = cluster;
             this.address = cluster.endpoint;
@@ -135,21 +185,32 @@ export class Database extends pulumi.ComponentResource {
             this.resourceId = cluster.clusterResourceId;
             masterSecrets = cluster.masterUserSecrets;
         } else {
-            const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
-                family: pgFamily, description: `rds-iam ${name}: TLS required`, parameters: tlsParameter, tags,
-            }, parent);
-            const instance = new aws.rds.Instance(`${name}-instance`, {
-                ...common,
-                instanceClass: args.instanceClass ?? DEFAULT_INSTANCE_CLASS,
-                allocatedStorage: args.allocatedStorage ?? 20,
-                storageType: "gp3",
-                username: this.masterUsername,
-                dbName: args.databaseName,
-                parameterGroupName: parameters.name,
-                publiclyAccessible: args.publiclyAccessible ?? false,
-                multiAz: args.multiAz ?? false,
-                autoMinorVersionUpgrade: true,
-            }, parent);
+            const parameters = new aws.rds.ParameterGroup(
+                `${name}-params`,
+                {
+                    family: pgFamily,
+                    description: `rds-iam ${name}: TLS required`,
+                    parameters: tlsParameter,
+                    tags,
+                },
+                parent,
+            );
+            const instance = new aws.rds.Instance(
+                `${name}-instance`,
+                {
+                    ...common,
+                    instanceClass: args.instanceClass ?? DEFAULT_INSTANCE_CLASS,
+                    allocatedStorage: args.allocatedStorage ?? 20,
+                    storageType: "gp3",
+                    username: this.masterUsername,
+                    dbName: args.databaseName,
+                    parameterGroupName: parameters.name,
+                    publiclyAccessible: args.publiclyAccessible ?? false,
+                    multiAz: args.multiAz ?? false,
+                    autoMinorVersionUpgrade: true,
+                },
+                parent,
+            );
             this.instance = instance;
             this.address = instance.address;
             this.port = instance.port;
@@ -162,23 +223,31 @@ export class Database extends pulumi.ComponentResource {
         const ready = [this.instance, this.cluster, ...this.clusterInstances].filter((r) => r !== undefined);
         this.users = {};
         for (const spec of args.users ?? []) {
-            this.users[spec.username] = new DatabaseUser(`${name}-user-${spec.username}`, {
-                engine,
-                host: this.address,
-                port: this.port,
-                username: spec.username,
-                database: this.databaseName,
-                privileges: normalizePrivileges(spec.privileges),
-                master: { username: this.masterUsername, secretArn: this.masterSecretArn },
-                region: this.region,
-            }, { parent: this, dependsOn: ready });
+            this.users[spec.username] = new DatabaseUser(
+                `${name}-user-${spec.username}`,
+                {
+                    engine,
+                    host: this.address,
+                    port: this.port,
+                    username: spec.username,
+                    database: this.databaseName,
+                    privileges: normalizePrivileges(spec.privileges),
+                    master: { username: this.masterUsername, secretArn: this.masterSecretArn },
+                    region: this.region,
+                },
+                { parent: this, dependsOn: ready },
+            );
         }
 
         this.adminProvider = this.createAdminProvider(name, family, masterSecrets);
 
         this.registerOutputs({
-            address: this.address, port: this.port, resourceId: this.resourceId, engine: this.engine,
-            masterSecretArn: this.masterSecretArn, securityGroupId: this.securityGroupId,
+            address: this.address,
+            port: this.port,
+            resourceId: this.resourceId,
+            engine: this.engine,
+            masterSecretArn: this.masterSecretArn,
+            securityGroupId: this.securityGroupId,
         });
     }
 
@@ -186,33 +255,69 @@ export class Database extends pulumi.ComponentResource {
      * Attaches an inline policy to `role` allowing `rds-db:connect` as `username` on this database.
      * For several users or databases per role, prefer `DatabaseAccessRole`.
      */
-    public grantConnect(role: aws.iam.Role, username: string, opts?: pulumi.CustomResourceOptions): aws.iam.RolePolicy {
+    public grantConnect(
+        role: aws.iam.Role,
+        username: string,
+        opts?: pulumi.CustomResourceOptions,
+    ): aws.iam.RolePolicy {
         if (!this.userNames.includes(username)) {
-            throwIfInvalid("grantConnect", [{ property: "username", reason: `user "${username}" is not one of this database's users (${this.userNames.join(", ") || "none"}); add it to users or fix the name` }]);
+            throwIfInvalid("grantConnect", [
+                {
+                    property: "username",
+                    reason: `user "${username}" is not one of this database's users (${this.userNames.join(", ") || "none"}); add it to users or fix the name`,
+                },
+            ]);
         }
-        const policy = pulumi.all([this.partition, this.region, this.accountId, this.resourceId])
+        const policy = pulumi
+            .all([this.partition, this.region, this.accountId, this.resourceId])
             .apply(([partition, region, accountId, resourceId]) =>
-                JSON.stringify(connectPolicyDocument([{ partition, region, accountId, resourceId, username }])));
+                JSON.stringify(
+                    connectPolicyDocument([{ partition, region, accountId, resourceId, username }]),
+                ),
+            );
         const roleName = role.name.apply((n) => n);
-        return new aws.iam.RolePolicy(`${this.componentName}-connect-${username}`, { role: roleName, policy },
-            { parent: this, ...opts });
+        return new aws.iam.RolePolicy(
+            `${this.componentName}-connect-${username}`,
+            { role: roleName, policy },
+            { parent: this, ...opts },
+        );
     }
 
-    private createAdminProvider(name: string, family: "mysql" | "postgres",
-        masterSecrets: pulumi.Output<{ secretArn: string }[]>): postgresql.Provider | mysql.Provider {
+    private createAdminProvider(
+        name: string,
+        family: "mysql" | "postgres",
+        masterSecrets: pulumi.Output<{ secretArn: string }[]>,
+    ): postgresql.Provider | mysql.Provider {
         const secret = aws.secretsmanager.getSecretVersionOutput(
-            { secretId: masterSecrets.apply((s) => s[0].secretArn) }, { parent: this });
+            { secretId: masterSecrets.apply((s) => s[0].secretArn) },
+            { parent: this },
+        );
         const password = pulumi.secret(secret.secretString.apply((s) => JSON.parse(s).password as string));
         const opts = { parent: this };
         if (family === "postgres") {
-            return new postgresql.Provider(`${name}-admin`, {
-                host: this.address, port: this.port, username: this.masterUsername, password,
-                database: this.databaseName, sslmode: "verify-full", superuser: false,
-            }, opts);
+            return new postgresql.Provider(
+                `${name}-admin`,
+                {
+                    host: this.address,
+                    port: this.port,
+                    username: this.masterUsername,
+                    password,
+                    database: this.databaseName,
+                    sslmode: "verify-full",
+                    superuser: false,
+                },
+                opts,
+            );
         }
-        return new mysql.Provider(`${name}-admin`, {
-            endpoint: pulumi.interpolate`${this.address}:${this.port}`,
-            username: this.masterUsername, password, tls: "true",
-        }, opts);
+        return new mysql.Provider(
+            `${name}-admin`,
+            {
+                endpoint: pulumi.interpolate`${this.address}:${this.port}`,
+                username: this.masterUsername,
+                password,
+                tls: "true",
+            },
+            opts,
+        );
     }
 }

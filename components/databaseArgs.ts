@@ -5,7 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Engine, isAurora } from "./engines";
 import {
-    ValidationFailure, validateDatabaseName, validateEngine, validatePrivileges, validateUsername,
+    ValidationFailure,
+    validateDatabaseName,
+    validateEngine,
+    validatePrivileges,
+    validateUsername,
 } from "./validation";
 
 /** A database user that logs in with IAM tokens. */
@@ -121,40 +125,79 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
     const engine = args.engine;
     const aurora = isAurora(engine);
     if (!Array.isArray(args.subnetIds) || args.subnetIds.length < 2) {
-        failures.push({ property: "subnetIds", reason: `give at least two private subnet ids in different availability zones (got ${Array.isArray(args.subnetIds) ? args.subnetIds.length : "none"})` });
+        failures.push({
+            property: "subnetIds",
+            reason: `give at least two private subnet ids in different availability zones (got ${Array.isArray(args.subnetIds) ? args.subnetIds.length : "none"})`,
+        });
     }
     (args.allowedCidrBlocks ?? []).forEach((cidr, i) => {
         if (!isCidr(cidr)) {
-            failures.push({ property: `allowedCidrBlocks[${i}]`, reason: `${JSON.stringify(cidr)} is not an IPv4 CIDR block such as "10.0.0.0/16"` });
+            failures.push({
+                property: `allowedCidrBlocks[${i}]`,
+                reason: `${JSON.stringify(cidr)} is not an IPv4 CIDR block such as "10.0.0.0/16"`,
+            });
         }
     });
     if (args.instances !== undefined) {
         if (!aurora) {
-            failures.push({ property: "instances", reason: `instances is Aurora-only; for ${engine} remove it (use multiAz for a standby) or choose engine aurora-${engine === "postgres" ? "postgresql" : "mysql"}` });
+            failures.push({
+                property: "instances",
+                reason: `instances is Aurora-only; for ${engine} remove it (use multiAz for a standby) or choose engine aurora-${engine === "postgres" ? "postgresql" : "mysql"}`,
+            });
         } else if (!Number.isInteger(args.instances) || args.instances < 1 || args.instances > 16) {
-            failures.push({ property: "instances", reason: `instances must be a whole number from 1 to 16 (got ${args.instances})` });
+            failures.push({
+                property: "instances",
+                reason: `instances must be a whole number from 1 to 16 (got ${args.instances})`,
+            });
         }
     }
     if (aurora && args.multiAz !== undefined) {
-        failures.push({ property: "multiAz", reason: "multiAz is for instance engines; for Aurora set instances: 2 or more" });
+        failures.push({
+            property: "multiAz",
+            reason: "multiAz is for instance engines; for Aurora set instances: 2 or more",
+        });
     }
     if (aurora && args.allocatedStorage !== undefined) {
-        failures.push({ property: "allocatedStorage", reason: "Aurora storage grows by itself; remove allocatedStorage" });
+        failures.push({
+            property: "allocatedStorage",
+            reason: "Aurora storage grows by itself; remove allocatedStorage",
+        });
     }
-    if (args.allocatedStorage !== undefined && (!Number.isInteger(args.allocatedStorage) || args.allocatedStorage < 20)) {
-        failures.push({ property: "allocatedStorage", reason: `allocatedStorage must be a whole number of GiB, at least 20 (got ${args.allocatedStorage})` });
+    if (
+        args.allocatedStorage !== undefined &&
+        (!Number.isInteger(args.allocatedStorage) || args.allocatedStorage < 20)
+    ) {
+        failures.push({
+            property: "allocatedStorage",
+            reason: `allocatedStorage must be a whole number of GiB, at least 20 (got ${args.allocatedStorage})`,
+        });
     }
-    if (args.backupRetentionDays !== undefined && (!Number.isInteger(args.backupRetentionDays) || args.backupRetentionDays < 1 || args.backupRetentionDays > 35)) {
-        failures.push({ property: "backupRetentionDays", reason: `backupRetentionDays must be from 1 to 35 (got ${args.backupRetentionDays})` });
+    if (
+        args.backupRetentionDays !== undefined &&
+        (!Number.isInteger(args.backupRetentionDays) ||
+            args.backupRetentionDays < 1 ||
+            args.backupRetentionDays > 35)
+    ) {
+        failures.push({
+            property: "backupRetentionDays",
+            reason: `backupRetentionDays must be from 1 to 35 (got ${args.backupRetentionDays})`,
+        });
     }
     if (args.databaseName !== undefined) {
         failures.push(...validateDatabaseName(engine, args.databaseName, "databaseName"));
     }
     const master = args.masterUsername ?? "dbmaster";
     if (args.masterUsername !== undefined) {
-        failures.push(...validateUsername(engine, master, "masterUsername").filter((f) => !/master user/.test(f.reason)));
+        failures.push(
+            ...validateUsername(engine, master, "masterUsername").filter(
+                (f) => !/master user/.test(f.reason),
+            ),
+        );
         if (master.length > 16) {
-            failures.push({ property: "masterUsername", reason: `RDS master user names are at most 16 characters (got ${master.length})` });
+            failures.push({
+                property: "masterUsername",
+                reason: `RDS master user names are at most 16 characters (got ${master.length})`,
+            });
         }
     }
     const seen = new Set<string>();
@@ -162,13 +205,21 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
         failures.push(...validateUsername(engine, user?.username, `users[${i}].username`, master));
         failures.push(...validatePrivileges(engine, user?.privileges, `users[${i}].privileges`));
         if (seen.has(user?.username)) {
-            failures.push({ property: `users[${i}].username`, reason: `user "${user.username}" is listed twice; list each user once` });
+            failures.push({
+                property: `users[${i}].username`,
+                reason: `user "${user.username}" is listed twice; list each user once`,
+            });
         }
         seen.add(user?.username);
-        const needsDatabase = (user?.privileges ?? []).length > 0 && args.databaseName === undefined &&
+        const needsDatabase =
+            (user?.privileges ?? []).length > 0 &&
+            args.databaseName === undefined &&
             !engine.includes("postgres");
         if (needsDatabase) {
-            failures.push({ property: `users[${i}].privileges`, reason: `privileges on ${engine} apply to a database; set databaseName` });
+            failures.push({
+                property: `users[${i}].privileges`,
+                reason: `privileges on ${engine} apply to a database; set databaseName`,
+            });
         }
     });
     return failures;
@@ -180,7 +231,9 @@ export function throwIfInvalid(component: string, failures: ValidationFailure[])
         return;
     }
     throw new pulumi.InputPropertiesError({
-        message: `${component} has invalid arguments:\n` + failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n"),
+        message:
+            `${component} has invalid arguments:\n` +
+            failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n"),
         errors: failures.map((f) => ({ propertyPath: f.property, reason: f.reason })),
     });
 }

@@ -86,15 +86,26 @@ export class DatabaseUser extends pulumi.dynamic.Resource {
     declare readonly iamAuthentication: pulumi.Output<boolean>;
 
     constructor(name: string, args: DatabaseUserArgs, opts?: pulumi.CustomResourceOptions) {
-        super(databaseUserProvider, name, {
-            // Outputs the provider computes, declared so they exist on the resource.
-            database: undefined, privileges: undefined, masterUsername: undefined, region: undefined, iamAuthentication: undefined,
-            ...args,
-        }, {
-            // The master block may carry a password: keep it encrypted in the state.
-            additionalSecretOutputs: ["master"],
-            deleteBeforeReplace: true,
-            ...opts,
-        }, "rds-iam", "DatabaseUser");
+        super(
+            databaseUserProvider,
+            name,
+            {
+                // Outputs the provider computes, declared so they exist on the resource.
+                database: undefined,
+                privileges: undefined,
+                masterUsername: undefined,
+                region: undefined,
+                iamAuthentication: undefined,
+                ...args,
+            },
+            {
+                // The master block may carry a password: keep it encrypted in the state.
+                additionalSecretOutputs: ["master"],
+                deleteBeforeReplace: true,
+                ...opts,
+            },
+            "rds-iam",
+            "DatabaseUser",
+        );
     }
 }

@@ -10,7 +10,13 @@ export type Engine = "mysql" | "mariadb" | "postgres" | "aurora-mysql" | "aurora
 /** The SQL dialect / wire protocol an engine speaks. */
 export type EngineFamily = "mysql" | "postgres";
 
-export const ENGINES: readonly Engine[] = ["mysql", "mariadb", "postgres", "aurora-mysql", "aurora-postgresql"];
+export const ENGINES: readonly Engine[] = [
+    "mysql",
+    "mariadb",
+    "postgres",
+    "aurora-mysql",
+    "aurora-postgresql",
+];
 
 export function isEngine(value: unknown): value is Engine {
     return typeof value === "string" && (ENGINES as readonly string[]).includes(value);

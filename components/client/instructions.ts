@@ -40,7 +40,8 @@ export function connectInstructions(args: ConnectInstructionArgs): ConnectInstru
     return {
         token,
         cli: rdsIamConnectCommand(args),
-        command: `mysql --host=${args.host} --port=${args.port} --user=${args.username} --password="$(${token})" ` +
+        command:
+            `mysql --host=${args.host} --port=${args.port} --user=${args.username} --password="$(${token})" ` +
             `--ssl-ca=${RDS_CA_BUNDLE_PATH} --ssl-verify-server-cert --enable-cleartext-plugin${db}`,
     };
 }

@@ -31,13 +31,18 @@ function connectionError(target: ConnectionTarget, error: unknown): Error {
     const raw = error instanceof Error ? error.message : String(error);
     const message = raw.split(target.password).join("***");
     const via = target.connectHost ? ` via ${target.connectHost}:${target.connectPort ?? target.port}` : "";
-    const wrapped = new Error(`${target.family === "postgres" ? "PostgreSQL" : "MySQL"} ${target.host}:${target.port}${via} as ${target.user}: ${message}`);
-    const code = (error as { code?: unknown; errno?: unknown });
+    const wrapped = new Error(
+        `${target.family === "postgres" ? "PostgreSQL" : "MySQL"} ${target.host}:${target.port}${via} as ${target.user}: ${message}`,
+    );
+    const code = error as { code?: unknown; errno?: unknown };
     Object.assign(wrapped, { code: code.code, errno: code.errno });
     return wrapped;
 }
 
-export async function withSession<T>(target: ConnectionTarget, work: (session: Session) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+    target: ConnectionTarget,
+    work: (session: Session) => Promise<T>,
+): Promise<T> {
     return target.family === "postgres" ? withPostgres(target, work) : withMysql(target, work);
 }
 
@@ -90,7 +95,9 @@ async function withMysql<T>(target: ConnectionTarget, work: (session: Session) =
             // mysql2 checks the certificate against `host`; a tunnel only changes where the bytes go.
             host: target.host,
             port: target.port,
-            stream: tunnel ? () => net.connect(target.connectPort ?? target.port, target.connectHost ?? target.host) : undefined,
+            stream: tunnel
+                ? () => net.connect(target.connectPort ?? target.port, target.connectHost ?? target.host)
+                : undefined,
             user: target.user,
             password: target.password,
             database: target.database,

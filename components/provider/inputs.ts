@@ -3,7 +3,14 @@
  * unknown during preview are skipped; everything known is checked before any SQL can run.
  */
 import { Engine, engineFamily, isEngine } from "../engines";
-import { ValidationFailure, normalizePrivileges, validateDatabaseName, validateEngine, validatePrivileges, validateUsername } from "../validation";
+import {
+    ValidationFailure,
+    normalizePrivileges,
+    validateDatabaseName,
+    validateEngine,
+    validatePrivileges,
+    validateUsername,
+} from "../validation";
 import { MasterInput, isSecretArn } from "./secrets";
 
 /** What the Pulumi engine passes for a value not known yet (preview). */
@@ -32,13 +39,25 @@ function isUnknown(value: unknown): boolean {
 }
 
 function hostFailures(value: unknown, property: string): ValidationFailure[] {
-    return typeof value === "string" && HOST.test(value) ? [] :
-        [{ property, reason: `${property} must be a DNS name or IP address such as "mydb.abc123.us-east-1.rds.amazonaws.com" (got ${JSON.stringify(value)})` }];
+    return typeof value === "string" && HOST.test(value)
+        ? []
+        : [
+              {
+                  property,
+                  reason: `${property} must be a DNS name or IP address such as "mydb.abc123.us-east-1.rds.amazonaws.com" (got ${JSON.stringify(value)})`,
+              },
+          ];
 }
 
 function portFailures(value: unknown, property: string): ValidationFailure[] {
-    return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535 ? [] :
-        [{ property, reason: `${property} must be a whole number from 1 to 65535 (got ${JSON.stringify(value)})` }];
+    return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535
+        ? []
+        : [
+              {
+                  property,
+                  reason: `${property} must be a whole number from 1 to 65535 (got ${JSON.stringify(value)})`,
+              },
+          ];
 }
 
 function masterFailures(master: unknown, username: unknown): ValidationFailure[] {
@@ -46,24 +65,52 @@ function masterFailures(master: unknown, username: unknown): ValidationFailure[]
         return [];
     }
     if (typeof master !== "object" || master === null) {
-        return [{ property: "master", reason: "master must be { username, secretArn } or { username, password }" }];
+        return [
+            {
+                property: "master",
+                reason: "master must be { username, secretArn } or { username, password }",
+            },
+        ];
     }
     const m = master as Record<string, unknown>;
     const failures: ValidationFailure[] = [];
-    if (!isUnknown(m.username) && (typeof m.username !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(m.username))) {
-        failures.push({ property: "master.username", reason: "master.username must be the RDS master user name (letters, digits, underscores)" });
+    if (
+        !isUnknown(m.username) &&
+        (typeof m.username !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(m.username))
+    ) {
+        failures.push({
+            property: "master.username",
+            reason: "master.username must be the RDS master user name (letters, digits, underscores)",
+        });
     }
     const hasArn = m.secretArn !== undefined && m.secretArn !== null;
     const hasPassword = m.password !== undefined && m.password !== null;
     if (hasArn === hasPassword) {
-        failures.push({ property: "master", reason: "give exactly one of master.secretArn (preferred: the RDS managed secret) or master.password" });
-    } else if (hasArn && !isUnknown(m.secretArn) && (typeof m.secretArn !== "string" || !isSecretArn(m.secretArn))) {
-        failures.push({ property: "master.secretArn", reason: `master.secretArn must be a Secrets Manager secret ARN such as "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-…" (got ${JSON.stringify(m.secretArn)})` });
-    } else if (hasPassword && !isUnknown(m.password) && (typeof m.password !== "string" || m.password.length === 0)) {
+        failures.push({
+            property: "master",
+            reason: "give exactly one of master.secretArn (preferred: the RDS managed secret) or master.password",
+        });
+    } else if (
+        hasArn &&
+        !isUnknown(m.secretArn) &&
+        (typeof m.secretArn !== "string" || !isSecretArn(m.secretArn))
+    ) {
+        failures.push({
+            property: "master.secretArn",
+            reason: `master.secretArn must be a Secrets Manager secret ARN such as "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-…" (got ${JSON.stringify(m.secretArn)})`,
+        });
+    } else if (
+        hasPassword &&
+        !isUnknown(m.password) &&
+        (typeof m.password !== "string" || m.password.length === 0)
+    ) {
         failures.push({ property: "master.password", reason: "master.password must be a non-empty string" });
     }
     if (typeof username === "string" && username === m.username) {
-        failures.push({ property: "username", reason: `username "${username}" is the master user; IAM authentication would lock it out of password login. Create a separate user for IAM` });
+        failures.push({
+            property: "username",
+            reason: `username "${username}" is the master user; IAM authentication would lock it out of password login. Create a separate user for IAM`,
+        });
     }
     return failures;
 }
@@ -83,10 +130,20 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
             failures.push(...validateDatabaseName(engine, news.database, "database"));
         }
         if (!isUnknown(news.privileges)) {
-            const privileges = Array.isArray(news.privileges) ? news.privileges.filter((p) => !isUnknown(p)) : news.privileges;
+            const privileges = Array.isArray(news.privileges)
+                ? news.privileges.filter((p) => !isUnknown(p))
+                : news.privileges;
             failures.push(...validatePrivileges(engine, privileges, "privileges"));
-            if (engineFamily(engine) === "mysql" && Array.isArray(privileges) && privileges.length > 0 && news.database === undefined) {
-                failures.push({ property: "database", reason: `privileges on ${engine} apply to a database; set database` });
+            if (
+                engineFamily(engine) === "mysql" &&
+                Array.isArray(privileges) &&
+                privileges.length > 0 &&
+                news.database === undefined
+            ) {
+                failures.push({
+                    property: "database",
+                    reason: `privileges on ${engine} apply to a database; set database`,
+                });
             }
         }
     }
@@ -95,14 +152,30 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
     } else {
         failures.push(...masterFailures(news.master, undefined));
     }
-    if (news.region !== undefined && !isUnknown(news.region) && (typeof news.region !== "string" || !REGION.test(news.region))) {
-        failures.push({ property: "region", reason: `region must be an AWS region such as "us-east-1" (got ${JSON.stringify(news.region)})` });
+    if (
+        news.region !== undefined &&
+        !isUnknown(news.region) &&
+        (typeof news.region !== "string" || !REGION.test(news.region))
+    ) {
+        failures.push({
+            property: "region",
+            reason: `region must be an AWS region such as "us-east-1" (got ${JSON.stringify(news.region)})`,
+        });
     }
-    if (news.connectHost !== undefined && !isUnknown(news.connectHost)) failures.push(...hostFailures(news.connectHost, "connectHost"));
-    if (news.connectPort !== undefined && !isUnknown(news.connectPort)) failures.push(...portFailures(news.connectPort, "connectPort"));
-    if (news.caCertificate !== undefined && !isUnknown(news.caCertificate) &&
-        (typeof news.caCertificate !== "string" || !news.caCertificate.includes("-----BEGIN CERTIFICATE-----"))) {
-        failures.push({ property: "caCertificate", reason: "caCertificate must be PEM text (-----BEGIN CERTIFICATE----- …)" });
+    if (news.connectHost !== undefined && !isUnknown(news.connectHost))
+        failures.push(...hostFailures(news.connectHost, "connectHost"));
+    if (news.connectPort !== undefined && !isUnknown(news.connectPort))
+        failures.push(...portFailures(news.connectPort, "connectPort"));
+    if (
+        news.caCertificate !== undefined &&
+        !isUnknown(news.caCertificate) &&
+        (typeof news.caCertificate !== "string" ||
+            !news.caCertificate.includes("-----BEGIN CERTIFICATE-----"))
+    ) {
+        failures.push({
+            property: "caCertificate",
+            reason: "caCertificate must be PEM text (-----BEGIN CERTIFICATE----- …)",
+        });
     }
     if (news.adopt !== undefined && !isUnknown(news.adopt) && typeof news.adopt !== "boolean") {
         failures.push({ property: "adopt", reason: "adopt must be true or false" });
@@ -113,8 +186,11 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
 /** The inputs as the provider stores them: privileges normalized, PostgreSQL database defaulted. */
 export function normalizeUserInputs(news: Record<string, unknown>): Record<string, unknown> {
     const engine = news.engine;
-    const privileges = Array.isArray(news.privileges) && !news.privileges.some(isUnknown)
-        ? normalizePrivileges(news.privileges as string[]) : news.privileges ?? [];
-    const database = news.database ?? (isEngine(engine) && engineFamily(engine) === "postgres" ? "postgres" : undefined);
+    const privileges =
+        Array.isArray(news.privileges) && !news.privileges.some(isUnknown)
+            ? normalizePrivileges(news.privileges as string[])
+            : (news.privileges ?? []);
+    const database =
+        news.database ?? (isEngine(engine) && engineFamily(engine) === "postgres" ? "postgres" : undefined);
     return { ...news, privileges, ...(database === undefined ? {} : { database }) };
 }

@@ -32,8 +32,14 @@ function revokeStatement(username: string, database: string, privileges: readonl
 }
 
 /** The user authenticates with the IAM token plugin and must use TLS, as RDS documents. */
-export function mysqlCreateUser(username: string, database: string | undefined, privileges: readonly string[]): string[] {
-    const statements = [`CREATE USER ${mysqlAccount(username)} IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL`];
+export function mysqlCreateUser(
+    username: string,
+    database: string | undefined,
+    privileges: readonly string[],
+): string[] {
+    const statements = [
+        `CREATE USER ${mysqlAccount(username)} IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL`,
+    ];
     if (privileges.length > 0 && database !== undefined) {
         statements.push(grantStatement(username, database, privileges));
     }
@@ -42,12 +48,18 @@ export function mysqlCreateUser(username: string, database: string | undefined, 
 
 /** Switches an existing user to IAM authentication (adoption, or repairing drift). */
 export function mysqlUseIamAuthentication(username: string): string[] {
-    return [`ALTER USER ${mysqlAccount(username)} IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL`];
+    return [
+        `ALTER USER ${mysqlAccount(username)} IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL`,
+    ];
 }
 
 /** Grants what is new and revokes what is gone, nothing else. */
-export function mysqlChangePrivileges(username: string, database: string | undefined, from: readonly string[],
-    to: readonly string[]): string[] {
+export function mysqlChangePrivileges(
+    username: string,
+    database: string | undefined,
+    from: readonly string[],
+    to: readonly string[],
+): string[] {
     if (database === undefined) {
         return [];
     }
@@ -67,7 +79,11 @@ export function mysqlChangePrivileges(username: string, database: string | undef
 }
 
 /** Sets the privileges on the database to exactly `privileges` (adoption). */
-export function mysqlResetPrivileges(username: string, database: string | undefined, privileges: readonly string[]): string[] {
+export function mysqlResetPrivileges(
+    username: string,
+    database: string | undefined,
+    privileges: readonly string[],
+): string[] {
     if (database === undefined) {
         return [];
     }
@@ -82,7 +98,8 @@ export function mysqlDropUser(username: string): string[] {
 }
 
 /** Reads the user's authentication; parameters: [username]. */
-export const MYSQL_READ_USER = "SELECT plugin, authentication_string, ssl_type FROM mysql.user WHERE User = ? AND Host = '%'";
+export const MYSQL_READ_USER =
+    "SELECT plugin, authentication_string, ssl_type FROM mysql.user WHERE User = ? AND Host = '%'";
 
 /** Reads the user's privileges on one database; parameters: ["'user'@'%'", database]. */
 export const MYSQL_READ_PRIVILEGES =

@@ -13,7 +13,9 @@ function ident(name: string): string {
     return format.ident(name);
 }
 
-const TABLE_PRIVILEGES = PRIVILEGES.postgres.filter((p) => p !== "ALL" && !POSTGRES_DATABASE_PRIVILEGES.includes(p));
+const TABLE_PRIVILEGES = PRIVILEGES.postgres.filter(
+    (p) => p !== "ALL" && !POSTGRES_DATABASE_PRIVILEGES.includes(p),
+);
 
 function split(privileges: readonly string[]): { database: string[]; table: string[] } {
     const all = privileges.includes("ALL");
@@ -23,12 +25,19 @@ function split(privileges: readonly string[]): { database: string[]; table: stri
     };
 }
 
-function grants(user: string, database: string, privileges: readonly string[], verb: "GRANT" | "REVOKE"): string[] {
+function grants(
+    user: string,
+    database: string,
+    privileges: readonly string[],
+    verb: "GRANT" | "REVOKE",
+): string[] {
     const { database: dbPrivileges, table } = split(privileges);
     const to = verb === "GRANT" ? "TO" : "FROM";
     const statements: string[] = [];
     if (dbPrivileges.length > 0) {
-        statements.push(`${verb} ${dbPrivileges.join(", ")} ON DATABASE ${ident(database)} ${to} ${ident(user)}`);
+        statements.push(
+            `${verb} ${dbPrivileges.join(", ")} ON DATABASE ${ident(database)} ${to} ${ident(user)}`,
+        );
     }
     if (table.length > 0) {
         const list = table.join(", ");
@@ -62,14 +71,28 @@ export function postgresUseIamAuthentication(user: string): string[] {
     return [`ALTER ROLE ${ident(user)} WITH LOGIN PASSWORD NULL`, `GRANT rds_iam TO ${ident(user)}`];
 }
 
-export function postgresChangePrivileges(user: string, database: string, from: readonly string[], to: readonly string[]): string[] {
+export function postgresChangePrivileges(
+    user: string,
+    database: string,
+    from: readonly string[],
+    to: readonly string[],
+): string[] {
     const before = split(from);
     const after = split(to);
-    const gone = [...before.database.filter((p) => !after.database.includes(p)), ...before.table.filter((p) => !after.table.includes(p))];
-    const added = [...after.database.filter((p) => !before.database.includes(p)), ...after.table.filter((p) => !before.table.includes(p))];
-    const usage = after.table.length > 0 && before.table.length === 0
-        ? [`GRANT USAGE ON SCHEMA public TO ${ident(user)}`]
-        : after.table.length === 0 && before.table.length > 0 ? [`REVOKE USAGE ON SCHEMA public FROM ${ident(user)}`] : [];
+    const gone = [
+        ...before.database.filter((p) => !after.database.includes(p)),
+        ...before.table.filter((p) => !after.table.includes(p)),
+    ];
+    const added = [
+        ...after.database.filter((p) => !before.database.includes(p)),
+        ...after.table.filter((p) => !before.table.includes(p)),
+    ];
+    const usage =
+        after.table.length > 0 && before.table.length === 0
+            ? [`GRANT USAGE ON SCHEMA public TO ${ident(user)}`]
+            : after.table.length === 0 && before.table.length > 0
+              ? [`REVOKE USAGE ON SCHEMA public FROM ${ident(user)}`]
+              : [];
     return [...grants(user, database, gone, "REVOKE"), ...usage, ...grants(user, database, added, "GRANT")];
 }
 
@@ -100,7 +123,8 @@ export const POSTGRES_READ_PRIVILEGES = `SELECT a.privilege_type AS privilege FR
   UNION SELECT a.privilege_type FROM pg_default_acl da JOIN pg_namespace n ON n.oid = da.defaclnamespace, aclexplode(da.defaclacl) a
     WHERE n.nspname = 'public' AND da.defaclobjtype = 'r' AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = $1)`;
 
-export const POSTGRES_MASTER_IS_SUPERUSER = "SELECT rolsuper AS superuser FROM pg_roles WHERE rolname = current_user";
+export const POSTGRES_MASTER_IS_SUPERUSER =
+    "SELECT rolsuper AS superuser FROM pg_roles WHERE rolname = current_user";
 
 /** Maps the observed privileges onto the vocabulary; every table privilege reads as ALL. */
 export function postgresObservedPrivileges(reported: readonly string[]): string[] {

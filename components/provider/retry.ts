@@ -14,14 +14,22 @@ export interface RetryPolicy {
  */
 export function pluginNotLoadedPolicy(): RetryPolicy {
     const attempts = Number(process.env.RDS_IAM_PLUGIN_RETRY_ATTEMPTS ?? 10);
-    return { attempts: attempts > 0 ? attempts : 10, initialDelayMs: Number(process.env.RDS_IAM_PLUGIN_RETRY_DELAY_MS ?? 2_000), maxDelayMs: 30_000 };
+    return {
+        attempts: attempts > 0 ? attempts : 10,
+        initialDelayMs: Number(process.env.RDS_IAM_PLUGIN_RETRY_DELAY_MS ?? 2_000),
+        maxDelayMs: 30_000,
+    };
 }
 
 /** PostgreSQL "tuple concurrently updated" when roles change in parallel: short retries. */
 export const CONCURRENT_UPDATE_POLICY: RetryPolicy = { attempts: 8, initialDelayMs: 50, maxDelayMs: 1_000 };
 
-export async function withRetry<T>(policy: RetryPolicy, retryable: (error: unknown) => boolean, work: () => Promise<T>,
-    giveUp: (error: unknown) => Error = (e) => e as Error): Promise<T> {
+export async function withRetry<T>(
+    policy: RetryPolicy,
+    retryable: (error: unknown) => boolean,
+    work: () => Promise<T>,
+    giveUp: (error: unknown) => Error = (e) => e as Error,
+): Promise<T> {
     let delay = policy.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
         try {

@@ -31,8 +31,10 @@ export async function masterPassword(master: MasterInput, region?: string): Prom
         secretString = (await client.send(new sm.GetSecretValueCommand({ SecretId: arn }))).SecretString;
     } catch (e) {
         const err = e as { name?: string; message?: string };
-        throw new Error(`cannot read the master secret ${arn}: ${err.name ?? "Error"}: ${err.message}. ` +
-            "The identity running pulumi needs secretsmanager:GetSecretValue on it (and kms:Decrypt on its key).");
+        throw new Error(
+            `cannot read the master secret ${arn}: ${err.name ?? "Error"}: ${err.message}. ` +
+                "The identity running pulumi needs secretsmanager:GetSecretValue on it (and kms:Decrypt on its key).",
+        );
     } finally {
         client.destroy();
     }
@@ -43,7 +45,9 @@ export async function masterPassword(master: MasterInput, region?: string): Prom
         password = undefined;
     }
     if (typeof password !== "string" || password.length === 0) {
-        throw new Error(`the master secret ${arn} is not JSON with a "password" field, as RDS managed secrets are`);
+        throw new Error(
+            `the master secret ${arn} is not JSON with a "password" field, as RDS managed secrets are`,
+        );
     }
     return password;
 }

@@ -17,334 +17,340 @@ const USAGE_HINT = "run `npx rds-iam help` for usage and examples\n";
 
 let scratch: string;
 before(() => {
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-cli-test-"));
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-cli-test-"));
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 /** An environment with no AWS configuration at all, IMDS disabled, and files under the scratch dir. */
 function isolatedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: scratch,
-    TMPDIR: scratch,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: path.join(scratch, "no-aws-config"),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, "no-aws-credentials"),
-    ...extra,
-  };
+    return {
+        PATH: process.env.PATH,
+        HOME: scratch,
+        TMPDIR: scratch,
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_CONFIG_FILE: path.join(scratch, "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, "no-aws-credentials"),
+        ...extra,
+    };
 }
 const FAKE_KEYS = {
-  AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-  AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 };
 
 function runLauncher(args: string[], env: NodeJS.ProcessEnv) {
-  const result = childProcess.spawnSync(process.execPath, [LAUNCHER, ...args], {
-    env,
-    encoding: "utf8",
-    timeout: 30_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    const result = childProcess.spawnSync(process.execPath, [LAUNCHER, ...args], {
+        env,
+        encoding: "utf8",
+        timeout: 30_000,
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Runs the CLI in-process with a fixed token and records what it would spawn. */
 async function runInProcess(args: string[], env: NodeJS.ProcessEnv) {
-  let stdout = "";
-  let stderr = "";
-  const spawned: ClientCommand[] = [];
-  const code = await runCli(args, {
-    env,
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    tokenCache: new TokenCache({
-      signer: async (r) => `${r.host}:${r.port}/?Action=connect&DBUser=${r.username}`,
-    }),
-    run: async (command) => {
-      spawned.push(command);
-      return 0;
-    },
-  });
-  return { code, stdout, stderr, spawned };
+    let stdout = "";
+    let stderr = "";
+    const spawned: ClientCommand[] = [];
+    const code = await runCli(args, {
+        env,
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        tokenCache: new TokenCache({
+            signer: async (r) => `${r.host}:${r.port}/?Action=connect&DBUser=${r.username}`,
+        }),
+        run: async (command) => {
+            spawned.push(command);
+            return 0;
+        },
+    });
+    return { code, stdout, stderr, spawned };
 }
 
 function fakeBinDir(name: string, script: string): string {
-  const dir = fs.mkdtempSync(path.join(scratch, `bin-${name}-`));
-  fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
-  return dir;
+    const dir = fs.mkdtempSync(path.join(scratch, `bin-${name}-`));
+    fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    return dir;
 }
 
 describe("rds-iam CLI as a subprocess", () => {
-  it("token prints one token for host:port and the case-exact user, from env credentials", () => {
-    const result = runLauncher(
-      ["token", "--engine", "postgres", "--host", ENDPOINT, "--user", "App_User"],
-      isolatedEnv(FAKE_KEYS),
-    );
-    assert.equal(result.stderr, "");
-    assert.equal(result.status, 0);
-    const lines = result.stdout.split("\n");
-    assert.equal(lines.length, 2);
-    assert.equal(lines[1], "");
-    const { address, params } = parseToken(lines[0]);
-    assert.equal(address, `${ENDPOINT}:5432`);
-    assert.equal(params.Action, "connect");
-    assert.equal(params.DBUser, "App_User");
-    assert.equal(params["X-Amz-Expires"], "900");
-    assert.equal(params["X-Amz-Credential"].split("/").slice(2).join("/"), "us-east-1/rds-db/aws4_request");
-  });
+    it("token prints one token for host:port and the case-exact user, from env credentials", () => {
+        const result = runLauncher(
+            ["token", "--engine", "postgres", "--host", ENDPOINT, "--user", "App_User"],
+            isolatedEnv(FAKE_KEYS),
+        );
+        assert.equal(result.stderr, "");
+        assert.equal(result.status, 0);
+        const lines = result.stdout.split("\n");
+        assert.equal(lines.length, 2);
+        assert.equal(lines[1], "");
+        const { address, params } = parseToken(lines[0]);
+        assert.equal(address, `${ENDPOINT}:5432`);
+        assert.equal(params.Action, "connect");
+        assert.equal(params.DBUser, "App_User");
+        assert.equal(params["X-Amz-Expires"], "900");
+        assert.equal(
+            params["X-Amz-Credential"].split("/").slice(2).join("/"),
+            "us-east-1/rds-db/aws4_request",
+        );
+    });
 
-  it("explains where credentials come from when there are none", () => {
-    const result = runLauncher(
-      ["token", "--engine", "mysql", "--host", ENDPOINT, "--user", "app"],
-      isolatedEnv(),
-    );
-    assert.equal(result.status, 1);
-    assert.equal(result.stdout, "");
-    assert.equal(result.stderr, `rds-iam: ${NO_CREDENTIALS_MESSAGE}\n`);
-  });
+    it("explains where credentials come from when there are none", () => {
+        const result = runLauncher(
+            ["token", "--engine", "mysql", "--host", ENDPOINT, "--user", "app"],
+            isolatedEnv(),
+        );
+        assert.equal(result.status, 1);
+        assert.equal(result.stdout, "");
+        assert.equal(result.stderr, `rds-iam: ${NO_CREDENTIALS_MESSAGE}\n`);
+    });
 
-  it("rejects an unknown engine with exit code 2", () => {
-    const result = runLauncher(
-      ["connect", "--engine", "oracle", "--host", ENDPOINT, "--user", "app"],
-      isolatedEnv(FAKE_KEYS),
-    );
-    assert.equal(result.status, 2);
-    assert.equal(
-      result.stderr,
-      `rds-iam: unknown engine "oracle": use one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql\n${USAGE_HINT}`,
-    );
-  });
+    it("rejects an unknown engine with exit code 2", () => {
+        const result = runLauncher(
+            ["connect", "--engine", "oracle", "--host", ENDPOINT, "--user", "app"],
+            isolatedEnv(FAKE_KEYS),
+        );
+        assert.equal(result.status, 2);
+        assert.equal(
+            result.stderr,
+            `rds-iam: unknown engine "oracle": use one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql\n${USAGE_HINT}`,
+        );
+    });
 
-  it("rejects a missing --host and an unknown option", () => {
-    const noHost = runLauncher(["token", "--engine", "mysql", "--user", "app"], isolatedEnv(FAKE_KEYS));
-    assert.equal(noHost.status, 2);
-    assert.equal(
-      noHost.stderr,
-      `rds-iam: --host is required: the RDS endpoint, e.g. mydb.abc123.us-east-1.rds.amazonaws.com\n${USAGE_HINT}`,
-    );
-    const unknown = runLauncher(["token", "--hots", ENDPOINT], isolatedEnv(FAKE_KEYS));
-    assert.equal(unknown.status, 2);
-    assert.equal(unknown.stderr, `rds-iam: Unknown option '--hots'\n${USAGE_HINT}`);
-  });
+    it("rejects a missing --host and an unknown option", () => {
+        const noHost = runLauncher(["token", "--engine", "mysql", "--user", "app"], isolatedEnv(FAKE_KEYS));
+        assert.equal(noHost.status, 2);
+        assert.equal(
+            noHost.stderr,
+            `rds-iam: --host is required: the RDS endpoint, e.g. mydb.abc123.us-east-1.rds.amazonaws.com\n${USAGE_HINT}`,
+        );
+        const unknown = runLauncher(["token", "--hots", ENDPOINT], isolatedEnv(FAKE_KEYS));
+        assert.equal(unknown.status, 2);
+        assert.equal(unknown.stderr, `rds-iam: Unknown option '--hots'\n${USAGE_HINT}`);
+    });
 
-  it("warns when the host is not an RDS endpoint and still prints the token", () => {
-    const result = runLauncher(
-      ["token", "--port", "5432", "--host", "db.example.com", "--user", "app", "--region", "eu-west-1"],
-      isolatedEnv(FAKE_KEYS),
-    );
-    assert.equal(result.status, 0);
-    assert.equal(
-      result.stderr,
-      'warning: "db.example.com" is not an RDS endpoint (*.rds.amazonaws.com). The token must be signed for the RDS endpoint itself, not a CNAME, load balancer or tunnel address: pass the real endpoint with --signing-host <endpoint> (and keep --host for where to connect).\n',
-    );
-    assert.equal(parseToken(result.stdout.trim()).address, "db.example.com:5432");
-  });
+    it("warns when the host is not an RDS endpoint and still prints the token", () => {
+        const result = runLauncher(
+            ["token", "--port", "5432", "--host", "db.example.com", "--user", "app", "--region", "eu-west-1"],
+            isolatedEnv(FAKE_KEYS),
+        );
+        assert.equal(result.status, 0);
+        assert.equal(
+            result.stderr,
+            'warning: "db.example.com" is not an RDS endpoint (*.rds.amazonaws.com). The token must be signed for the RDS endpoint itself, not a CNAME, load balancer or tunnel address: pass the real endpoint with --signing-host <endpoint> (and keep --host for where to connect).\n',
+        );
+        assert.equal(parseToken(result.stdout.trim()).address, "db.example.com:5432");
+    });
 
-  it("connect names the package to install when psql is missing", () => {
-    const result = runLauncher(
-      ["connect", "--engine", "postgres", "--host", ENDPOINT, "--user", "app"],
-      isolatedEnv({ ...FAKE_KEYS, PATH: path.join(scratch, "empty-bin") }),
-    );
-    assert.equal(result.status, 1);
-    assert.equal(
-      result.stderr,
-      "rds-iam: psql not found: install it with `sudo apt-get install -y postgresql-client` (Debian/Ubuntu) or `sudo dnf install -y postgresql15` (Amazon Linux 2023; `sudo yum install -y postgresql` on Amazon Linux 2)\n",
-    );
-  });
+    it("connect names the package to install when psql is missing", () => {
+        const result = runLauncher(
+            ["connect", "--engine", "postgres", "--host", ENDPOINT, "--user", "app"],
+            isolatedEnv({ ...FAKE_KEYS, PATH: path.join(scratch, "empty-bin") }),
+        );
+        assert.equal(result.status, 1);
+        assert.equal(
+            result.stderr,
+            "rds-iam: psql not found: install it with `sudo apt-get install -y postgresql-client` (Debian/Ubuntu) or `sudo dnf install -y postgresql15` (Amazon Linux 2023; `sudo yum install -y postgresql` on Amazon Linux 2)\n",
+        );
+    });
 
-  it("connect --dry-run prints the exact psql line and writes the RDS CA bundle file", () => {
-    const psqlDir = fakeBinDir("psql", "exit 0");
-    const result = runLauncher(
-      [
-        "connect",
-        "--dry-run",
-        "--engine",
-        "postgres",
-        "--host",
-        ENDPOINT,
-        "--user",
-        "app_user",
-        "--database",
-        "appdb",
-      ],
-      isolatedEnv({ ...FAKE_KEYS, PATH: psqlDir }),
-    );
-    const bundle = rdsCaBundle();
-    const caFile = path.join(
-      scratch,
-      "rds-iam",
-      `ca-${crypto.createHash("sha256").update(bundle).digest("hex").slice(0, 16)}.pem`,
-    );
-    assert.equal(result.stderr, "");
-    assert.equal(result.status, 0);
-    assert.equal(
-      result.stdout,
-      `PGPASSWORD=<token> psql 'host=${ENDPOINT} port=5432 user=app_user dbname=appdb sslmode=verify-full sslrootcert=${caFile}'\n`,
-    );
-    assert.equal(fs.readFileSync(caFile, "utf8"), bundle);
-    assert.equal(fs.statSync(caFile).mode & 0o777, 0o644);
-  });
+    it("connect --dry-run prints the exact psql line and writes the RDS CA bundle file", () => {
+        const psqlDir = fakeBinDir("psql", "exit 0");
+        const result = runLauncher(
+            [
+                "connect",
+                "--dry-run",
+                "--engine",
+                "postgres",
+                "--host",
+                ENDPOINT,
+                "--user",
+                "app_user",
+                "--database",
+                "appdb",
+            ],
+            isolatedEnv({ ...FAKE_KEYS, PATH: psqlDir }),
+        );
+        const bundle = rdsCaBundle();
+        const caFile = path.join(
+            scratch,
+            "rds-iam",
+            `ca-${crypto.createHash("sha256").update(bundle).digest("hex").slice(0, 16)}.pem`,
+        );
+        assert.equal(result.stderr, "");
+        assert.equal(result.status, 0);
+        assert.equal(
+            result.stdout,
+            `PGPASSWORD=<token> psql 'host=${ENDPOINT} port=5432 user=app_user dbname=appdb sslmode=verify-full sslrootcert=${caFile}'\n`,
+        );
+        assert.equal(fs.readFileSync(caFile, "utf8"), bundle);
+        assert.equal(fs.statSync(caFile).mode & 0o777, 0o644);
+    });
 
-  it("help prints the usage with EC2, Lambda and laptop examples; no command exits 2", () => {
-    const help = runLauncher(["help"], isolatedEnv());
-    assert.equal(help.status, 0);
-    assert.equal(help.stdout, HELP);
-    assert.equal(HELP.includes("EC2 (instance profile):"), true);
-    assert.equal(HELP.includes("Lambda / ECS (role):"), true);
-    assert.equal(HELP.includes("Laptop (profile / SSO):"), true);
-    const none = runLauncher([], isolatedEnv());
-    assert.equal(none.status, 2);
-    assert.equal(none.stderr, HELP);
-  });
+    it("help prints the usage with EC2, Lambda and laptop examples; no command exits 2", () => {
+        const help = runLauncher(["help"], isolatedEnv());
+        assert.equal(help.status, 0);
+        assert.equal(help.stdout, HELP);
+        assert.equal(HELP.includes("EC2 (instance profile):"), true);
+        assert.equal(HELP.includes("Lambda / ECS (role):"), true);
+        assert.equal(HELP.includes("Laptop (profile / SSO):"), true);
+        const none = runLauncher([], isolatedEnv());
+        assert.equal(none.status, 2);
+        assert.equal(none.stderr, HELP);
+    });
 });
 
 describe("rds-iam CLI in process", () => {
-  it("connect runs the MySQL 8 client with the cleartext plugin, VERIFY_IDENTITY and the token in MYSQL_PWD", async () => {
-    const bin = fakeBinDir(
-      "mysql",
-      'echo "mysql  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)"',
-    );
-    const result = await runInProcess(
-      [
-        "connect",
-        "--engine",
-        "mysql",
-        "--host",
-        ENDPOINT,
-        "--user",
-        "app_user",
-        "--ca-file",
-        "/etc/ssl/rds.pem",
-      ],
-      isolatedEnv({ PATH: bin }),
-    );
-    assert.equal(result.stderr, "");
-    assert.equal(result.code, 0);
-    assert.deepEqual(result.spawned, [
-      {
-        program: "mysql",
-        args: [
-          `--host=${ENDPOINT}`,
-          "--port=3306",
-          "--user=app_user",
-          "--enable-cleartext-plugin",
-          "--ssl-ca=/etc/ssl/rds.pem",
-          "--ssl-mode=VERIFY_IDENTITY",
-        ],
-        env: { MYSQL_PWD: `${ENDPOINT}:3306/?Action=connect&DBUser=app_user` },
-      },
-    ]);
-  });
+    it("connect runs the MySQL 8 client with the cleartext plugin, VERIFY_IDENTITY and the token in MYSQL_PWD", async () => {
+        const bin = fakeBinDir(
+            "mysql",
+            'echo "mysql  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)"',
+        );
+        const result = await runInProcess(
+            [
+                "connect",
+                "--engine",
+                "mysql",
+                "--host",
+                ENDPOINT,
+                "--user",
+                "app_user",
+                "--ca-file",
+                "/etc/ssl/rds.pem",
+            ],
+            isolatedEnv({ PATH: bin }),
+        );
+        assert.equal(result.stderr, "");
+        assert.equal(result.code, 0);
+        assert.deepEqual(result.spawned, [
+            {
+                program: "mysql",
+                args: [
+                    `--host=${ENDPOINT}`,
+                    "--port=3306",
+                    "--user=app_user",
+                    "--enable-cleartext-plugin",
+                    "--ssl-ca=/etc/ssl/rds.pem",
+                    "--ssl-mode=VERIFY_IDENTITY",
+                ],
+                env: { MYSQL_PWD: `${ENDPOINT}:3306/?Action=connect&DBUser=app_user` },
+            },
+        ]);
+    });
 
-  it("connect through a tunnel signs for --signing-host:--signing-port and connects to --host:--port", async () => {
-    const bin = fakeBinDir("mysql", 'echo "mysql  Ver 15.1 Distrib 10.11.19-MariaDB"');
-    const result = await runInProcess(
-      [
-        "connect",
-        "--engine",
-        "mariadb",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "13306",
-        "--signing-host",
-        ENDPOINT,
-        "--signing-port",
-        "3306",
-        "--user",
-        "app_user",
-        "--ca-file",
-        "/etc/ssl/rds.pem",
-      ],
-      isolatedEnv({ PATH: bin }),
-    );
-    assert.equal(result.code, 0);
-    assert.deepEqual(result.spawned, [
-      {
-        program: "mysql",
-        args: [
-          "--host=127.0.0.1",
-          "--port=13306",
-          "--user=app_user",
-          "--enable-cleartext-plugin",
-          "--ssl-ca=/etc/ssl/rds.pem",
-        ],
-        env: { MYSQL_PWD: `${ENDPOINT}:3306/?Action=connect&DBUser=app_user` },
-      },
-    ]);
-  });
+    it("connect through a tunnel signs for --signing-host:--signing-port and connects to --host:--port", async () => {
+        const bin = fakeBinDir("mysql", 'echo "mysql  Ver 15.1 Distrib 10.11.19-MariaDB"');
+        const result = await runInProcess(
+            [
+                "connect",
+                "--engine",
+                "mariadb",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "13306",
+                "--signing-host",
+                ENDPOINT,
+                "--signing-port",
+                "3306",
+                "--user",
+                "app_user",
+                "--ca-file",
+                "/etc/ssl/rds.pem",
+            ],
+            isolatedEnv({ PATH: bin }),
+        );
+        assert.equal(result.code, 0);
+        assert.deepEqual(result.spawned, [
+            {
+                program: "mysql",
+                args: [
+                    "--host=127.0.0.1",
+                    "--port=13306",
+                    "--user=app_user",
+                    "--enable-cleartext-plugin",
+                    "--ssl-ca=/etc/ssl/rds.pem",
+                ],
+                env: { MYSQL_PWD: `${ENDPOINT}:3306/?Action=connect&DBUser=app_user` },
+            },
+        ]);
+    });
 
-  it("env prints the PostgreSQL export lines", async () => {
-    const result = await runInProcess(
-      [
-        "env",
-        "--engine",
-        "aurora-postgresql",
-        "--host",
-        ENDPOINT,
-        "--user",
-        "app_user",
-        "--database",
-        "appdb",
-        "--ca-file",
-        "/etc/ssl/rds.pem",
-      ],
-      isolatedEnv(),
-    );
-    assert.equal(result.code, 0);
-    assert.equal(
-      result.stdout,
-      [
-        `export PGHOST=${ENDPOINT}`,
-        "export PGPORT=5432",
-        "export PGUSER=app_user",
-        "export PGDATABASE=appdb",
-        `export PGPASSWORD='${ENDPOINT}:5432/?Action=connect&DBUser=app_user'`,
-        "export PGSSLMODE=verify-full",
-        "export PGSSLROOTCERT=/etc/ssl/rds.pem",
-        "",
-      ].join("\n"),
-    );
-  });
+    it("env prints the PostgreSQL export lines", async () => {
+        const result = await runInProcess(
+            [
+                "env",
+                "--engine",
+                "aurora-postgresql",
+                "--host",
+                ENDPOINT,
+                "--user",
+                "app_user",
+                "--database",
+                "appdb",
+                "--ca-file",
+                "/etc/ssl/rds.pem",
+            ],
+            isolatedEnv(),
+        );
+        assert.equal(result.code, 0);
+        assert.equal(
+            result.stdout,
+            [
+                `export PGHOST=${ENDPOINT}`,
+                "export PGPORT=5432",
+                "export PGUSER=app_user",
+                "export PGDATABASE=appdb",
+                `export PGPASSWORD='${ENDPOINT}:5432/?Action=connect&DBUser=app_user'`,
+                "export PGSSLMODE=verify-full",
+                "export PGSSLROOTCERT=/etc/ssl/rds.pem",
+                "",
+            ].join("\n"),
+        );
+    });
 
-  it("asks for --engine on connect, a valid --port, and a region when nothing names one", async () => {
-    const env = isolatedEnv();
-    const noEngine = await runInProcess(["connect", "--host", ENDPOINT, "--user", "u"], env);
-    assert.deepEqual(
-      [noEngine.code, noEngine.stderr],
-      [
-        2,
-        `rds-iam: --engine is required for connect: one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql\n${USAGE_HINT}`,
-      ],
-    );
-    const badPort = await runInProcess(["token", "--host", ENDPOINT, "--user", "u", "--port", "5432x"], env);
-    assert.deepEqual(
-      [badPort.code, badPort.stderr],
-      [2, `rds-iam: --port must be an integer between 1 and 65535; got "5432x"\n${USAGE_HINT}`],
-    );
-    const noRegion = await runInProcess(
-      ["token", "--host", "db.internal", "--user", "u", "--port", "5432"],
-      env,
-    );
-    assert.deepEqual(
-      [noRegion.code, noRegion.stderr],
-      [
-        2,
-        `rds-iam: --region is required: "db.internal" does not name its region and AWS_REGION is not set\n${USAGE_HINT}`,
-      ],
-    );
-    const unknownCommand = await runInProcess(["login"], env);
-    assert.deepEqual(
-      [unknownCommand.code, unknownCommand.stderr],
-      [2, `rds-iam: unknown command "login": use token, connect, env or help\n${USAGE_HINT}`],
-    );
-  });
+    it("asks for --engine on connect, a valid --port, and a region when nothing names one", async () => {
+        const env = isolatedEnv();
+        const noEngine = await runInProcess(["connect", "--host", ENDPOINT, "--user", "u"], env);
+        assert.deepEqual(
+            [noEngine.code, noEngine.stderr],
+            [
+                2,
+                `rds-iam: --engine is required for connect: one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql\n${USAGE_HINT}`,
+            ],
+        );
+        const badPort = await runInProcess(
+            ["token", "--host", ENDPOINT, "--user", "u", "--port", "5432x"],
+            env,
+        );
+        assert.deepEqual(
+            [badPort.code, badPort.stderr],
+            [2, `rds-iam: --port must be an integer between 1 and 65535; got "5432x"\n${USAGE_HINT}`],
+        );
+        const noRegion = await runInProcess(
+            ["token", "--host", "db.internal", "--user", "u", "--port", "5432"],
+            env,
+        );
+        assert.deepEqual(
+            [noRegion.code, noRegion.stderr],
+            [
+                2,
+                `rds-iam: --region is required: "db.internal" does not name its region and AWS_REGION is not set\n${USAGE_HINT}`,
+            ],
+        );
+        const unknownCommand = await runInProcess(["login"], env);
+        assert.deepEqual(
+            [unknownCommand.code, unknownCommand.stderr],
+            [2, `rds-iam: unknown command "login": use token, connect, env or help\n${USAGE_HINT}`],
+        );
+    });
 
-  it("takes the region from AWS_REGION when the host does not name one", async () => {
-    const result = await runInProcess(
-      ["token", "--host", "db.internal", "--user", "u", "--port", "5432"],
-      isolatedEnv({ AWS_REGION: "eu-central-1" }),
-    );
-    assert.equal(result.code, 0);
-    assert.equal(result.stdout, "db.internal:5432/?Action=connect&DBUser=u\n");
-  });
+    it("takes the region from AWS_REGION when the host does not name one", async () => {
+        const result = await runInProcess(
+            ["token", "--host", "db.internal", "--user", "u", "--port", "5432"],
+            isolatedEnv({ AWS_REGION: "eu-central-1" }),
+        );
+        assert.equal(result.code, 0);
+        assert.equal(result.stdout, "db.internal:5432/?Action=connect&DBUser=u\n");
+    });
 });

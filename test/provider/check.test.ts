@@ -4,12 +4,22 @@ import { databaseUserProvider as provider } from "../../components/provider/prov
 import { TestServers, getTestServers } from "../support/servers";
 import { userInputs } from "../support/userInputs";
 
-type Case = [description: string, engine: "mariadb" | "postgres", change: Record<string, unknown>, property: string];
+type Case = [
+    description: string,
+    engine: "mariadb" | "postgres",
+    change: Record<string, unknown>,
+    property: string,
+];
 
 const long = (n: number) => "u".repeat(n);
 const HOSTILE: Case[] = [
     ["a single quote", "mariadb", { username: "bob'" }, "username"],
-    ["a quote that closes the literal and comments out the rest", "mariadb", { username: "x'@'%' -- " }, "username"],
+    [
+        "a quote that closes the literal and comments out the rest",
+        "mariadb",
+        { username: "x'@'%' -- " },
+        "username",
+    ],
     ["a backtick", "mariadb", { username: "bob`" }, "username"],
     ["a double quote", "postgres", { username: 'bob"' }, "username"],
     ["a semicolon and a second statement", "postgres", { username: "a; DROP ROLE master_admin" }, "username"],
@@ -44,7 +54,12 @@ const HOSTILE: Case[] = [
     ["the master user on PostgreSQL", "postgres", { username: "master_admin" }, "username"],
     ["a username that is not a string", "postgres", { username: 42 }, "username"],
     ["a privilege outside the vocabulary", "mariadb", { privileges: ["SUPER"] }, "privileges[0]"],
-    ["a privilege with an injected grant", "mariadb", { privileges: ["SELECT ON *.* TO x; --"] }, "privileges[0]"],
+    [
+        "a privilege with an injected grant",
+        "mariadb",
+        { privileges: ["SELECT ON *.* TO x; --"] },
+        "privileges[0]",
+    ],
     ["GRANT OPTION", "postgres", { privileges: ["GRANT OPTION"] }, "privileges[0]"],
     ["a MySQL-only privilege on PostgreSQL", "postgres", { privileges: ["SHOW VIEW"] }, "privileges[0]"],
     ["privileges that are not a list", "mariadb", { privileges: "SELECT" }, "privileges"],
@@ -53,9 +68,25 @@ const HOSTILE: Case[] = [
     ["a host with a space", "mariadb", { host: "db host" }, "host"],
     ["port 0", "postgres", { port: 0 }, "port"],
     ["port 70000", "mariadb", { port: 70000 }, "port"],
-    ["both a secret ARN and a password", "postgres", { master: { username: "master_admin", password: "x", secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:s" } }, "master"],
+    [
+        "both a secret ARN and a password",
+        "postgres",
+        {
+            master: {
+                username: "master_admin",
+                password: "x",
+                secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:s",
+            },
+        },
+        "master",
+    ],
     ["neither secret ARN nor password", "mariadb", { master: { username: "master_admin" } }, "master"],
-    ["a secret ARN of another service", "postgres", { master: { username: "master_admin", secretArn: "arn:aws:s3:::bucket" } }, "master.secretArn"],
+    [
+        "a secret ARN of another service",
+        "postgres",
+        { master: { username: "master_admin", secretArn: "arn:aws:s3:::bucket" } },
+        "master.secretArn",
+    ],
     ["a CA that is not PEM", "mariadb", { caCertificate: "not a cert" }, "caCertificate"],
     ["an unknown engine", "postgres", { engine: "oracle" }, "engine"],
     ["a malformed region", "mariadb", { region: "us_east_1" }, "region"],
@@ -79,7 +110,10 @@ describe("DatabaseUser check() on hostile inputs", function () {
         it(`rejects ${description}, naming ${property}`, async () => {
             const result = await provider.check!({}, { ...userInputs(servers[engine], "app"), ...change });
             assert.equal(result.inputs, undefined);
-            assert.deepEqual(result.failures!.map((f) => f.property), [property]);
+            assert.deepEqual(
+                result.failures!.map((f) => f.property),
+                [property],
+            );
             assert.ok(result.failures![0].reason.length > 20);
         });
     }
@@ -99,17 +133,35 @@ describe("DatabaseUser check() on hostile inputs", function () {
 
     it("gives the exact reason for a quote in the username", async () => {
         const result = await provider.check!({}, { ...userInputs(servers.mariadb, "app"), username: "bob'" });
-        assert.deepEqual(result.failures, [{ property: "username", reason: 'username "bob\'" contains "\'" (U+0027); use only ASCII letters, digits and underscores, starting with a letter or underscore' }]);
+        assert.deepEqual(result.failures, [
+            {
+                property: "username",
+                reason: 'username "bob\'" contains "\'" (U+0027); use only ASCII letters, digits and underscores, starting with a letter or underscore',
+            },
+        ]);
     });
 
     it("accepts values still unknown during preview without failing", async () => {
-        const result = await provider.check!({}, { ...userInputs(servers.postgres, "app"), host: UNKNOWN, port: UNKNOWN, master: { username: "master_admin", secretArn: UNKNOWN } });
+        const result = await provider.check!(
+            {},
+            {
+                ...userInputs(servers.postgres, "app"),
+                host: UNKNOWN,
+                port: UNKNOWN,
+                master: { username: "master_admin", secretArn: UNKNOWN },
+            },
+        );
         assert.equal(result.failures, undefined);
     });
 
     it("normalizes privileges and defaults the PostgreSQL database", async () => {
-        const { database: _d, ...inputs } = userInputs(servers.postgres, "app", { privileges: [" select", "Insert ", "SELECT"] });
+        const { database: _d, ...inputs } = userInputs(servers.postgres, "app", {
+            privileges: [" select", "Insert ", "SELECT"],
+        });
         const result = await provider.check!({}, inputs);
-        assert.deepEqual([result.inputs!.privileges, result.inputs!.database], [["INSERT", "SELECT"], "postgres"]);
+        assert.deepEqual(
+            [result.inputs!.privileges, result.inputs!.database],
+            [["INSERT", "SELECT"], "postgres"],
+        );
     });
 });

@@ -6,8 +6,12 @@ import { userInputs } from "../support/userInputs";
 
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf";
 const ENV = {
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: "", AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    AWS_EC2_METADATA_DISABLED: "true", AWS_REGION: "", AWS_PROFILE: "",
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: "",
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_REGION: "",
+    AWS_PROFILE: "",
 };
 
 describe("master password from Secrets Manager (real SDK client, loopback endpoint)", function () {
@@ -21,23 +25,30 @@ describe("master password from Secrets Manager (real SDK client, loopback endpoi
         sm = await startFakeSecretsManager();
         for (const [k, v] of Object.entries({ ...ENV, AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint })) {
             saved[k] = process.env[k];
-            if (v === "") delete process.env[k]; else process.env[k] = v;
+            if (v === "") delete process.env[k];
+            else process.env[k] = v;
         }
     });
     after(async () => {
         for (const [k, v] of Object.entries(saved)) {
-            if (v === undefined) delete process.env[k]; else process.env[k] = v;
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
         }
         await sm.close();
         await servers.mariadb.query("DROP USER IF EXISTS 'sm_user'@'%'");
     });
 
     function inputs() {
-        return userInputs(servers.mariadb, "sm_user", { master: { username: servers.mariadb.master.username, secretArn: ARN } });
+        return userInputs(servers.mariadb, "sm_user", {
+            master: { username: servers.mariadb.master.username, secretArn: ARN },
+        });
     }
 
     it("reads the managed secret by ARN at each operation and logs in with it", async () => {
-        sm.secrets.set(ARN, JSON.stringify({ username: "master_admin", password: servers.mariadb.master.password }));
+        sm.secrets.set(
+            ARN,
+            JSON.stringify({ username: "master_admin", password: servers.mariadb.master.password }),
+        );
         const checked = await provider.check!({}, inputs());
         const { id, outs } = await provider.create(checked.inputs);
         assert.deepEqual(sm.requests, [`secretsmanager.GetSecretValue ${ARN}`]);
@@ -47,9 +58,13 @@ describe("master password from Secrets Manager (real SDK client, loopback endpoi
 
     it("follows a rotated password without any change to the inputs", async () => {
         const m = servers.mariadb;
-        await m.query("CREATE OR REPLACE USER 'rotating_master'@'%' IDENTIFIED BY 'first-password' REQUIRE SSL");
+        await m.query(
+            "CREATE OR REPLACE USER 'rotating_master'@'%' IDENTIFIED BY 'first-password' REQUIRE SSL",
+        );
         await m.query("GRANT ALL PRIVILEGES ON *.* TO 'rotating_master'@'%' WITH GRANT OPTION");
-        const rotatingInputs = userInputs(m, "sm_user", { master: { username: "rotating_master", secretArn: ARN } });
+        const rotatingInputs = userInputs(m, "sm_user", {
+            master: { username: "rotating_master", secretArn: ARN },
+        });
         sm.secrets.set(ARN, JSON.stringify({ username: "rotating_master", password: "first-password" }));
         const { id, outs } = await provider.create((await provider.check!({}, rotatingInputs)).inputs);
         // Secrets Manager rotates the password; the state still holds only the ARN.
@@ -69,7 +84,10 @@ describe("master password from Secrets Manager (real SDK client, loopback endpoi
         } finally {
             sm.denied.delete(ARN);
         }
-        assert.deepEqual(await servers.mariadb.query("SELECT User FROM mysql.user WHERE User = 'sm_user'"), []);
+        assert.deepEqual(
+            await servers.mariadb.query("SELECT User FROM mysql.user WHERE User = 'sm_user'"),
+            [],
+        );
     });
 
     it("refuses a secret that is not an RDS credentials JSON", async () => {

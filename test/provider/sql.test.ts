@@ -11,11 +11,16 @@ describe("MySQL/MariaDB SQL builders", () => {
     });
 
     it("write ALL as ALL PRIVILEGES on the database, never globally", () => {
-        assert.deepEqual(my.mysqlCreateUser("app", "orders", ["ALL"])[1], "GRANT ALL PRIVILEGES ON `orders`.* TO 'app'@'%'");
+        assert.deepEqual(
+            my.mysqlCreateUser("app", "orders", ["ALL"])[1],
+            "GRANT ALL PRIVILEGES ON `orders`.* TO 'app'@'%'",
+        );
     });
 
     it("create a login-only user when there are no privileges", () => {
-        assert.deepEqual(my.mysqlCreateUser("app", undefined, []), ["CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL"]);
+        assert.deepEqual(my.mysqlCreateUser("app", undefined, []), [
+            "CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
+        ]);
     });
 
     it("quote hostile names through mysql2's escaping", () => {
@@ -26,10 +31,10 @@ describe("MySQL/MariaDB SQL builders", () => {
     });
 
     it("revoke only what was removed and grant only what was added", () => {
-        assert.deepEqual(my.mysqlChangePrivileges("app", "orders", ["INSERT", "SELECT"], ["SELECT", "UPDATE"]), [
-            "REVOKE INSERT ON `orders`.* FROM 'app'@'%'",
-            "GRANT UPDATE ON `orders`.* TO 'app'@'%'",
-        ]);
+        assert.deepEqual(
+            my.mysqlChangePrivileges("app", "orders", ["INSERT", "SELECT"], ["SELECT", "UPDATE"]),
+            ["REVOKE INSERT ON `orders`.* FROM 'app'@'%'", "GRANT UPDATE ON `orders`.* TO 'app'@'%'"],
+        );
     });
 
     it("replace the whole set when moving to or from ALL", () => {
@@ -44,8 +49,27 @@ describe("MySQL/MariaDB SQL builders", () => {
     });
 
     it("read the full privilege set back as ALL", () => {
-        const everything = ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "INDEX", "ALTER", "CREATE TEMPORARY TABLES", "LOCK TABLES",
-            "EXECUTE", "CREATE VIEW", "SHOW VIEW", "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER", "REFERENCES", "DELETE HISTORY"];
+        const everything = [
+            "SELECT",
+            "INSERT",
+            "UPDATE",
+            "DELETE",
+            "CREATE",
+            "DROP",
+            "INDEX",
+            "ALTER",
+            "CREATE TEMPORARY TABLES",
+            "LOCK TABLES",
+            "EXECUTE",
+            "CREATE VIEW",
+            "SHOW VIEW",
+            "CREATE ROUTINE",
+            "ALTER ROUTINE",
+            "EVENT",
+            "TRIGGER",
+            "REFERENCES",
+            "DELETE HISTORY",
+        ];
         assert.deepEqual(my.mysqlObservedPrivileges(everything), ["ALL"]);
         assert.deepEqual(my.mysqlObservedPrivileges(["SELECT", "INSERT"]), ["INSERT", "SELECT"]);
     });
@@ -83,12 +107,15 @@ describe("PostgreSQL SQL builders", () => {
     });
 
     it("change privileges by revoking the removed and granting the added", () => {
-        assert.deepEqual(pg.postgresChangePrivileges("app", "orders", ["SELECT", "UPDATE"], ["SELECT", "DELETE"]), [
-            "REVOKE UPDATE ON ALL TABLES IN SCHEMA public FROM app",
-            "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE UPDATE ON TABLES FROM app",
-            "GRANT DELETE ON ALL TABLES IN SCHEMA public TO app",
-            "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT DELETE ON TABLES TO app",
-        ]);
+        assert.deepEqual(
+            pg.postgresChangePrivileges("app", "orders", ["SELECT", "UPDATE"], ["SELECT", "DELETE"]),
+            [
+                "REVOKE UPDATE ON ALL TABLES IN SCHEMA public FROM app",
+                "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE UPDATE ON TABLES FROM app",
+                "GRANT DELETE ON ALL TABLES IN SCHEMA public TO app",
+                "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT DELETE ON TABLES TO app",
+            ],
+        );
     });
 
     it("revoke rds_iam before the master joins the user, then reassign, drop owned and drop the role", () => {

@@ -11,11 +11,20 @@ export interface LoginOptions {
 
 /** Logs in and runs `SELECT current_user`; resolves the user name the server saw. */
 export async function loginAndAsk(server: ThrowawayServer, options: LoginOptions): Promise<string> {
-    const tls = options.tls === false ? undefined : { ca: server.caCertificate, servername: server.endpoint, rejectUnauthorized: true };
+    const tls =
+        options.tls === false
+            ? undefined
+            : { ca: server.caCertificate, servername: server.endpoint, rejectUnauthorized: true };
     if (server.engine === "postgres") {
         const pg = require("pg") as typeof import("pg");
-        const client = new pg.Client({ host: server.host, port: server.port, user: options.user, password: options.password,
-            database: options.database ?? "postgres", ssl: tls ?? false });
+        const client = new pg.Client({
+            host: server.host,
+            port: server.port,
+            user: options.user,
+            password: options.password,
+            database: options.database ?? "postgres",
+            ssl: tls ?? false,
+        });
         await client.connect();
         try {
             return (await client.query("SELECT current_user AS u")).rows[0].u;
@@ -27,9 +36,14 @@ export async function loginAndAsk(server: ThrowawayServer, options: LoginOptions
     const net = require("node:net") as typeof import("node:net");
     // mysql2 verifies the certificate against `host`: name the endpoint, and reach it through a "tunnel" stream.
     const connection = await mysql.createConnection({
-        host: server.endpoint, port: server.port, stream: () => net.connect(server.port, server.host),
-        user: options.user, password: options.password, database: options.database,
-        ssl: tls && { ...tls, verifyIdentity: true }, authPlugins: { mysql_clear_password: () => () => Buffer.from(`${options.password}\0`) },
+        host: server.endpoint,
+        port: server.port,
+        stream: () => net.connect(server.port, server.host),
+        user: options.user,
+        password: options.password,
+        database: options.database,
+        ssl: tls && { ...tls, verifyIdentity: true },
+        authPlugins: { mysql_clear_password: () => () => Buffer.from(`${options.password}\0`) },
     });
     try {
         const [rows] = await connection.query("SELECT current_user() AS u");

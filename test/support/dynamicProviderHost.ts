@@ -18,8 +18,15 @@ export async function serializeProvider(provider: pulumi.dynamic.ResourceProvide
 type Props = Record<string, unknown>;
 
 export interface HostedProvider {
-    check(olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }>;
-    diff(id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+    check(
+        olds: Props,
+        news: Props,
+    ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }>;
+    diff(
+        id: string,
+        olds: Props,
+        news: Props,
+    ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
     create(props: Props): Promise<{ id: string; properties: Props }>;
     read(id: string, props: Props): Promise<{ id: string; properties: Props }>;
     update(id: string, olds: Props, news: Props): Promise<Props>;
@@ -32,10 +39,14 @@ export async function startDynamicProviderHost(providerText: string): Promise<Ho
     const services = require("@pulumi/pulumi/proto/provider_grpc_pb");
     const messages = require("@pulumi/pulumi/proto/provider_pb");
     const struct = require("google-protobuf/google/protobuf/struct_pb");
-    const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js", { paths: [PROJECT_ROOT] });
+    const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js", {
+        paths: [PROJECT_ROOT],
+    });
     // The engine address is only used for logging; the host tolerates one that is never dialled.
     const child = childProcess.spawn(process.execPath, [hostScript, "127.0.0.1:1"], {
-        cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PULUMI_PROJECT: "rds-iam", PULUMI_STACK: "test" },
+        cwd: PROJECT_ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, PULUMI_PROJECT: "rds-iam", PULUMI_STACK: "test" },
     });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
@@ -48,11 +59,17 @@ export async function startDynamicProviderHost(providerText: string): Promise<Ho
         });
         child.once("exit", (code) => reject(new Error(`dynamic-provider host exited (${code}): ${stderr}`)));
     });
-    const client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const call = <T>(method: string, request: unknown): Promise<T> => new Promise((resolve, reject) =>
-        client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+    const client = new services.ResourceProviderClient(
+        `127.0.0.1:${port}`,
+        grpc.credentials.createInsecure(),
+    );
+    const call = <T>(method: string, request: unknown): Promise<T> =>
+        new Promise((resolve, reject) =>
+            client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))),
+        );
     const urn = `urn:pulumi:test::rds-iam::${TYPE}::user`;
-    const withProvider = (props: Props) => struct.Struct.fromJavaScript({ ...stripUndefined(props), __provider: providerText });
+    const withProvider = (props: Props) =>
+        struct.Struct.fromJavaScript({ ...stripUndefined(props), __provider: providerText });
     const plain = (s: { toJavaScript(): Props } | undefined): Props => {
         const { __provider: _ignored, ...rest } = s?.toJavaScript() ?? {};
         return rest;
@@ -72,7 +89,9 @@ export async function startDynamicProviderHost(providerText: string): Promise<Ho
             const res = await call<any>("check", req);
             return {
                 inputs: plain(res.getInputs()),
-                failures: res.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+                failures: res
+                    .getFailuresList()
+                    .map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
             };
         },
         async diff(id, olds, news) {

@@ -31,19 +31,34 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
                 return reply(400, { __type: "UnknownOperationException", message: target });
             }
             if (denied.has(SecretId ?? "")) {
-                return reply(400, { __type: "AccessDeniedException", Message: `User: arn:aws:iam::123456789012:user/deployer is not authorized to perform: secretsmanager:GetSecretValue on resource: ${SecretId}` });
+                return reply(400, {
+                    __type: "AccessDeniedException",
+                    Message: `User: arn:aws:iam::123456789012:user/deployer is not authorized to perform: secretsmanager:GetSecretValue on resource: ${SecretId}`,
+                });
             }
             const value = secrets.get(SecretId ?? "");
             if (value === undefined) {
-                return reply(400, { __type: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." });
+                return reply(400, {
+                    __type: "ResourceNotFoundException",
+                    Message: "Secrets Manager can't find the specified secret.",
+                });
             }
-            return reply(200, { ARN: SecretId, Name: "rds!db", SecretString: value, VersionId: "v1", VersionStages: ["AWSCURRENT"], CreatedDate: 1.7e9 });
+            return reply(200, {
+                ARN: SecretId,
+                Name: "rds!db",
+                SecretString: value,
+                VersionId: "v1",
+                VersionStages: ["AWSCURRENT"],
+                CreatedDate: 1.7e9,
+            });
         });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     return {
         endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        secrets, denied, requests,
+        secrets,
+        denied,
+        requests,
         close: () => new Promise((r) => server.close(() => r())),
     };
 }

@@ -23,9 +23,10 @@ export interface LoginDecision {
 
 export type LoginDecider = (attempt: LoginAttempt) => Promise<LoginDecision> | LoginDecision;
 
-const allowNonEmpty: LoginDecider = (a) => a.password.length > 0
-    ? { allow: true, reason: "default decider: any non-empty token" }
-    : { allow: false, reason: "default decider: empty token" };
+const allowNonEmpty: LoginDecider = (a) =>
+    a.password.length > 0
+        ? { allow: true, reason: "default decider: any non-empty token" }
+        : { allow: false, reason: "default decider: empty token" };
 
 let decider: LoginDecider = allowNonEmpty;
 
@@ -49,7 +50,9 @@ async function decide(attempt: LoginAttempt): Promise<LoginDecision> {
     }
     loginLog.push({ ...attempt, ...decision });
     if (process.env.RDS_IAM_LOGIN_TRACE) {
-        console.error(`[login] ${attempt.engine} ${attempt.user}@${attempt.clientHost}: ${decision.allow ? "ALLOW" : "DENY"} ${decision.reason}`);
+        console.error(
+            `[login] ${attempt.engine} ${attempt.user}@${attempt.clientHost}: ${decision.allow ? "ALLOW" : "DENY"} ${decision.reason}`,
+        );
     }
     return decision;
 }
@@ -61,7 +64,9 @@ export async function startPluginSocket(path: string): Promise<net.Server> {
         socket.on("data", (c) => chunks.push(c));
         socket.on("error", () => socket.destroy());
         socket.on("end", async () => {
-            const [user = "", clientHost = "", password = ""] = Buffer.concat(chunks).toString("utf8").split("\0");
+            const [user = "", clientHost = "", password = ""] = Buffer.concat(chunks)
+                .toString("utf8")
+                .split("\0");
             const decision = await decide({ engine: "mariadb", user, clientHost, password });
             socket.end(`${decision.allow ? "ALLOW" : "DENY"} ${decision.reason.replace(/\n/g, " ")}\n`);
         });
@@ -79,8 +84,15 @@ export async function startLdapResponder(): Promise<{ server: LdapServer; port: 
     const server = ldap.createServer();
     server.bind(LDAP_SUFFIX, async (req: any, res: any, next: (e?: unknown) => void) => {
         const rdn = req.dn.rdns?.[0];
-        const user = rdn?.getValue ? rdn.getValue("cn") : String(req.dn).replace(/^cn=/, "").replace(/,.*$/, "");
-        const decision = await decide({ engine: "postgres", user: String(user ?? ""), clientHost: "127.0.0.1", password: String(req.credentials ?? "") });
+        const user = rdn?.getValue
+            ? rdn.getValue("cn")
+            : String(req.dn).replace(/^cn=/, "").replace(/,.*$/, "");
+        const decision = await decide({
+            engine: "postgres",
+            user: String(user ?? ""),
+            clientHost: "127.0.0.1",
+            password: String(req.credentials ?? ""),
+        });
         if (!decision.allow) {
             return next(new ldap.InvalidCredentialsError(decision.reason));
         }
@@ -89,7 +101,9 @@ export async function startLdapResponder(): Promise<{ server: LdapServer; port: 
     });
     const port = await new Promise<number>((resolve, reject) => {
         server.on("error", reject);
-        server.listen(0, "127.0.0.1", () => resolve(((server as unknown as net.Server).address() as net.AddressInfo).port));
+        server.listen(0, "127.0.0.1", () =>
+            resolve(((server as unknown as net.Server).address() as net.AddressInfo).port),
+        );
     });
     return { server, port };
 }

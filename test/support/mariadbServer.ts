@@ -8,7 +8,15 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileSize, readFrom, requireBinary, run, selfSignedCertificate, stopProcess, waitUntilReady } from "./processes";
+import {
+    fileSize,
+    readFrom,
+    requireBinary,
+    run,
+    selfSignedCertificate,
+    stopProcess,
+    waitUntilReady,
+} from "./processes";
 import type { ThrowawayServer } from "./servers";
 
 export const MARIADB_ENDPOINT = "throwaway-mariadb.c0ffee0example.us-east-1.rds.amazonaws.com";
@@ -22,50 +30,110 @@ export async function buildAuthPlugin(): Promise<string> {
     const lib = path.join(dir, "aws_auth.so");
     if (!fs.existsSync(lib)) {
         if (!fs.existsSync(path.join(PLUGIN_HEADERS, "mysql", "plugin_auth.h"))) {
-            throw new Error(`MariaDB plugin headers are missing; run: apt-get install -y libmariadbd-dev gcc (or: bash scripts/install-system-deps.sh)`);
+            throw new Error(
+                `MariaDB plugin headers are missing; run: apt-get install -y libmariadbd-dev gcc (or: bash scripts/install-system-deps.sh)`,
+            );
         }
         fs.mkdirSync(dir, { recursive: true });
         const tmp = `${lib}.${process.pid}`;
-        await run(requireBinary(["gcc"]), ["-shared", "-fPIC", "-O2", "-Wall", "-DMYSQL_DYNAMIC_PLUGIN",
-            `-I${PLUGIN_HEADERS}`, `-I${PLUGIN_HEADERS}/private`, "-o", tmp, source]);
+        await run(requireBinary(["gcc"]), [
+            "-shared",
+            "-fPIC",
+            "-O2",
+            "-Wall",
+            "-DMYSQL_DYNAMIC_PLUGIN",
+            `-I${PLUGIN_HEADERS}`,
+            `-I${PLUGIN_HEADERS}/private`,
+            "-o",
+            tmp,
+            source,
+        ]);
         fs.renameSync(tmp, lib);
     }
     return dir;
 }
 
-export async function startMariadb(root: string, password: string, loginSocket: string, port: number):
-    Promise<{ server: ThrowawayServer; stop: () => Promise<void> }> {
+export async function startMariadb(
+    root: string,
+    password: string,
+    loginSocket: string,
+    port: number,
+): Promise<{ server: ThrowawayServer; stop: () => Promise<void> }> {
     const dir = path.join(root, "mariadb");
     const dataDir = path.join(dir, "data");
     fs.mkdirSync(dir, { recursive: true });
-    const [cert, pluginDir] = await Promise.all([selfSignedCertificate(dir, MARIADB_ENDPOINT), buildAuthPlugin()]);
-    await run(requireBinary(["mariadb-install-db", "mysql_install_db"]), ["--no-defaults", `--datadir=${dataDir}`,
-        "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db"]);
+    const [cert, pluginDir] = await Promise.all([
+        selfSignedCertificate(dir, MARIADB_ENDPOINT),
+        buildAuthPlugin(),
+    ]);
+    await run(requireBinary(["mariadb-install-db", "mysql_install_db"]), [
+        "--no-defaults",
+        `--datadir=${dataDir}`,
+        "--user=root",
+        "--auth-root-authentication-method=normal",
+        "--skip-test-db",
+    ]);
     const socket = path.join(dir, "mariadb.sock");
     const logFile = path.join(dir, "error.log");
     const generalLog = path.join(dir, "general.log");
-    const child = childProcess.spawn(requireBinary(["mariadbd", "mysqld"]), ["--no-defaults", `--datadir=${dataDir}`,
-        `--port=${port}`, "--bind-address=127.0.0.1", `--socket=${socket}`, `--pid-file=${path.join(dir, "mariadb.pid")}`,
-        "--user=root", `--log-error=${logFile}`, `--ssl-cert=${cert.certFile}`, `--ssl-key=${cert.keyFile}`,
-        `--ssl-ca=${cert.certFile}`, "--require-secure-transport=ON", "--general-log=ON", `--general-log-file=${generalLog}`,
-        `--plugin-dir=${pluginDir}`, "--plugin-load-add=aws_auth.so", "--skip-log-bin", "--skip-name-resolve",
-        "--innodb-buffer-pool-size=32M", "--innodb-flush-log-at-trx-commit=0", "--max-connections=400"],
-        { stdio: "ignore", env: { ...process.env, RDS_IAM_LOGIN_SOCKET: loginSocket } });
+    const child = childProcess.spawn(
+        requireBinary(["mariadbd", "mysqld"]),
+        [
+            "--no-defaults",
+            `--datadir=${dataDir}`,
+            `--port=${port}`,
+            "--bind-address=127.0.0.1",
+            `--socket=${socket}`,
+            `--pid-file=${path.join(dir, "mariadb.pid")}`,
+            "--user=root",
+            `--log-error=${logFile}`,
+            `--ssl-cert=${cert.certFile}`,
+            `--ssl-key=${cert.keyFile}`,
+            `--ssl-ca=${cert.certFile}`,
+            "--require-secure-transport=ON",
+            "--general-log=ON",
+            `--general-log-file=${generalLog}`,
+            `--plugin-dir=${pluginDir}`,
+            "--plugin-load-add=aws_auth.so",
+            "--skip-log-bin",
+            "--skip-name-resolve",
+            "--innodb-buffer-pool-size=32M",
+            "--innodb-flush-log-at-trx-commit=0",
+            "--max-connections=400",
+        ],
+        { stdio: "ignore", env: { ...process.env, RDS_IAM_LOGIN_SOCKET: loginSocket } },
+    );
 
     const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
-    await waitUntilReady("MariaDB", child, logFile, async () => (await mysql.createConnection({ socketPath: socket, user: "root" })).end());
-    const setup = await mysql.createConnection({ socketPath: socket, user: "root", multipleStatements: true });
+    await waitUntilReady("MariaDB", child, logFile, async () =>
+        (await mysql.createConnection({ socketPath: socket, user: "root" })).end(),
+    );
+    const setup = await mysql.createConnection({
+        socketPath: socket,
+        user: "root",
+        multipleStatements: true,
+    });
     await setup.query(`CREATE USER 'master_admin'@'%' IDENTIFIED BY ${setup.escape(password)} REQUIRE SSL;
         GRANT ALL PRIVILEGES ON *.* TO 'master_admin'@'%' WITH GRANT OPTION;
         CREATE DATABASE appdb;`);
     await setup.end();
 
     const server: ThrowawayServer = {
-        engine: "mariadb", host: "127.0.0.1", port, endpoint: MARIADB_ENDPOINT, caCertificate: cert.pem,
-        master: { username: "master_admin", password }, database: "appdb", dataDir,
+        engine: "mariadb",
+        host: "127.0.0.1",
+        port,
+        endpoint: MARIADB_ENDPOINT,
+        caCertificate: cert.pem,
+        master: { username: "master_admin", password },
+        database: "appdb",
+        dataDir,
         async query(sql: string, params?: unknown[]) {
             const connection = await mysql.createConnection({
-                host: MARIADB_ENDPOINT, port, stream: () => net.connect(port, "127.0.0.1"), user: "master_admin", password,
+                host: MARIADB_ENDPOINT,
+                port,
+                stream: () => net.connect(port, "127.0.0.1"),
+                user: "master_admin",
+                password,
                 ssl: { ca: cert.pem, rejectUnauthorized: true, verifyIdentity: true },
             });
             try {

@@ -36,42 +36,68 @@ export interface MockSession {
     readonly partition: string;
 }
 
-function computedOutputs(type: string, name: string, inputs: Record<string, any>, region: string, partition: string):
-    Record<string, any> {
+function computedOutputs(
+    type: string,
+    name: string,
+    inputs: Record<string, any>,
+    region: string,
+    partition: string,
+): Record<string, any> {
     const suffix = fakeResourceSuffix(name);
     const host = `${name}.c0ffee0example.${region}.rds.amazonaws.com`;
-    const secret = (prefix: string) => [{
-        secretArn: `arn:${partition}:secretsmanager:${region}:${ACCOUNT_ID}:secret:rds!${prefix}-${suffix.toLowerCase().slice(0, 8)}-AbCdEf`,
-        secretStatus: "active",
-        kmsKeyId: `arn:${partition}:kms:${region}:${ACCOUNT_ID}:key/00000000-1111-2222-3333-444444444444`,
-    }];
+    const secret = (prefix: string) => [
+        {
+            secretArn: `arn:${partition}:secretsmanager:${region}:${ACCOUNT_ID}:secret:rds!${prefix}-${suffix.toLowerCase().slice(0, 8)}-AbCdEf`,
+            secretStatus: "active",
+            kmsKeyId: `arn:${partition}:kms:${region}:${ACCOUNT_ID}:key/00000000-1111-2222-3333-444444444444`,
+        },
+    ];
     switch (type) {
         case "aws:rds/instance:Instance": {
             const port = inputs.port ?? (String(inputs.engine).includes("postgres") ? 5432 : 3306);
             return {
-                resourceId: `db-${suffix}`, address: host, port, endpoint: `${host}:${port}`, identifier: name,
-                arn: `arn:${partition}:rds:${region}:${ACCOUNT_ID}:db:${name}`, masterUserSecrets: secret(`db-${suffix}`),
+                resourceId: `db-${suffix}`,
+                address: host,
+                port,
+                endpoint: `${host}:${port}`,
+                identifier: name,
+                arn: `arn:${partition}:rds:${region}:${ACCOUNT_ID}:db:${name}`,
+                masterUserSecrets: secret(`db-${suffix}`),
             };
         }
         case "aws:rds/cluster:Cluster": {
             const port = inputs.port ?? (String(inputs.engine).includes("postgres") ? 5432 : 3306);
             const clusterHost = `${name}.cluster-c0ffee0example.${region}.rds.amazonaws.com`;
             return {
-                clusterResourceId: `cluster-${suffix}`, endpoint: clusterHost, port, clusterIdentifier: name,
+                clusterResourceId: `cluster-${suffix}`,
+                endpoint: clusterHost,
+                port,
+                clusterIdentifier: name,
                 readerEndpoint: clusterHost.replace(".cluster-", ".cluster-ro-"),
-                arn: `arn:${partition}:rds:${region}:${ACCOUNT_ID}:cluster:${name}`, masterUserSecrets: secret(`cluster-${suffix}`),
+                arn: `arn:${partition}:rds:${region}:${ACCOUNT_ID}:cluster:${name}`,
+                masterUserSecrets: secret(`cluster-${suffix}`),
             };
         }
         case "aws:rds/clusterInstance:ClusterInstance":
             return { dbiResourceId: `db-${suffix}`, endpoint: host, identifier: name };
         case "aws:iam/role:Role":
-            return { name, arn: `arn:${partition}:iam::${ACCOUNT_ID}:role/${name}`, uniqueId: `AROA${suffix.slice(0, 17)}` };
+            return {
+                name,
+                arn: `arn:${partition}:iam::${ACCOUNT_ID}:role/${name}`,
+                uniqueId: `AROA${suffix.slice(0, 17)}`,
+            };
         case "aws:iam/policy:Policy":
-            return { name, arn: `arn:${partition}:iam::${ACCOUNT_ID}:policy/${name}`, policyId: `ANPA${suffix.slice(0, 17)}` };
+            return {
+                name,
+                arn: `arn:${partition}:iam::${ACCOUNT_ID}:policy/${name}`,
+                policyId: `ANPA${suffix.slice(0, 17)}`,
+            };
         case "aws:iam/instanceProfile:InstanceProfile":
             return { name, arn: `arn:${partition}:iam::${ACCOUNT_ID}:instance-profile/${name}` };
         case "aws:ec2/securityGroup:SecurityGroup":
-            return { arn: `arn:${partition}:ec2:${region}:${ACCOUNT_ID}:security-group/sg-${suffix.toLowerCase().slice(0, 17)}` };
+            return {
+                arn: `arn:${partition}:ec2:${region}:${ACCOUNT_ID}:security-group/sg-${suffix.toLowerCase().slice(0, 17)}`,
+            };
         case "aws:rds/subnetGroup:SubnetGroup":
         case "aws:rds/parameterGroup:ParameterGroup":
         case "aws:rds/clusterParameterGroup:ClusterParameterGroup":
@@ -93,35 +119,74 @@ export function installMocks(options: MockOptions = {}): MockSession {
     const region = options.region ?? "us-east-1";
     const partition = options.partition ?? "aws";
     const resources: RecordedResource[] = [];
-    pulumi.runtime.setMocks({
-        newResource(args: pulumi.runtime.MockResourceArgs) {
-            const outputs = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, region, partition) };
-            resources.push({ type: args.type, name: args.name, inputs: args.inputs, outputs });
-            return { id: idFor(args.type, args.name), state: outputs };
+    pulumi.runtime.setMocks(
+        {
+            newResource(args: pulumi.runtime.MockResourceArgs) {
+                const outputs = {
+                    ...args.inputs,
+                    ...computedOutputs(args.type, args.name, args.inputs, region, partition),
+                };
+                resources.push({ type: args.type, name: args.name, inputs: args.inputs, outputs });
+                return { id: idFor(args.type, args.name), state: outputs };
+            },
+            call(args: pulumi.runtime.MockCallArgs) {
+                switch (args.token) {
+                    case "aws:index/getRegion:getRegion":
+                        return {
+                            name: region,
+                            region,
+                            id: region,
+                            endpoint: `ec2.${region}.amazonaws.com`,
+                            description: region,
+                        };
+                    case "aws:index/getCallerIdentity:getCallerIdentity":
+                        return {
+                            accountId: ACCOUNT_ID,
+                            arn: `arn:${partition}:iam::${ACCOUNT_ID}:user/deployer`,
+                            userId: "AIDAEXAMPLE",
+                            id: ACCOUNT_ID,
+                        };
+                    case "aws:index/getPartition:getPartition":
+                        return {
+                            partition,
+                            dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
+                            id: partition,
+                        };
+                    case "aws:secretsmanager/getSecretVersion:getSecretVersion":
+                        return {
+                            arn: args.inputs.secretId,
+                            secretString: JSON.stringify({
+                                username: "dbmaster",
+                                password: "mock-master-password",
+                            }),
+                            versionId: "v1",
+                        };
+                    case "aws:iam/getRole:getRole":
+                        return {
+                            name: args.inputs.name,
+                            arn: `arn:${partition}:iam::${ACCOUNT_ID}:role/${args.inputs.name}`,
+                            id: args.inputs.name,
+                        };
+                    default:
+                        return args.inputs;
+                }
+            },
         },
-        call(args: pulumi.runtime.MockCallArgs) {
-            switch (args.token) {
-                case "aws:index/getRegion:getRegion":
-                    return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
-                case "aws:index/getCallerIdentity:getCallerIdentity":
-                    return { accountId: ACCOUNT_ID, arn: `arn:${partition}:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID };
-                case "aws:index/getPartition:getPartition":
-                    return { partition, dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", id: partition };
-                case "aws:secretsmanager/getSecretVersion:getSecretVersion":
-                    return { arn: args.inputs.secretId, secretString: JSON.stringify({ username: "dbmaster", password: "mock-master-password" }), versionId: "v1" };
-                case "aws:iam/getRole:getRole":
-                    return { name: args.inputs.name, arn: `arn:${partition}:iam::${ACCOUNT_ID}:role/${args.inputs.name}`, id: args.inputs.name };
-                default:
-                    return args.inputs;
-            }
-        },
-    }, options.project ?? "rds-iam", options.stack ?? "dev", options.preview ?? false);
+        options.project ?? "rds-iam",
+        options.stack ?? "dev",
+        options.preview ?? false,
+    );
     return { resources, region, partition };
 }
 
 /** Resolves an Output (or plain value) to its value, for assertions. */
 export function valueOf<T>(output: pulumi.Input<T> | undefined): Promise<T> {
-    return new Promise((resolve) => pulumi.output(output as pulumi.Input<T>).apply((v) => { resolve(v as T); return v; }));
+    return new Promise((resolve) =>
+        pulumi.output(output as pulumi.Input<T>).apply((v) => {
+            resolve(v as T);
+            return v;
+        }),
+    );
 }
 
 /** Lets every pending registration finish, so `resources` is complete. */
@@ -140,11 +205,18 @@ export interface RecordedStack {
  * Evaluates the stack program (index.ts) under mocks with the given stack config (keys without the
  * project prefix go to "rds-iam:", "aws:region" as is) and returns what it registered and exported.
  */
-export async function recordStack(config: Record<string, unknown>, options: MockOptions = {}): Promise<RecordedStack> {
-    const session = installMocks({ ...options, region: String(config["aws:region"] ?? options.region ?? "us-east-1") });
+export async function recordStack(
+    config: Record<string, unknown>,
+    options: MockOptions = {},
+): Promise<RecordedStack> {
+    const session = installMocks({
+        ...options,
+        region: String(config["aws:region"] ?? options.region ?? "us-east-1"),
+    });
     const all: Record<string, string> = {};
     for (const [key, value] of Object.entries(config)) {
-        all[key.includes(":") ? key : `rds-iam:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+        all[key.includes(":") ? key : `rds-iam:${key}`] =
+            typeof value === "string" ? value : JSON.stringify(value);
     }
     pulumi.runtime.setAllConfig(all);
     const programPath = path.resolve(__dirname, "..", "..", "index.ts");

@@ -15,7 +15,11 @@ export function freePort(): Promise<number> {
     });
 }
 
-export function run(command: string, args: string[], options: childProcess.ExecFileOptions = {}): Promise<string> {
+export function run(
+    command: string,
+    args: string[],
+    options: childProcess.ExecFileOptions = {},
+): Promise<string> {
     return new Promise((resolve, reject) => {
         childProcess.execFile(command, args, { ...options, encoding: "utf8" }, (error, stdout, stderr) => {
             if (error) {
@@ -34,7 +38,9 @@ export function requireBinary(candidates: string[]): string {
             return candidate.includes("/") ? candidate : (whichSync(candidate) as string);
         }
     }
-    throw new Error(`none of ${candidates.join(", ")} is installed; run: apt-get install -y postgresql mariadb-server libmariadbd-dev gcc openssl (or: bash scripts/install-system-deps.sh)`);
+    throw new Error(
+        `none of ${candidates.join(", ")} is installed; run: apt-get install -y postgresql mariadb-server libmariadbd-dev gcc openssl (or: bash scripts/install-system-deps.sh)`,
+    );
 }
 
 function whichSync(name: string): string | undefined {
@@ -57,21 +63,44 @@ export interface Certificate {
 export async function selfSignedCertificate(dir: string, dnsName: string): Promise<Certificate> {
     const certFile = path.join(dir, "server.crt");
     const keyFile = path.join(dir, "server.key");
-    await run(requireBinary(["openssl"]), ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-        "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", `/CN=${dnsName}`,
-        "-addext", `subjectAltName=DNS:${dnsName},DNS:localhost,IP:127.0.0.1`]);
+    await run(requireBinary(["openssl"]), [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        keyFile,
+        "-out",
+        certFile,
+        "-days",
+        "2",
+        "-subj",
+        `/CN=${dnsName}`,
+        "-addext",
+        `subjectAltName=DNS:${dnsName},DNS:localhost,IP:127.0.0.1`,
+    ]);
     fs.chmodSync(keyFile, 0o600);
     return { certFile, keyFile, pem: fs.readFileSync(certFile, "utf8") };
 }
 
 /** Polls `probe` until it resolves, the process dies, or the time runs out. */
-export async function waitUntilReady(what: string, child: childProcess.ChildProcess, logFile: string,
-    probe: () => Promise<unknown>, timeoutMs = 30_000): Promise<void> {
+export async function waitUntilReady(
+    what: string,
+    child: childProcess.ChildProcess,
+    logFile: string,
+    probe: () => Promise<unknown>,
+    timeoutMs = 30_000,
+): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;
     while (Date.now() < deadline) {
         if (child.exitCode !== null || child.signalCode !== null) {
-            throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) while starting:\n${tail(logFile)}`);
+            throw new Error(
+                `${what} exited (${child.exitCode ?? child.signalCode}) while starting:\n${tail(logFile)}`,
+            );
         }
         try {
             await probe();
@@ -81,7 +110,9 @@ export async function waitUntilReady(what: string, child: childProcess.ChildProc
             await new Promise((r) => setTimeout(r, 40));
         }
     }
-    throw new Error(`${what} did not start in ${timeoutMs} ms: ${(lastError as Error)?.message}\n${tail(logFile)}`);
+    throw new Error(
+        `${what} did not start in ${timeoutMs} ms: ${(lastError as Error)?.message}\n${tail(logFile)}`,
+    );
 }
 
 export function tail(file: string, lines = 20): string {

@@ -14,7 +14,15 @@ import { startMariadb } from "./mariadbServer";
 import { startPostgres, tmpRoot } from "./postgresServer";
 import { freePort } from "./processes";
 
-export { LoginAttempt, LoginDecision, LoginDecider, ServerEngine, loginLog, resetLoginDecider, setLoginDecider } from "./loginHook";
+export {
+    LoginAttempt,
+    LoginDecision,
+    LoginDecider,
+    ServerEngine,
+    loginLog,
+    resetLoginDecider,
+    setLoginDecider,
+} from "./loginHook";
 
 export interface ThrowawayServer {
     readonly engine: "postgres" | "mariadb";
@@ -61,12 +69,25 @@ async function start(): Promise<Running> {
     try {
         const loginSocket = path.join(root, "login.sock");
         const [plugin, ldap, pgPort, mariadbPort] = await Promise.all([
-            startPluginSocket(loginSocket), startLdapResponder(), freePort(), freePort()]);
-        stops.push(() => closeServer(plugin), () => closeLdap(ldap.server));
+            startPluginSocket(loginSocket),
+            startLdapResponder(),
+            freePort(),
+            freePort(),
+        ]);
+        stops.push(
+            () => closeServer(plugin),
+            () => closeLdap(ldap.server),
+        );
         const password = () => crypto.randomBytes(18).toString("base64url");
         const [postgres, mariadb] = await Promise.all([
-            startPostgres(root, password(), ldap.port, pgPort).then((s) => { stops.push(s.stop); return s.server; }),
-            startMariadb(root, password(), loginSocket, mariadbPort).then((s) => { stops.push(s.stop); return s.server; }),
+            startPostgres(root, password(), ldap.port, pgPort).then((s) => {
+                stops.push(s.stop);
+                return s.server;
+            }),
+            startMariadb(root, password(), loginSocket, mariadbPort).then((s) => {
+                stops.push(s.stop);
+                return s.server;
+            }),
         ]);
         return { servers: { postgres, mariadb, startupMs: Date.now() - began }, root, stops };
     } catch (e) {
@@ -119,7 +140,10 @@ function registerExitCleanup(root: string): void {
     exitHookInstalled = true;
     const cleanup = () => {
         for (const dir of roots) {
-            for (const pidFile of [path.join(dir, "mariadb", "mariadb.pid"), path.join(dir, "postgres", "data", "postmaster.pid")]) {
+            for (const pidFile of [
+                path.join(dir, "mariadb", "mariadb.pid"),
+                path.join(dir, "postgres", "data", "postmaster.pid"),
+            ]) {
                 try {
                     process.kill(Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]), "SIGKILL");
                 } catch {

@@ -1,7 +1,11 @@
 /** DatabaseUser inputs aimed at a throwaway server, through its "tunnel" and trusting its certificate. */
 import type { ThrowawayServer } from "./servers";
 
-export function userInputs(server: ThrowawayServer, username: string, extra: Record<string, unknown> = {}): Record<string, any> {
+export function userInputs(
+    server: ThrowawayServer,
+    username: string,
+    extra: Record<string, unknown> = {},
+): Record<string, any> {
     return {
         engine: server.engine,
         host: server.endpoint,

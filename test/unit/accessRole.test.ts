@@ -8,7 +8,11 @@ const network = { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-a", "subnet-b"] };
 
 async function roleWith(args: (db: Database) => DatabaseAccessRoleArgs, partition = "aws") {
     const session = installMocks({ partition, region: partition === "aws-cn" ? "cn-north-1" : "us-east-1" });
-    const db = new Database("orders", { engine: "postgres", ...network, users: [{ username: "app_rw" }, { username: "Reporting" }] });
+    const db = new Database("orders", {
+        engine: "postgres",
+        ...network,
+        users: [{ username: "app_rw" }, { username: "Reporting" }],
+    });
     const role = new DatabaseAccessRole("api", args(db));
     const document = JSON.parse(await valueOf(role.policyDocument));
     await valueOf(role.roleArn);
@@ -24,36 +28,69 @@ const dbId = `db-${fakeResourceSuffix("orders-instance")}`;
 
 describe("DatabaseAccessRole", () => {
     it("lets an EC2 role connect as one user by resource id, with an instance profile", async () => {
-        const { role, document, resources } = await roleWith((db) => ({ service: "ec2", grants: [{ database: db, username: "app_rw" }] }));
+        const { role, document, resources } = await roleWith((db) => ({
+            service: "ec2",
+            grants: [{ database: db, username: "app_rw" }],
+        }));
         assert.deepEqual(document, {
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${dbId}/app_rw`] }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Action: ["rds-db:connect"],
+                    Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${dbId}/app_rw`],
+                },
+            ],
         });
         const trust = JSON.parse(ofType(resources, "aws:iam/role:Role")[0].inputs.assumeRolePolicy);
         assert.deepEqual(trust, {
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            Statement: [
+                { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+            ],
         });
-        assert.deepEqual(ofType(resources, "aws:iam/instanceProfile:InstanceProfile").map((r) => [r.name, r.inputs.role]), [["api-profile", "api-role"]]);
+        assert.deepEqual(
+            ofType(resources, "aws:iam/instanceProfile:InstanceProfile").map((r) => [r.name, r.inputs.role]),
+            [["api-profile", "api-role"]],
+        );
         assert.equal(await valueOf(role.instanceProfileName), "api-profile");
-        assert.deepEqual(ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => [r.name, r.inputs.role, r.inputs.policyArn]),
-            [["api-connect", "api-role", "arn:aws:iam::123456789012:policy/api-connect"]]);
+        assert.deepEqual(
+            ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => [
+                r.name,
+                r.inputs.role,
+                r.inputs.policyArn,
+            ]),
+            [["api-connect", "api-role", "arn:aws:iam::123456789012:policy/api-connect"]],
+        );
     });
 
     it("names both users of a database in one statement, case-exact", async () => {
-        const { document } = await roleWith((db) => ({ service: "ecs-tasks", grants: [{ database: db, username: "app_rw" }, { database: db, username: "Reporting" }] }));
-        assert.deepEqual(document.Statement, [{
-            Effect: "Allow", Action: ["rds-db:connect"], Resource: [
-                `arn:aws:rds-db:us-east-1:123456789012:dbuser:${dbId}/app_rw`,
-                `arn:aws:rds-db:us-east-1:123456789012:dbuser:${dbId}/Reporting`,
+        const { document } = await roleWith((db) => ({
+            service: "ecs-tasks",
+            grants: [
+                { database: db, username: "app_rw" },
+                { database: db, username: "Reporting" },
             ],
-        }]);
+        }));
+        assert.deepEqual(document.Statement, [
+            {
+                Effect: "Allow",
+                Action: ["rds-db:connect"],
+                Resource: [
+                    `arn:aws:rds-db:us-east-1:123456789012:dbuser:${dbId}/app_rw`,
+                    `arn:aws:rds-db:us-east-1:123456789012:dbuser:${dbId}/Reporting`,
+                ],
+            },
+        ]);
     });
 
     it("grants users of two databases, one of them an Aurora cluster given by resource id", async () => {
         const { document } = await roleWith((db) => ({
             service: "lambda",
-            grants: [{ database: db, username: "app_rw" }, { resourceId: "cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ", username: "ledger", region: "eu-west-1" }],
+            grants: [
+                { database: db, username: "app_rw" },
+                { resourceId: "cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ", username: "ledger", region: "eu-west-1" },
+            ],
         }));
         assert.deepEqual(document.Statement[0].Resource, [
             `arn:aws:rds-db:us-east-1:123456789012:dbuser:${dbId}/app_rw`,
@@ -62,42 +99,85 @@ describe("DatabaseAccessRole", () => {
     });
 
     it("writes aws-cn ARNs in the China partition", async () => {
-        const { document } = await roleWith((db) => ({ service: "ec2", grants: [{ database: db, username: "app_rw" }] }), "aws-cn");
-        assert.deepEqual(document.Statement[0].Resource, [`arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:${dbId}/app_rw`]);
+        const { document } = await roleWith(
+            (db) => ({ service: "ec2", grants: [{ database: db, username: "app_rw" }] }),
+            "aws-cn",
+        );
+        assert.deepEqual(document.Statement[0].Resource, [
+            `arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:${dbId}/app_rw`,
+        ]);
     });
 
     it("trusts Lambda and attaches the basic execution and VPC access policies, without an instance profile", async () => {
-        const { role, resources } = await roleWith((db) => ({ service: "lambda", grants: [{ database: db, username: "app_rw" }] }));
-        assert.deepEqual(JSON.parse(ofType(resources, "aws:iam/role:Role")[0].inputs.assumeRolePolicy).Statement[0].Principal, { Service: "lambda.amazonaws.com" });
-        assert.deepEqual(ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => r.inputs.policyArn).sort(), [
-            "arn:aws:iam::123456789012:policy/api-connect",
-            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-            "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
-        ]);
+        const { role, resources } = await roleWith((db) => ({
+            service: "lambda",
+            grants: [{ database: db, username: "app_rw" }],
+        }));
+        assert.deepEqual(
+            JSON.parse(ofType(resources, "aws:iam/role:Role")[0].inputs.assumeRolePolicy).Statement[0]
+                .Principal,
+            { Service: "lambda.amazonaws.com" },
+        );
+        assert.deepEqual(
+            ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                .map((r) => r.inputs.policyArn)
+                .sort(),
+            [
+                "arn:aws:iam::123456789012:policy/api-connect",
+                "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+                "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+            ],
+        );
         assert.deepEqual(ofType(resources, "aws:iam/instanceProfile:InstanceProfile"), []);
         assert.equal(role.instanceProfileName, undefined);
     });
 
     it("trusts ECS tasks", async () => {
-        const { resources } = await roleWith((db) => ({ service: "ecs-tasks", grants: [{ database: db, username: "app_rw" }] }));
-        assert.deepEqual(JSON.parse(ofType(resources, "aws:iam/role:Role")[0].inputs.assumeRolePolicy).Statement[0].Principal, { Service: "ecs-tasks.amazonaws.com" });
+        const { resources } = await roleWith((db) => ({
+            service: "ecs-tasks",
+            grants: [{ database: db, username: "app_rw" }],
+        }));
+        assert.deepEqual(
+            JSON.parse(ofType(resources, "aws:iam/role:Role")[0].inputs.assumeRolePolicy).Statement[0]
+                .Principal,
+            { Service: "ecs-tasks.amazonaws.com" },
+        );
     });
 
     it("attaches the policy to an existing role, IAM users and groups without creating a role", async () => {
         const { role, resources } = await roleWith((db) => ({
-            existingRoleName: "legacy-app", attachToUsers: ["alice"], attachToGroups: ["dbas"], grants: [{ database: db, username: "app_rw" }],
+            existingRoleName: "legacy-app",
+            attachToUsers: ["alice"],
+            attachToGroups: ["dbas"],
+            grants: [{ database: db, username: "app_rw" }],
         }));
         assert.deepEqual(ofType(resources, "aws:iam/role:Role"), []);
-        assert.deepEqual(ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => r.inputs.role), ["legacy-app"]);
-        assert.deepEqual(ofType(resources, "aws:iam/userPolicyAttachment:UserPolicyAttachment").map((r) => r.inputs.user), ["alice"]);
-        assert.deepEqual(ofType(resources, "aws:iam/groupPolicyAttachment:GroupPolicyAttachment").map((r) => r.inputs.group), ["dbas"]);
+        assert.deepEqual(
+            ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => r.inputs.role),
+            ["legacy-app"],
+        );
+        assert.deepEqual(
+            ofType(resources, "aws:iam/userPolicyAttachment:UserPolicyAttachment").map((r) => r.inputs.user),
+            ["alice"],
+        );
+        assert.deepEqual(
+            ofType(resources, "aws:iam/groupPolicyAttachment:GroupPolicyAttachment").map(
+                (r) => r.inputs.group,
+            ),
+            ["dbas"],
+        );
         assert.equal(await valueOf(role.roleArn), "arn:aws:iam::123456789012:role/legacy-app");
     });
 
     describe("argument errors", () => {
         function errorsOf(args: (db: Database) => Partial<DatabaseAccessRoleArgs>) {
             installMocks();
-            const db = new Database("orders", { engine: "mysql", ...network, databaseName: "orders", users: [{ username: "app_rw" }] });
+            const db = new Database("orders", {
+                engine: "mysql",
+                ...network,
+                databaseName: "orders",
+                users: [{ username: "app_rw" }],
+            });
             try {
                 new DatabaseAccessRole("api", args(db) as DatabaseAccessRoleArgs);
             } catch (e) {
@@ -108,29 +188,70 @@ describe("DatabaseAccessRole", () => {
         }
 
         it("refuses a grant for a user the database does not define", () => {
-            assert.deepEqual(errorsOf((db) => ({ service: "ec2", grants: [{ database: db, username: "App_RW" }] })), [
-                { propertyPath: "grants[0].username", reason: 'database "orders" defines no user "App_RW" (it has app_rw); add it to the Database\'s users or fix the name' },
-            ]);
+            assert.deepEqual(
+                errorsOf((db) => ({ service: "ec2", grants: [{ database: db, username: "App_RW" }] })),
+                [
+                    {
+                        propertyPath: "grants[0].username",
+                        reason: 'database "orders" defines no user "App_RW" (it has app_rw); add it to the Database\'s users or fix the name',
+                    },
+                ],
+            );
         });
 
         it("refuses an instance identifier in place of a resource id", () => {
-            assert.deepEqual(errorsOf(() => ({ service: "ec2", grants: [{ resourceId: "orders-instance", username: "app" }] })), [
-                { propertyPath: "grants[0].resourceId", reason: 'resourceId "orders-instance" is not a resource id: use the instance\'s DbiResourceId ("db-…", aws rds describe-db-instances --query "DBInstances[*].DbiResourceId"), the Aurora cluster\'s DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier or ARN' },
-            ]);
+            assert.deepEqual(
+                errorsOf(() => ({
+                    service: "ec2",
+                    grants: [{ resourceId: "orders-instance", username: "app" }],
+                })),
+                [
+                    {
+                        propertyPath: "grants[0].resourceId",
+                        reason: 'resourceId "orders-instance" is not a resource id: use the instance\'s DbiResourceId ("db-…", aws rds describe-db-instances --query "DBInstances[*].DbiResourceId"), the Aurora cluster\'s DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier or ARN',
+                    },
+                ],
+            );
         });
 
         it("refuses both service and existingRoleName, an instance profile for Lambda and no grants", () => {
-            assert.deepEqual(errorsOf(() => ({ service: "lambda", existingRoleName: "x", instanceProfile: true, grants: [] })), [
-                { propertyPath: "service", reason: "give exactly one of service (ec2, lambda, ecs-tasks) or existingRoleName" },
-                { propertyPath: "instanceProfile", reason: 'an instance profile is only for service "ec2"; remove instanceProfile' },
-                { propertyPath: "grants", reason: "give at least one grant ({ database, username } or { resourceId, username })" },
-            ]);
+            assert.deepEqual(
+                errorsOf(() => ({
+                    service: "lambda",
+                    existingRoleName: "x",
+                    instanceProfile: true,
+                    grants: [],
+                })),
+                [
+                    {
+                        propertyPath: "service",
+                        reason: "give exactly one of service (ec2, lambda, ecs-tasks) or existingRoleName",
+                    },
+                    {
+                        propertyPath: "instanceProfile",
+                        reason: 'an instance profile is only for service "ec2"; remove instanceProfile',
+                    },
+                    {
+                        propertyPath: "grants",
+                        reason: "give at least one grant ({ database, username } or { resourceId, username })",
+                    },
+                ],
+            );
         });
 
         it("refuses an unknown service", () => {
-            assert.deepEqual(errorsOf((db) => ({ service: "batch" as "ec2", grants: [{ database: db, username: "app_rw" }] })), [
-                { propertyPath: "service", reason: 'unknown service "batch"; use one of ec2, lambda, ecs-tasks' },
-            ]);
+            assert.deepEqual(
+                errorsOf((db) => ({
+                    service: "batch" as "ec2",
+                    grants: [{ database: db, username: "app_rw" }],
+                })),
+                [
+                    {
+                        propertyPath: "service",
+                        reason: 'unknown service "batch"; use one of ec2, lambda, ecs-tasks',
+                    },
+                ],
+            );
         });
     });
 });
@@ -138,7 +259,11 @@ describe("DatabaseAccessRole", () => {
 describe("Database.grantConnect", () => {
     it("attaches an inline rds-db:connect policy for one user to a role", async () => {
         const session = installMocks();
-        const db = new Database("orders", { engine: "postgres", ...network, users: [{ username: "app_rw" }] });
+        const db = new Database("orders", {
+            engine: "postgres",
+            ...network,
+            users: [{ username: "app_rw" }],
+        });
         const aws = await import("@pulumi/aws");
         const role = new aws.iam.Role("worker", { assumeRolePolicy: "{}" });
         const policy = db.grantConnect(role, "app_rw");
@@ -149,18 +274,34 @@ describe("Database.grantConnect", () => {
         assert.equal(recorded?.inputs.role, "worker");
         assert.deepEqual(JSON.parse(recorded?.inputs.policy), {
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${dbId}/app_rw`] }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Action: ["rds-db:connect"],
+                    Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${dbId}/app_rw`],
+                },
+            ],
         });
     });
 
     it("refuses a user the database does not define", () => {
         installMocks();
-        const db = new Database("orders", { engine: "postgres", ...network, users: [{ username: "app_rw" }] });
-        assert.throws(() => db.grantConnect({} as never, "nobody"), (e: unknown) => {
-            assert.deepEqual((e as pulumi.InputPropertiesError).errors, [
-                { propertyPath: "username", reason: 'user "nobody" is not one of this database\'s users (app_rw); add it to users or fix the name' },
-            ]);
-            return true;
+        const db = new Database("orders", {
+            engine: "postgres",
+            ...network,
+            users: [{ username: "app_rw" }],
         });
+        assert.throws(
+            () => db.grantConnect({} as never, "nobody"),
+            (e: unknown) => {
+                assert.deepEqual((e as pulumi.InputPropertiesError).errors, [
+                    {
+                        propertyPath: "username",
+                        reason: 'user "nobody" is not one of this database\'s users (app_rw); add it to users or fix the name',
+                    },
+                ]);
+                return true;
+            },
+        );
     });
 });

@@ -6,7 +6,10 @@ import { RecordedResource, fakeResourceSuffix, installMocks, settle, valueOf } f
 
 const network = { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-a", "subnet-b"] };
 
-async function build(name: string, args: DatabaseArgs): Promise<{ db: Database; resources: RecordedResource[] }> {
+async function build(
+    name: string,
+    args: DatabaseArgs,
+): Promise<{ db: Database; resources: RecordedResource[] }> {
     const session = installMocks();
     const db = new Database(name, args);
     await valueOf(db.resourceId);
@@ -16,7 +19,10 @@ async function build(name: string, args: DatabaseArgs): Promise<{ db: Database; 
 }
 
 function children(resources: RecordedResource[]): string[] {
-    return resources.filter((r) => r.type !== "rds-iam:index:Database").map((r) => `${r.type} ${r.name}`).sort();
+    return resources
+        .filter((r) => r.type !== "rds-iam:index:Database")
+        .map((r) => `${r.type} ${r.name}`)
+        .sort();
 }
 
 function one(resources: RecordedResource[], type: string): RecordedResource {
@@ -35,15 +41,23 @@ describe("Database on instance engines", () => {
     for (const [engine, family, tlsParameter] of instanceEngines) {
         describe(engine, () => {
             it("creates exactly a security group, a subnet group, a parameter group, the instance, the admin provider and one user", async () => {
-                const { resources } = await build("orders", { engine, ...network, databaseName: "orders", users: [{ username: "app" }] });
-                assert.deepEqual(children(resources), [
-                    "aws:ec2/securityGroup:SecurityGroup orders-sg",
-                    "aws:rds/instance:Instance orders-instance",
-                    "aws:rds/parameterGroup:ParameterGroup orders-params",
-                    "aws:rds/subnetGroup:SubnetGroup orders-subnets",
-                    `pulumi-nodejs:dynamic/rds-iam:DatabaseUser orders-user-app`,
-                    `pulumi:providers:${engine === "postgres" ? "postgresql" : "mysql"} orders-admin`,
-                ].sort());
+                const { resources } = await build("orders", {
+                    engine,
+                    ...network,
+                    databaseName: "orders",
+                    users: [{ username: "app" }],
+                });
+                assert.deepEqual(
+                    children(resources),
+                    [
+                        "aws:ec2/securityGroup:SecurityGroup orders-sg",
+                        "aws:rds/instance:Instance orders-instance",
+                        "aws:rds/parameterGroup:ParameterGroup orders-params",
+                        "aws:rds/subnetGroup:SubnetGroup orders-subnets",
+                        `pulumi-nodejs:dynamic/rds-iam:DatabaseUser orders-user-app`,
+                        `pulumi:providers:${engine === "postgres" ? "postgresql" : "mysql"} orders-admin`,
+                    ].sort(),
+                );
             });
 
             it("turns on IAM auth and encryption, keeps the instance private and lets RDS manage the master password", async () => {
@@ -63,7 +77,9 @@ describe("Database on instance engines", () => {
                 const { resources } = await build("orders", { engine, ...network });
                 const params = one(resources, "aws:rds/parameterGroup:ParameterGroup").inputs;
                 assert.equal(params.family, family);
-                assert.deepEqual(params.parameters, [{ name: tlsParameter, value: "1", applyMethod: "immediate" }]);
+                assert.deepEqual(params.parameters, [
+                    { name: tlsParameter, value: "1", applyMethod: "immediate" },
+                ]);
             });
 
             it("exposes the DbiResourceId, not the identifier, as resourceId", async () => {
@@ -75,25 +91,64 @@ describe("Database on instance engines", () => {
 
     it("admits exactly the given security groups and CIDR blocks on the engine port", async () => {
         const { resources } = await build("orders", {
-            engine: "postgres", ...network, allowedSecurityGroupIds: ["sg-app"], allowedCidrBlocks: ["10.0.0.0/16", "10.1.0.0/16"],
+            engine: "postgres",
+            ...network,
+            allowedSecurityGroupIds: ["sg-app"],
+            allowedCidrBlocks: ["10.0.0.0/16", "10.1.0.0/16"],
         });
-        const rules = resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        const rules = resources
+            .filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
             .map((r) => ({ name: r.name, ...r.inputs }));
         const sgId = `sg-${fakeResourceSuffix("orders-sg").toLowerCase().slice(0, 17)}`;
-        assert.deepEqual(rules.sort((a, b) => a.name.localeCompare(b.name)), [
-            { name: "orders-ingress-cidr-0", securityGroupId: sgId, cidrIpv4: "10.0.0.0/16", ipProtocol: "tcp", fromPort: 5432, toPort: 5432, tags: {} },
-            { name: "orders-ingress-cidr-1", securityGroupId: sgId, cidrIpv4: "10.1.0.0/16", ipProtocol: "tcp", fromPort: 5432, toPort: 5432, tags: {} },
-            { name: "orders-ingress-sg-0", securityGroupId: sgId, referencedSecurityGroupId: "sg-app", ipProtocol: "tcp", fromPort: 5432, toPort: 5432, tags: {} },
-        ]);
+        assert.deepEqual(
+            rules.sort((a, b) => a.name.localeCompare(b.name)),
+            [
+                {
+                    name: "orders-ingress-cidr-0",
+                    securityGroupId: sgId,
+                    cidrIpv4: "10.0.0.0/16",
+                    ipProtocol: "tcp",
+                    fromPort: 5432,
+                    toPort: 5432,
+                    tags: {},
+                },
+                {
+                    name: "orders-ingress-cidr-1",
+                    securityGroupId: sgId,
+                    cidrIpv4: "10.1.0.0/16",
+                    ipProtocol: "tcp",
+                    fromPort: 5432,
+                    toPort: 5432,
+                    tags: {},
+                },
+                {
+                    name: "orders-ingress-sg-0",
+                    securityGroupId: sgId,
+                    referencedSecurityGroupId: "sg-app",
+                    ipProtocol: "tcp",
+                    fromPort: 5432,
+                    toPort: 5432,
+                    tags: {},
+                },
+            ],
+        );
     });
 
     it("creates no ingress rule when no source is allowed", async () => {
         const { resources } = await build("orders", { engine: "mysql", ...network });
-        assert.deepEqual(resources.filter((r) => r.type.startsWith("aws:vpc/securityGroupIngressRule")), []);
+        assert.deepEqual(
+            resources.filter((r) => r.type.startsWith("aws:vpc/securityGroupIngressRule")),
+            [],
+        );
     });
 
     it("gives each DatabaseUser the endpoint, the managed secret and the normalized privileges", async () => {
-        const { resources } = await build("orders", { engine: "mysql", ...network, databaseName: "orders", users: [{ username: "App_RW", privileges: ["select", "Insert", "SELECT"] }] });
+        const { resources } = await build("orders", {
+            engine: "mysql",
+            ...network,
+            databaseName: "orders",
+            users: [{ username: "App_RW", privileges: ["select", "Insert", "SELECT"] }],
+        });
         const user = one(resources, "pulumi-nodejs:dynamic/rds-iam:DatabaseUser").inputs;
         const suffix = fakeResourceSuffix("orders-instance");
         const { __provider, ...args } = user;
@@ -105,26 +160,35 @@ describe("Database on instance engines", () => {
             username: "App_RW",
             database: "orders",
             privileges: ["INSERT", "SELECT"],
-            master: { username: "dbmaster", secretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-${suffix}-${suffix.toLowerCase().slice(0, 8)}-AbCdEf` },
+            master: {
+                username: "dbmaster",
+                secretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-${suffix}-${suffix.toLowerCase().slice(0, 8)}-AbCdEf`,
+            },
             region: "us-east-1",
         });
     });
 });
 
 describe("Database on Aurora", () => {
-    for (const [engine, family, tlsParameter] of [["aurora-mysql", "aurora-mysql8.0", "require_secure_transport"], ["aurora-postgresql", "aurora-postgresql16", "rds.force_ssl"]] as [Engine, string, string][]) {
+    for (const [engine, family, tlsParameter] of [
+        ["aurora-mysql", "aurora-mysql8.0", "require_secure_transport"],
+        ["aurora-postgresql", "aurora-postgresql16", "rds.force_ssl"],
+    ] as [Engine, string, string][]) {
         describe(engine, () => {
             it("creates a cluster, a cluster parameter group and one instance per requested instance", async () => {
                 const { resources } = await build("ledger", { engine, ...network, instances: 2 });
-                assert.deepEqual(children(resources), [
-                    "aws:ec2/securityGroup:SecurityGroup ledger-sg",
-                    "aws:rds/cluster:Cluster ledger-cluster",
-                    "aws:rds/clusterInstance:ClusterInstance ledger-instance-0",
-                    "aws:rds/clusterInstance:ClusterInstance ledger-instance-1",
-                    "aws:rds/clusterParameterGroup:ClusterParameterGroup ledger-params",
-                    "aws:rds/subnetGroup:SubnetGroup ledger-subnets",
-                    `pulumi:providers:${engine === "aurora-postgresql" ? "postgresql" : "mysql"} ledger-admin`,
-                ].sort());
+                assert.deepEqual(
+                    children(resources),
+                    [
+                        "aws:ec2/securityGroup:SecurityGroup ledger-sg",
+                        "aws:rds/cluster:Cluster ledger-cluster",
+                        "aws:rds/clusterInstance:ClusterInstance ledger-instance-0",
+                        "aws:rds/clusterInstance:ClusterInstance ledger-instance-1",
+                        "aws:rds/clusterParameterGroup:ClusterParameterGroup ledger-params",
+                        "aws:rds/subnetGroup:SubnetGroup ledger-subnets",
+                        `pulumi:providers:${engine === "aurora-postgresql" ? "postgresql" : "mysql"} ledger-admin`,
+                    ].sort(),
+                );
             });
 
             it(`turns on IAM auth, encryption, managed master password and ${tlsParameter} in the ${family} cluster parameter group`, async () => {
@@ -136,8 +200,13 @@ describe("Database on Aurora", () => {
                 assert.equal(cluster.dbClusterParameterGroupName, "ledger-params");
                 const params = one(resources, "aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs;
                 assert.equal(params.family, family);
-                assert.deepEqual(params.parameters, [{ name: tlsParameter, value: "1", applyMethod: "immediate" }]);
-                assert.equal(one(resources, "aws:rds/clusterInstance:ClusterInstance").inputs.publiclyAccessible, false);
+                assert.deepEqual(params.parameters, [
+                    { name: tlsParameter, value: "1", applyMethod: "immediate" },
+                ]);
+                assert.equal(
+                    one(resources, "aws:rds/clusterInstance:ClusterInstance").inputs.publiclyAccessible,
+                    false,
+                );
             });
 
             it("exposes the DbClusterResourceId as resourceId", async () => {
@@ -162,50 +231,101 @@ describe("Database argument errors", () => {
 
     it("names an unknown engine and lists the supported ones", () => {
         assert.deepEqual(errorOf({ engine: "oracle" as Engine, ...network }).errors, [
-            { propertyPath: "engine", reason: 'unknown engine "oracle"; use one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql' },
+            {
+                propertyPath: "engine",
+                reason: 'unknown engine "oracle"; use one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql',
+            },
         ]);
     });
 
     it("refuses empty subnets", () => {
         assert.deepEqual(errorOf({ engine: "postgres", vpcId: "vpc-1", subnetIds: [] }).errors, [
-            { propertyPath: "subnetIds", reason: "give at least two private subnet ids in different availability zones (got 0)" },
+            {
+                propertyPath: "subnetIds",
+                reason: "give at least two private subnet ids in different availability zones (got 0)",
+            },
         ]);
     });
 
     it("refuses the Aurora-only instances option on an instance engine", () => {
         assert.deepEqual(errorOf({ engine: "postgres", ...network, instances: 2 }).errors, [
-            { propertyPath: "instances", reason: "instances is Aurora-only; for postgres remove it (use multiAz for a standby) or choose engine aurora-postgresql" },
+            {
+                propertyPath: "instances",
+                reason: "instances is Aurora-only; for postgres remove it (use multiAz for a standby) or choose engine aurora-postgresql",
+            },
         ]);
     });
 
     it("refuses a username with a quote and an unknown privilege, reporting both at once", () => {
-        assert.deepEqual(errorOf({ engine: "mysql", ...network, databaseName: "app", users: [{ username: "bob'--", privileges: ["SELECT", "GRANT OPTION"] }] }).errors, [
-            { propertyPath: "users[0].username", reason: 'username "bob\'--" contains "\'" (U+0027); use only ASCII letters, digits and underscores, starting with a letter or underscore' },
-            { propertyPath: "users[0].privileges[1]", reason: 'unknown privilege "GRANT OPTION" for mysql; use one of ALL, SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, REFERENCES' },
-        ]);
+        assert.deepEqual(
+            errorOf({
+                engine: "mysql",
+                ...network,
+                databaseName: "app",
+                users: [{ username: "bob'--", privileges: ["SELECT", "GRANT OPTION"] }],
+            }).errors,
+            [
+                {
+                    propertyPath: "users[0].username",
+                    reason: 'username "bob\'--" contains "\'" (U+0027); use only ASCII letters, digits and underscores, starting with a letter or underscore',
+                },
+                {
+                    propertyPath: "users[0].privileges[1]",
+                    reason: 'unknown privilege "GRANT OPTION" for mysql; use one of ALL, SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, REFERENCES',
+                },
+            ],
+        );
     });
 
     it("refuses the master user as an IAM user", () => {
-        assert.deepEqual(errorOf({ engine: "postgres", ...network, users: [{ username: "dbmaster" }] }).errors, [
-            { propertyPath: "users[0].username", reason: 'username "dbmaster" is the master user; IAM authentication would lock it out of password login. Create a separate user for IAM' },
-        ]);
+        assert.deepEqual(
+            errorOf({ engine: "postgres", ...network, users: [{ username: "dbmaster" }] }).errors,
+            [
+                {
+                    propertyPath: "users[0].username",
+                    reason: 'username "dbmaster" is the master user; IAM authentication would lock it out of password login. Create a separate user for IAM',
+                },
+            ],
+        );
     });
 
     it("refuses the same user twice and multiAz on Aurora", () => {
-        assert.deepEqual(errorOf({ engine: "aurora-mysql", ...network, multiAz: true, users: [{ username: "app" }, { username: "app" }] }).errors, [
-            { propertyPath: "multiAz", reason: "multiAz is for instance engines; for Aurora set instances: 2 or more" },
-            { propertyPath: "users[1].username", reason: 'user "app" is listed twice; list each user once' },
-        ]);
+        assert.deepEqual(
+            errorOf({
+                engine: "aurora-mysql",
+                ...network,
+                multiAz: true,
+                users: [{ username: "app" }, { username: "app" }],
+            }).errors,
+            [
+                {
+                    propertyPath: "multiAz",
+                    reason: "multiAz is for instance engines; for Aurora set instances: 2 or more",
+                },
+                {
+                    propertyPath: "users[1].username",
+                    reason: 'user "app" is listed twice; list each user once',
+                },
+            ],
+        );
     });
 
     it("refuses a malformed CIDR block", () => {
-        assert.deepEqual(errorOf({ engine: "mariadb", ...network, allowedCidrBlocks: ["10.0.0.0/33"] }).errors, [
-            { propertyPath: "allowedCidrBlocks[0]", reason: '"10.0.0.0/33" is not an IPv4 CIDR block such as "10.0.0.0/16"' },
-        ]);
+        assert.deepEqual(
+            errorOf({ engine: "mariadb", ...network, allowedCidrBlocks: ["10.0.0.0/33"] }).errors,
+            [
+                {
+                    propertyPath: "allowedCidrBlocks[0]",
+                    reason: '"10.0.0.0/33" is not an IPv4 CIDR block such as "10.0.0.0/16"',
+                },
+            ],
+        );
     });
 
     it("says which property failed in the error message", () => {
-        assert.equal(errorOf({ engine: "postgres", vpcId: "vpc-1", subnetIds: ["subnet-a"] }).message,
-            'Database "bad" has invalid arguments:\n  subnetIds: give at least two private subnet ids in different availability zones (got 1)');
+        assert.equal(
+            errorOf({ engine: "postgres", vpcId: "vpc-1", subnetIds: ["subnet-a"] }).message,
+            'Database "bad" has invalid arguments:\n  subnetIds: give at least two private subnet ids in different availability zones (got 1)',
+        );
     });
 });

@@ -32,8 +32,11 @@ describe("the stack program (index.ts) under mocks", () => {
 
     it("grants each workload exactly its users by the instance's resource id", async () => {
         const { resources } = await recordStack(stackConfig("dev"));
-        const policies = Object.fromEntries(resources.filter((r) => r.type === "aws:iam/policy:Policy")
-            .map((r) => [r.name, JSON.parse(r.inputs.policy).Statement[0].Resource]));
+        const policies = Object.fromEntries(
+            resources
+                .filter((r) => r.type === "aws:iam/policy:Policy")
+                .map((r) => [r.name, JSON.parse(r.inputs.policy).Statement[0].Resource]),
+        );
         const id = `db-${fakeResourceSuffix("db-instance")}`;
         assert.deepEqual(policies, {
             "api-connect": [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${id}/app_rw`],
@@ -44,14 +47,18 @@ describe("the stack program (index.ts) under mocks", () => {
     it("exports the endpoint, resource id, secret, roles, instance profiles and per-user connect commands", async () => {
         const { outputs } = await recordStack(stackConfig("dev"));
         const host = "db-instance.c0ffee0example.us-east-1.rds.amazonaws.com";
-        const token = (user: string) => `aws rds generate-db-auth-token --hostname ${host} --port 5432 --region us-east-1 --username ${user}`;
+        const token = (user: string) =>
+            `aws rds generate-db-auth-token --hostname ${host} --port 5432 --region us-east-1 --username ${user}`;
         const id = fakeResourceSuffix("db-instance");
         assert.deepEqual(outputs, {
             address: host,
             port: 5432,
             resourceId: `db-${id}`,
             masterSecretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-${id}-${id.toLowerCase().slice(0, 8)}-AbCdEf`,
-            roleArns: { api: "arn:aws:iam::123456789012:role/api-role", reports: "arn:aws:iam::123456789012:role/reports-role" },
+            roleArns: {
+                api: "arn:aws:iam::123456789012:role/api-role",
+                reports: "arn:aws:iam::123456789012:role/reports-role",
+            },
             instanceProfileNames: { api: "api-profile" },
             connect: {
                 app_rw: {
@@ -69,30 +76,56 @@ describe("the stack program (index.ts) under mocks", () => {
     });
 
     it("builds an Aurora MySQL stack with a reporting database through the MySQL admin provider", async () => {
-        const { resources } = await recordStack({ ...stackConfig("dev"), "rds-iam:engine": "aurora-mysql", "rds-iam:instances": "2" });
-        assert.deepEqual(resources.filter((r) => r.type.startsWith("mysql:") || r.type.startsWith("pulumi:providers:") || r.type.startsWith("aws:rds/cluster"))
-            .map((r) => `${r.type} ${r.name}`).sort(), [
-            "aws:rds/cluster:Cluster db-cluster",
-            "aws:rds/clusterInstance:ClusterInstance db-instance-0",
-            "aws:rds/clusterInstance:ClusterInstance db-instance-1",
-            "aws:rds/clusterParameterGroup:ClusterParameterGroup db-params",
-            "mysql:index/database:Database reporting",
-            "pulumi:providers:mysql db-admin",
-        ]);
+        const { resources } = await recordStack({
+            ...stackConfig("dev"),
+            "rds-iam:engine": "aurora-mysql",
+            "rds-iam:instances": "2",
+        });
+        assert.deepEqual(
+            resources
+                .filter(
+                    (r) =>
+                        r.type.startsWith("mysql:") ||
+                        r.type.startsWith("pulumi:providers:") ||
+                        r.type.startsWith("aws:rds/cluster"),
+                )
+                .map((r) => `${r.type} ${r.name}`)
+                .sort(),
+            [
+                "aws:rds/cluster:Cluster db-cluster",
+                "aws:rds/clusterInstance:ClusterInstance db-instance-0",
+                "aws:rds/clusterInstance:ClusterInstance db-instance-1",
+                "aws:rds/clusterParameterGroup:ClusterParameterGroup db-params",
+                "mysql:index/database:Database reporting",
+                "pulumi:providers:mysql db-admin",
+            ],
+        );
     });
 
     it("refuses an unknown engine and a workload user the database does not define, naming the config keys", async () => {
         const config = {
             ...stackConfig("dev"),
             "rds-iam:engine": "oracle",
-            "rds-iam:workloads": [{ name: "api", service: "ec2", users: ["app_rw", "ghost"] }, { name: "batch", service: "glue", users: ["app_rw"] }],
+            "rds-iam:workloads": [
+                { name: "api", service: "ec2", users: ["app_rw", "ghost"] },
+                { name: "batch", service: "glue", users: ["app_rw"] },
+            ],
         };
         await assert.rejects(recordStack(config), (e: unknown) => {
             assert.ok(pulumi.InputPropertiesError.isInstance(e));
             assert.deepEqual((e as pulumi.InputPropertiesError).errors, [
-                { propertyPath: "rds-iam:engine", reason: 'unknown engine "oracle"; use one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql' },
-                { propertyPath: "rds-iam:workloads[0].users[1]", reason: 'user "ghost" is not defined in rds-iam:users (app_rw, reporting_ro); add it there or fix the name' },
-                { propertyPath: "rds-iam:workloads[1].service", reason: 'unknown service "glue"; use one of ec2, lambda, ecs-tasks' },
+                {
+                    propertyPath: "rds-iam:engine",
+                    reason: 'unknown engine "oracle"; use one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql',
+                },
+                {
+                    propertyPath: "rds-iam:workloads[0].users[1]",
+                    reason: 'user "ghost" is not defined in rds-iam:users (app_rw, reporting_ro); add it there or fix the name',
+                },
+                {
+                    propertyPath: "rds-iam:workloads[1].service",
+                    reason: 'unknown service "glue"; use one of ec2, lambda, ecs-tasks',
+                },
             ]);
             return true;
         });
