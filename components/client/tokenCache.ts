@@ -78,6 +78,10 @@ export const rdsSigner: TokenSigner = async (request) => {
     }
 };
 
+/**
+ * Tokens per (host, port, username, region). The key leaves out `credentials`: one cache serves one
+ * identity (use a separate cache per identity when a process signs as several).
+ */
 export class TokenCache {
     /** Number of signings started (a benchmark's "signatures per N requests"). */
     signings = 0;
