@@ -1,0 +1,14 @@
+// Every rule of the pack, in the order the pack lists them.
+import { backupsRetained } from "./backupsRetained";
+import { connectStatements } from "./connectStatements";
+import { connectTargetsExist } from "./connectTargetsExist";
+import { iamAuthEnabled } from "./iamAuthEnabled";
+import { noRdsFullAccess } from "./noRdsFullAccess";
+import { notPubliclyAccessible } from "./notPubliclyAccessible";
+import { storageEncrypted } from "./storageEncrypted";
+import { tlsEnforced } from "./tlsEnforced";
+import { usersGranted } from "./usersGranted";
+
+export const resourceRules = [iamAuthEnabled, storageEncrypted, notPubliclyAccessible, backupsRetained, connectStatements, noRdsFullAccess];
+export const stackRules = [tlsEnforced, connectTargetsExist, usersGranted];
+export { backupsRetained, connectStatements, connectTargetsExist, iamAuthEnabled, noRdsFullAccess, notPubliclyAccessible, storageEncrypted, tlsEnforced, usersGranted };
