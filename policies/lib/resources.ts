@@ -76,8 +76,10 @@ export function list(value: string | string[] | undefined): string[] {
 
 /** Does this statement grant rds-db:connect (directly or through a wildcard action)? */
 export function grantsConnect(statement: Statement): boolean {
-    return (statement.Effect ?? "Allow") === "Allow" &&
-        list(statement.Action).some((a) => /^(\*|rds-db:\*|rds-db:connect)$/i.test(a));
+    return (
+        (statement.Effect ?? "Allow") === "Allow" &&
+        list(statement.Action).some((a) => /^(\*|rds-db:\*|rds-db:connect)$/i.test(a))
+    );
 }
 
 export interface DbUserArn {
@@ -92,7 +94,9 @@ const DBUSER_ARN = /^arn:([a-z-]+):rds-db:([^:]*):([^:]*):dbuser:([^/]*)\/(.*)$/
 
 export function parseDbUserArn(arn: string): DbUserArn | undefined {
     const m = DBUSER_ARN.exec(arn);
-    return m ? { partition: m[1], region: m[2], accountId: m[3], resourceId: m[4], username: m[5] } : undefined;
+    return m
+        ? { partition: m[1], region: m[2], accountId: m[3], resourceId: m[4], username: m[5] }
+        : undefined;
 }
 
 export const RESOURCE_ID = /^(db|cluster|prx)-[A-Za-z0-9]+$/;

@@ -4,8 +4,16 @@
  * in the number of resources; each rule then looks things up instead of scanning again.
  */
 import {
-    CLUSTER, CLUSTER_PARAMETER_GROUP, DATABASE_USER, INSTANCE, PARAMETER_GROUP, grantsConnect, list, parseDbUserArn,
-    policyDocumentsOf, statementsOf,
+    CLUSTER,
+    CLUSTER_PARAMETER_GROUP,
+    DATABASE_USER,
+    INSTANCE,
+    PARAMETER_GROUP,
+    grantsConnect,
+    list,
+    parseDbUserArn,
+    policyDocumentsOf,
+    statementsOf,
 } from "./resources";
 
 export interface IndexedResource {
@@ -40,7 +48,12 @@ export function indexStack(resources: readonly IndexedResource[]): StackIndex {
     const cached = cache.get(resources);
     if (cached) return cached;
     const index: StackIndex = {
-        databases: [], databaseByResourceId: new Map(), parameterGroupByName: new Map(), users: [], userKeys: new Set(), grants: [],
+        databases: [],
+        databaseByResourceId: new Map(),
+        parameterGroupByName: new Map(),
+        users: [],
+        userKeys: new Set(),
+        grants: [],
     };
     for (const r of resources) {
         if (r.type === INSTANCE || r.type === CLUSTER) {

@@ -3,15 +3,24 @@ import { CLUSTER, INSTANCE, isDatabase, supportsIamAuth } from "../lib/resources
 
 export const iamAuthEnabled: ResourceValidationPolicy = {
     name: "rds-iam-iam-auth-enabled",
-    description: "Every RDS instance and Aurora cluster whose engine supports it has IAM database authentication enabled.",
+    description:
+        "Every RDS instance and Aurora cluster whose engine supports it has IAM database authentication enabled.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: "Set iamDatabaseAuthenticationEnabled: true on the aws.rds.Instance or aws.rds.Cluster (rds-iam's Database component always does).",
+    remediationSteps:
+        "Set iamDatabaseAuthenticationEnabled: true on the aws.rds.Instance or aws.rds.Cluster (rds-iam's Database component always does).",
     validateResource: (args, reportViolation) => {
         if (!isDatabase(args.type) || !supportsIamAuth(args.props.engine)) return;
         if (args.props.iamDatabaseAuthenticationEnabled !== true) {
-            const kind = args.type === INSTANCE ? "RDS instance" : args.type === CLUSTER ? "Aurora cluster" : args.type;
-            reportViolation(`${kind} "${args.name}" (${args.props.engine}) does not enable IAM database authentication; set iamDatabaseAuthenticationEnabled: true.`);
+            const kind =
+                args.type === INSTANCE
+                    ? "RDS instance"
+                    : args.type === CLUSTER
+                      ? "Aurora cluster"
+                      : args.type;
+            reportViolation(
+                `${kind} "${args.name}" (${args.props.engine}) does not enable IAM database authentication; set iamDatabaseAuthenticationEnabled: true.`,
+            );
         }
     },
 };

@@ -9,6 +9,23 @@ import { storageEncrypted } from "./storageEncrypted";
 import { tlsEnforced } from "./tlsEnforced";
 import { usersGranted } from "./usersGranted";
 
-export const resourceRules = [iamAuthEnabled, storageEncrypted, notPubliclyAccessible, backupsRetained, connectStatements, noRdsFullAccess];
+export const resourceRules = [
+    iamAuthEnabled,
+    storageEncrypted,
+    notPubliclyAccessible,
+    backupsRetained,
+    connectStatements,
+    noRdsFullAccess,
+];
 export const stackRules = [tlsEnforced, connectTargetsExist, usersGranted];
-export { backupsRetained, connectStatements, connectTargetsExist, iamAuthEnabled, noRdsFullAccess, notPubliclyAccessible, storageEncrypted, tlsEnforced, usersGranted };
+export {
+    backupsRetained,
+    connectStatements,
+    connectTargetsExist,
+    iamAuthEnabled,
+    noRdsFullAccess,
+    notPubliclyAccessible,
+    storageEncrypted,
+    tlsEnforced,
+    usersGranted,
+};

@@ -6,7 +6,8 @@ export const notPubliclyAccessible: ResourceValidationPolicy = {
     description: "No RDS instance or Aurora cluster instance has a public address.",
     enforcementLevel: "mandatory",
     severity: "critical",
-    remediationSteps: "Set publiclyAccessible: false and reach the database from inside the VPC (or through a bastion / VPN).",
+    remediationSteps:
+        "Set publiclyAccessible: false and reach the database from inside the VPC (or through a bastion / VPN).",
     validateResource: (args, reportViolation) => {
         if (args.type !== INSTANCE && args.type !== CLUSTER_INSTANCE) return;
         if (args.props.publiclyAccessible === true) {

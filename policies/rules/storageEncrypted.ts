@@ -6,7 +6,8 @@ export const storageEncrypted: ResourceValidationPolicy = {
     description: "Every RDS instance and Aurora cluster encrypts its storage at rest.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: "Set storageEncrypted: true (optionally with kmsKeyId). Existing unencrypted databases must be restored from an encrypted snapshot copy.",
+    remediationSteps:
+        "Set storageEncrypted: true (optionally with kmsKeyId). Existing unencrypted databases must be restored from an encrypted snapshot copy.",
     validateResource: (args, reportViolation) => {
         if (!isDatabase(args.type)) return;
         if (args.props.storageEncrypted !== true) {

@@ -1,5 +1,11 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { CLUSTER_PARAMETER_GROUP, INSTANCE, PARAMETER_GROUP, supportsIamAuth, tlsParameterFor } from "../lib/resources";
+import {
+    CLUSTER_PARAMETER_GROUP,
+    INSTANCE,
+    PARAMETER_GROUP,
+    supportsIamAuth,
+    tlsParameterFor,
+} from "../lib/resources";
 import { IndexedResource, indexStack } from "../lib/stackIndex";
 
 /** Why a database does not force TLS, or undefined when it does. Pure. */
@@ -26,10 +32,12 @@ export function tlsProblem(db: IndexedResource, groups: Map<string, IndexedResou
 
 export const tlsEnforced: StackValidationPolicy = {
     name: "rds-iam-tls-enforced",
-    description: "Every RDS instance and Aurora cluster with IAM authentication refuses connections without TLS through its parameter group (require_secure_transport for MySQL and MariaDB, rds.force_ssl for PostgreSQL).",
+    description:
+        "Every RDS instance and Aurora cluster with IAM authentication refuses connections without TLS through its parameter group (require_secure_transport for MySQL and MariaDB, rds.force_ssl for PostgreSQL).",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: "Give the database a parameter group (cluster parameter group for Aurora) in the stack with require_secure_transport=1 (MySQL/MariaDB) or rds.force_ssl=1 (PostgreSQL). IAM tokens travel as cleartext passwords: TLS is what protects them.",
+    remediationSteps:
+        "Give the database a parameter group (cluster parameter group for Aurora) in the stack with require_secure_transport=1 (MySQL/MariaDB) or rds.force_ssl=1 (PostgreSQL). IAM tokens travel as cleartext passwords: TLS is what protects them.",
     validateStack: (args, reportViolation) => {
         const index = indexStack(args.resources);
         for (const db of index.databases) {

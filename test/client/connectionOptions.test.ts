@@ -185,34 +185,35 @@ describe("client getConnectionOptions input errors", () => {
 });
 
 describe("client options in the drivers", () => {
-  it("are taken as they are by mysql2 createPool and pg Pool (no connection opened)", async () => {
-    const mysql2 = require("mysql2/promise") as typeof import("mysql2/promise");
-    const pg = require("pg") as typeof import("pg");
-    const { cache } = countingCache();
-    const mysqlOptions = await getMysqlConnectionOptions({
-      engine: "mysql",
-      host: ENDPOINT,
-      username: "u",
-      caCertificate: TEST_CA,
-      tokenCache: cache,
+    it("are taken as they are by mysql2 createPool and pg Pool (no connection opened)", async () => {
+        const mysql2 = require("mysql2/promise") as typeof import("mysql2/promise");
+        const pg = require("pg") as typeof import("pg");
+        const { cache } = countingCache();
+        const mysqlOptions = await getMysqlConnectionOptions({
+            engine: "mysql",
+            host: ENDPOINT,
+            username: "u",
+            caCertificate: TEST_CA,
+            tokenCache: cache,
+        });
+        const mysqlPool = mysql2.createPool({ ...mysqlOptions, connectionLimit: 2 });
+        const config = (
+            mysqlPool.pool as unknown as { config: { connectionConfig: Record<string, unknown> } }
+        ).config.connectionConfig;
+        assert.equal(config.authPlugins, mysqlOptions.authPlugins);
+        assert.deepEqual(config.ssl, mysqlOptions.ssl);
+        assert.equal(config.host, ENDPOINT);
+        await mysqlPool.end();
+        const pgOptions = getPgConnectionOptions({
+            engine: "postgres",
+            host: ENDPOINT,
+            username: "u",
+            caCertificate: TEST_CA,
+            tokenCache: cache,
+        });
+        const pgPool = new pg.Pool({ ...pgOptions, max: 2 });
+        assert.equal(pgPool.options.password, pgOptions.password);
+        assert.deepEqual(pgPool.options.ssl, pgOptions.ssl);
+        await pgPool.end();
     });
-    const mysqlPool = mysql2.createPool({ ...mysqlOptions, connectionLimit: 2 });
-    const config = (mysqlPool.pool as unknown as { config: { connectionConfig: Record<string, unknown> } })
-      .config.connectionConfig;
-    assert.equal(config.authPlugins, mysqlOptions.authPlugins);
-    assert.deepEqual(config.ssl, mysqlOptions.ssl);
-    assert.equal(config.host, ENDPOINT);
-    await mysqlPool.end();
-    const pgOptions = getPgConnectionOptions({
-      engine: "postgres",
-      host: ENDPOINT,
-      username: "u",
-      caCertificate: TEST_CA,
-      tokenCache: cache,
-    });
-    const pgPool = new pg.Pool({ ...pgOptions, max: 2 });
-    assert.equal(pgPool.options.password, pgOptions.password);
-    assert.deepEqual(pgPool.options.ssl, pgOptions.ssl);
-    await pgPool.end();
-  });
 });

@@ -3,7 +3,13 @@
  * unknown-checking proxy, config defaults from each rule's schema, UnknownValueError turned into
  * the advisory "can't run … during preview" diagnostic, notApplicable honoured.
  */
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
+import {
+    PolicyResource,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+    UnknownValueError,
+    unknownCheckingProxy,
+} from "@pulumi/policy";
 import { RecordedResource } from "./mocks";
 
 export interface Finding {
@@ -20,21 +26,35 @@ export interface Fixture {
 /** The value the engine sends for something not known yet. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-function configOf(rule: ResourceValidationPolicy | StackValidationPolicy, overrides: Record<string, unknown>): any {
-    const defaults = Object.fromEntries(Object.entries(rule.configSchema?.properties ?? {}).map(([k, v]) => [k, (v as { default?: unknown }).default]));
+function configOf(
+    rule: ResourceValidationPolicy | StackValidationPolicy,
+    overrides: Record<string, unknown>,
+): any {
+    const defaults = Object.fromEntries(
+        Object.entries(rule.configSchema?.properties ?? {}).map(([k, v]) => [
+            k,
+            (v as { default?: unknown }).default,
+        ]),
+    );
     return { ...defaults, ...overrides };
 }
 
 class NotApplicable extends Error {}
 
-function runCatching(rule: ResourceValidationPolicy | StackValidationPolicy, run: (report: (m: string) => void) => void): Finding[] {
+function runCatching(
+    rule: ResourceValidationPolicy | StackValidationPolicy,
+    run: (report: (m: string) => void) => void,
+): Finding[] {
     const findings: Finding[] = [];
     const level = rule.enforcementLevel === "advisory" ? "advisory" : "mandatory";
     try {
         run((message) => findings.push({ message, enforcement: level }));
     } catch (e) {
         if (e instanceof UnknownValueError) {
-            findings.push({ message: `can't run policy '${rule.name}' during preview: ${e.message}`, enforcement: "advisory" });
+            findings.push({
+                message: `can't run policy '${rule.name}' during preview: ${(e as Error).message}`,
+                enforcement: "advisory",
+            });
         } else if (!(e instanceof NotApplicable)) {
             throw e;
         }
@@ -44,30 +64,72 @@ function runCatching(rule: ResourceValidationPolicy | StackValidationPolicy, run
 
 const urnOf = (f: Fixture) => `urn:pulumi:dev::rds-iam::${f.type}::${f.name}`;
 
-export function runResourceRule(rule: ResourceValidationPolicy, fixture: Fixture, config: Record<string, unknown> = {}): Finding[] {
+export function runResourceRule(
+    rule: ResourceValidationPolicy,
+    fixture: Fixture,
+    config: Record<string, unknown> = {},
+): Finding[] {
     return runCatching(rule, (report) => {
         const validate = rule.validateResource as (args: any, report: (m: string) => void) => void;
-        validate({
-            type: fixture.type, name: fixture.name, urn: urnOf(fixture), props: unknownCheckingProxy(fixture.props), opts: {},
-            stackTags: new Map(), getConfig: () => configOf(rule, config),
-            notApplicable: () => { throw new NotApplicable(); },
-            isType: () => false, asType: () => undefined,
-        }, report);
+        validate(
+            {
+                type: fixture.type,
+                name: fixture.name,
+                urn: urnOf(fixture),
+                props: unknownCheckingProxy(fixture.props),
+                opts: {},
+                stackTags: new Map(),
+                getConfig: () => configOf(rule, config),
+                notApplicable: () => {
+                    throw new NotApplicable();
+                },
+                isType: () => false,
+                asType: () => undefined,
+            },
+            report,
+        );
     });
 }
 
 export function toPolicyResources(fixtures: readonly Fixture[]): PolicyResource[] {
-    return fixtures.map((f) => ({
-        type: f.type, name: f.name, urn: urnOf(f), props: unknownCheckingProxy(f.props), opts: {} as never,
-        dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined,
-    } as unknown as PolicyResource));
+    return fixtures.map(
+        (f) =>
+            ({
+                type: f.type,
+                name: f.name,
+                urn: urnOf(f),
+                props: unknownCheckingProxy(f.props),
+                opts: {} as never,
+                dependencies: [],
+                propertyDependencies: {},
+                isType: () => false,
+                asType: () => undefined,
+            }) as unknown as PolicyResource,
+    );
 }
 
-export function runStackRule(rule: StackValidationPolicy, fixtures: readonly Fixture[] | PolicyResource[], config: Record<string, unknown> = {}): Finding[] {
-    const resources = (fixtures.length > 0 && "urn" in fixtures[0]) ? fixtures as PolicyResource[] : toPolicyResources(fixtures as Fixture[]);
+export function runStackRule(
+    rule: StackValidationPolicy,
+    fixtures: readonly Fixture[] | PolicyResource[],
+    config: Record<string, unknown> = {},
+): Finding[] {
+    const resources =
+        fixtures.length > 0 && "urn" in fixtures[0]
+            ? (fixtures as PolicyResource[])
+            : toPolicyResources(fixtures as Fixture[]);
     return runCatching(rule, (report) => {
         const validate = rule.validateStack as (args: any, report: (m: string) => void) => void;
-        validate({ resources, stackTags: new Map(), getConfig: () => configOf(rule, config), notApplicable: () => { throw new NotApplicable(); } }, report);
+        validate(
+            {
+                resources,
+                stackTags: new Map(),
+                getConfig: () => configOf(rule, config),
+                notApplicable: () => {
+                    throw new NotApplicable();
+                },
+            },
+            report,
+        );
     });
 }
 
