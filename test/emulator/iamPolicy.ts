@@ -34,17 +34,25 @@ function toList(value: string | string[] | undefined): string[] {
 }
 
 export function wildcardMatch(pattern: string, value: string, caseInsensitive: boolean): boolean {
-    const regex = "^" + pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("") + "$";
+    const regex =
+        "^" +
+        pattern
+            .split("")
+            .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+            .join("") +
+        "$";
     return new RegExp(regex, caseInsensitive ? "i" : "").test(value);
 }
 
 function matches(statement: Statement, action: string, resource: string): boolean {
-    const actionOk = statement.NotAction !== undefined
-        ? !toList(statement.NotAction).some((a) => wildcardMatch(a, action, true))
-        : toList(statement.Action).some((a) => wildcardMatch(a, action, true));
-    const resourceOk = statement.NotResource !== undefined
-        ? !toList(statement.NotResource).some((r) => wildcardMatch(r, resource, false))
-        : toList(statement.Resource).some((r) => wildcardMatch(r, resource, false));
+    const actionOk =
+        statement.NotAction !== undefined
+            ? !toList(statement.NotAction).some((a) => wildcardMatch(a, action, true))
+            : toList(statement.Action).some((a) => wildcardMatch(a, action, true));
+    const resourceOk =
+        statement.NotResource !== undefined
+            ? !toList(statement.NotResource).some((r) => wildcardMatch(r, resource, false))
+            : toList(statement.Resource).some((r) => wildcardMatch(r, resource, false));
     return actionOk && resourceOk;
 }
 

@@ -3,9 +3,18 @@ import * as crypto from "node:crypto";
 import type { NamedDocument } from "./iamPolicy";
 import type { Principal } from "./verifier";
 
-export function fakePrincipal(roleArn: string, policies: readonly NamedDocument[], withSessionToken = true): Principal {
+export function fakePrincipal(
+    roleArn: string,
+    policies: readonly NamedDocument[],
+    withSessionToken = true,
+): Principal {
     const digest = (salt: string) => crypto.createHash("sha256").update(`${salt}:${roleArn}`).digest();
-    const id = digest("id").toString("hex").toUpperCase().replace(/[^A-Z2-7]/g, "").padEnd(16, "Q").slice(0, 16);
+    const id = digest("id")
+        .toString("hex")
+        .toUpperCase()
+        .replace(/[^A-Z2-7]/g, "")
+        .padEnd(16, "Q")
+        .slice(0, 16);
     return {
         arn: roleArn,
         accessKeyId: `${withSessionToken ? "ASIA" : "AKIA"}${id}`,
@@ -17,9 +26,24 @@ export function fakePrincipal(roleArn: string, policies: readonly NamedDocument[
 }
 
 /** Signs an RDS IAM token as a principal with the real @aws-sdk/rds-signer. */
-export async function signToken(principal: Principal, host: string, port: number, username: string, region: string): Promise<string> {
+export async function signToken(
+    principal: Principal,
+    host: string,
+    port: number,
+    username: string,
+    region: string,
+): Promise<string> {
     const { Signer } = require("@aws-sdk/rds-signer") as typeof import("@aws-sdk/rds-signer");
-    const signer = new Signer({ hostname: host, port, username, region,
-        credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey, sessionToken: principal.sessionToken } });
+    const signer = new Signer({
+        hostname: host,
+        port,
+        username,
+        region,
+        credentials: {
+            accessKeyId: principal.accessKeyId,
+            secretAccessKey: principal.secretAccessKey,
+            sessionToken: principal.sessionToken,
+        },
+    });
     return signer.getAuthToken();
 }

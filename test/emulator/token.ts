@@ -22,12 +22,19 @@ export function parseToken(token: string): ParsedToken | undefined {
     const m = /^([^/:?]+):(\d+)\/\?(.+)$/.exec(token);
     if (!m) return undefined;
     const query = Object.fromEntries(new URLSearchParams(m[3]));
-    const credential = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/.exec(query["X-Amz-Credential"] ?? "");
+    const credential = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/.exec(
+        query["X-Amz-Credential"] ?? "",
+    );
     const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(query["X-Amz-Date"] ?? "");
     if (!credential || !stamp) return undefined;
     return {
-        host: m[1], port: Number(m[2]), query,
-        accessKeyId: credential[1], date: credential[2], region: credential[3], service: credential[4],
+        host: m[1],
+        port: Number(m[2]),
+        query,
+        accessKeyId: credential[1],
+        date: credential[2],
+        region: credential[3],
+        service: credential[4],
         signedAt: new Date(Date.UTC(+stamp[1], +stamp[2] - 1, +stamp[3], +stamp[4], +stamp[5], +stamp[6])),
         expiresIn: Number(query["X-Amz-Expires"]),
     };
@@ -47,14 +54,28 @@ export async function signatureIsValid(token: ParsedToken, keys: SigningKeys): P
     // Everything but the X-Amz-* parameters is request content; presign adds those back itself.
     const query = Object.fromEntries(Object.entries(token.query).filter(([k]) => !k.startsWith("X-Amz-")));
     const request = new HttpRequest({
-        method: "GET", protocol: "https:", hostname: token.host, port: token.port, path: "/", query,
+        method: "GET",
+        protocol: "https:",
+        hostname: token.host,
+        port: token.port,
+        path: "/",
+        query,
         headers: { host: `${token.host}:${token.port}` },
     });
     const signer = new SignatureV4({
-        service: token.service, region: token.region, sha256: Sha256,
-        credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, sessionToken: token.query["X-Amz-Security-Token"] },
+        service: token.service,
+        region: token.region,
+        sha256: Sha256,
+        credentials: {
+            accessKeyId: keys.accessKeyId,
+            secretAccessKey: keys.secretAccessKey,
+            sessionToken: token.query["X-Amz-Security-Token"],
+        },
     });
-    const resigned = await signer.presign(request, { signingDate: token.signedAt, expiresIn: token.expiresIn });
+    const resigned = await signer.presign(request, {
+        signingDate: token.signedAt,
+        expiresIn: token.expiresIn,
+    });
     const expected = Buffer.from(String(resigned.query?.["X-Amz-Signature"] ?? ""));
     const given = Buffer.from(token.query["X-Amz-Signature"] ?? "");
     return expected.length === given.length && crypto.timingSafeEqual(expected, given);

@@ -45,24 +45,36 @@ export function createIamLoginVerifier(options: VerifierOptions): Verifier {
         const token = parseToken(attempt.password);
         if (token === undefined) return deny("malformed token: not a presigned rds-db:connect request");
         if (token.host !== db.endpoint || token.port !== db.port) {
-            return deny(`wrong host/port: token is for ${token.host}:${token.port}, this database is ${db.endpoint}:${db.port}`);
+            return deny(
+                `wrong host/port: token is for ${token.host}:${token.port}, this database is ${db.endpoint}:${db.port}`,
+            );
         }
-        if (token.query.Action !== "connect") return deny(`wrong action: ${token.query.Action ?? "none"} (expected connect)`);
-        if (token.query.DBUser !== attempt.user) return deny(`wrong user: token is for "${token.query.DBUser}", login is "${attempt.user}"`);
+        if (token.query.Action !== "connect")
+            return deny(`wrong action: ${token.query.Action ?? "none"} (expected connect)`);
+        if (token.query.DBUser !== attempt.user)
+            return deny(`wrong user: token is for "${token.query.DBUser}", login is "${attempt.user}"`);
         if (token.service !== "rds-db") return deny(`wrong service: ${token.service} (expected rds-db)`);
-        if (token.region !== db.region) return deny(`wrong region: token is signed for ${token.region}, the database is in ${db.region}`);
-        if (!(token.expiresIn > 0 && token.expiresIn <= 900)) return deny(`X-Amz-Expires ${token.expiresIn} is not within 1..900 seconds`);
+        if (token.region !== db.region)
+            return deny(`wrong region: token is signed for ${token.region}, the database is in ${db.region}`);
+        if (!(token.expiresIn > 0 && token.expiresIn <= 900))
+            return deny(`X-Amz-Expires ${token.expiresIn} is not within 1..900 seconds`);
         const signedAt = token.signedAt.getTime();
         if (signedAt - MAX_CLOCK_SKEW_MS > now()) return deny("token is signed in the future");
-        if (signedAt + token.expiresIn * 1000 < now()) return deny(`expired: signed ${new Date(signedAt).toISOString()}, valid for ${token.expiresIn} s`);
+        if (signedAt + token.expiresIn * 1000 < now())
+            return deny(
+                `expired: signed ${new Date(signedAt).toISOString()}, valid for ${token.expiresIn} s`,
+            );
         const principal = byKey.get(token.accessKeyId);
         if (principal === undefined) return deny(`unknown access key ${token.accessKeyId}`);
-        if ((principal.sessionToken ?? undefined) !== (token.query["X-Amz-Security-Token"] ?? undefined)) return deny("bad session token");
+        if ((principal.sessionToken ?? undefined) !== (token.query["X-Amz-Security-Token"] ?? undefined))
+            return deny("bad session token");
         if (!(await signatureIsValid(token, principal))) return deny("bad signature");
         const arn = `arn:${db.partition ?? "aws"}:rds-db:${db.region}:${db.accountId}:dbuser:${db.resourceId}/${attempt.user}`;
         const decision = decide(principal.policies, "rds-db:connect", arn);
-        if (decision.effect === "explicit-deny") return deny(`explicit deny for ${principal.arn} on ${arn} by ${decision.by}`);
-        if (decision.effect === "implicit-deny") return deny(`policy denies: nothing allows ${principal.arn} rds-db:connect on ${arn}`);
+        if (decision.effect === "explicit-deny")
+            return deny(`explicit deny for ${principal.arn} on ${arn} by ${decision.by}`);
+        if (decision.effect === "implicit-deny")
+            return deny(`policy denies: nothing allows ${principal.arn} rds-db:connect on ${arn}`);
         return { allow: true, reason: `${principal.arn} may connect as ${arn} (${decision.by})` };
     };
 }
