@@ -154,31 +154,30 @@ export class DatabaseAccessRole extends pulumi.ComponentResource {
         super("rds-iam:index:DatabaseAccessRole", name, {}, opts);
         const parent = { parent: this };
         const tags = args.tags ?? {};
-        const partition = aws.getPartitionOutput({}, parent).partition;
-        const region = aws.getRegionOutput({}, parent).region;
-        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+        // The caller's partition/region/account are only needed for resource-id grants and Lambda's
+        // managed policies: ask for them only then (each is an invoke; programs have hundreds of roles).
+        let callerFacts:
+            | {
+                  partition: pulumi.Output<string>;
+                  region: pulumi.Output<string>;
+                  accountId: pulumi.Output<string>;
+              }
+            | undefined;
+        const caller = () =>
+            (callerFacts ??= {
+                partition: aws.getPartitionOutput({}, parent).partition,
+                region: aws.getRegionOutput({}, parent).region,
+                accountId: aws.getCallerIdentityOutput({}, parent).accountId,
+            });
 
         const grants: pulumi.Output<ConnectGrant>[] = args.grants.map((grant) =>
             isDatabaseGrant(grant)
-                ? pulumi
-                      .all([
-                          grant.database.partition,
-                          grant.database.region,
-                          grant.database.accountId,
-                          grant.database.resourceId,
-                      ])
-                      .apply(([p, r, a, id]) => ({
-                          partition: p,
-                          region: r,
-                          accountId: a,
-                          resourceId: id,
-                          username: grant.username,
-                      }))
+                ? grant.database.arnFacts.apply((facts) => ({ ...facts, username: grant.username }))
                 : pulumi
                       .all([
-                          partition,
-                          grant.region ?? region,
-                          grant.accountId ?? accountId,
+                          caller().partition,
+                          grant.region ?? caller().region,
+                          grant.accountId ?? caller().accountId,
                           grant.resourceId,
                       ])
                       .apply(([p, r, a, id]) => ({
@@ -225,7 +224,7 @@ export class DatabaseAccessRole extends pulumi.ComponentResource {
                             `${name}-${managed}`,
                             {
                                 role: role.name,
-                                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${managed}`,
+                                policyArn: pulumi.interpolate`arn:${caller().partition}:iam::aws:policy/service-role/${managed}`,
                             },
                             parent,
                         ),

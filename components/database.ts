@@ -40,6 +40,13 @@ export class Database extends pulumi.ComponentResource {
     public readonly region: pulumi.Output<string>;
     public readonly accountId: pulumi.Output<string>;
     public readonly partition: pulumi.Output<string>;
+    /** Partition, region, account and resource id together: everything an rds-db:connect ARN needs but the user. */
+    public readonly arnFacts: pulumi.Output<{
+        partition: string;
+        region: string;
+        accountId: string;
+        resourceId: string;
+    }>;
     /** The initial database name (PostgreSQL default "postgres"). */
     public readonly databaseName: string | undefined;
     /**
@@ -218,6 +225,14 @@ export class Database extends pulumi.ComponentResource {
             masterSecrets = instance.masterUserSecrets;
         }
         this.masterSecretArn = masterSecrets.apply((secrets) => secrets[0].secretArn);
+        this.arnFacts = pulumi
+            .all([this.partition, this.region, this.accountId, this.resourceId])
+            .apply(([partition, region, accountId, resourceId]) => ({
+                partition,
+                region,
+                accountId,
+                resourceId,
+            }));
 
         // The IAM users can only be created once the database (and, on Aurora, a writer) exists.
         const ready = [this.instance, this.cluster, ...this.clusterInstances].filter((r) => r !== undefined);
@@ -268,17 +283,12 @@ export class Database extends pulumi.ComponentResource {
                 },
             ]);
         }
-        const policy = pulumi
-            .all([this.partition, this.region, this.accountId, this.resourceId])
-            .apply(([partition, region, accountId, resourceId]) =>
-                JSON.stringify(
-                    connectPolicyDocument([{ partition, region, accountId, resourceId, username }]),
-                ),
-            );
-        const roleName = role.name.apply((n) => n);
+        const policy = this.arnFacts.apply((facts) =>
+            JSON.stringify(connectPolicyDocument([{ ...facts, username }])),
+        );
         return new aws.iam.RolePolicy(
             `${this.componentName}-connect-${username}`,
-            { role: roleName, policy },
+            { role: role.name, policy },
             { parent: this, ...opts },
         );
     }
