@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     const d = (k: string) => program[k] as { ms: number; heapMB: number; resources: number };
     rows.push(["program t(50)/t(25) databases", `${program.ratio50to25}`, "≤ 2.2"]);
     rows.push(["program 50×20 time", `${d("d50").ms} ms`, `< 3000 ms (${d("d50").resources} resources, +${d("d50").heapMB} MB heap)`]);
+    rows.push(["program 50×20 time, no source-mapped stacks", `${program.d50NoSourceMapsMs} ms`, "context: where the time goes"]);
     rows.push(["policy pack 5,000 resources", `${policies.n5000Ms} ms`, "< 1000 ms"]);
     rows.push(["policy pack t(5000)/t(1000)", `${policies.ratio5000to1000}`, "≈ 5 (linear)"]);
     rows.push(["client signings per 10,000 requests", `${client.signingsPer10k}`, "1"]);
