@@ -21,7 +21,15 @@ async function main(): Promise<void> {
     console.log("provider vs floor on the throwaway servers…");
     const servers = await getTestServers();
     const provider = await benchProvider(servers);
-    const results = { date: new Date().toISOString(), node: process.version, client, program, policies, provider, totalSeconds: Math.round((Date.now() - started) / 1000) };
+    const results = {
+        date: new Date().toISOString(),
+        node: process.version,
+        client,
+        program,
+        policies,
+        provider,
+        totalSeconds: Math.round((Date.now() - started) / 1000),
+    };
     const file = path.resolve(__dirname, "results", "latest.json");
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
@@ -30,27 +38,54 @@ async function main(): Promise<void> {
     for (const engine of Object.keys(provider)) {
         for (const n of ["n50", "n200"]) {
             const r = provider[engine][n] as { providerMs: number; floorMs: number; ratio: number };
-            rows.push([`provider/floor ${engine} N=${n.slice(1)}`, `${r.ratio}×`, `≤ 1.3× (${r.providerMs} / ${r.floorMs} ms)`]);
+            rows.push([
+                `provider/floor ${engine} N=${n.slice(1)}`,
+                `${r.ratio}×`,
+                `≤ 1.3× (${r.providerMs} / ${r.floorMs} ms)`,
+            ]);
         }
-        const p = provider[engine].parallel200 as { inFlight10Ms: number; inFlight50Ms: number; errors: number };
-        rows.push([`${engine} 200 users, 10 / 50 in flight`, `${p.inFlight10Ms} / ${p.inFlight50Ms} ms`, `no errors (${p.errors})`]);
+        const p = provider[engine].parallel200 as {
+            inFlight10Ms: number;
+            inFlight50Ms: number;
+            errors: number;
+        };
+        rows.push([
+            `${engine} 200 users, 10 / 50 in flight`,
+            `${p.inFlight10Ms} / ${p.inFlight50Ms} ms`,
+            `no errors (${p.errors})`,
+        ]);
     }
     const d = (k: string) => program[k] as { ms: number; heapMB: number; resources: number };
     rows.push(["program t(50)/t(25) databases", `${program.ratio50to25}`, "≤ 2.2"]);
-    rows.push(["program 50×20 time", `${d("d50").ms} ms`, `< 3000 ms (${d("d50").resources} resources, +${d("d50").heapMB} MB heap)`]);
-    rows.push(["program 50×20 time, no source-mapped stacks", `${program.d50NoSourceMapsMs} ms`, "context: where the time goes"]);
+    rows.push([
+        "program 50×20 time",
+        `${d("d50").ms} ms`,
+        `< 3000 ms (${d("d50").resources} resources, +${d("d50").heapMB} MB heap)`,
+    ]);
+    rows.push([
+        "program 50×20 time, no source-mapped stacks",
+        `${program.d50NoSourceMapsMs} ms`,
+        "context: where the time goes",
+    ]);
     rows.push(["policy pack 5,000 resources", `${policies.n5000Ms} ms`, "< 1000 ms"]);
     rows.push(["policy pack t(5000)/t(1000)", `${policies.ratio5000to1000}`, "≈ 5 (linear)"]);
     rows.push(["client signings per 10,000 requests", `${client.signingsPer10k}`, "1"]);
-    rows.push(["client uncached signing / cached request", `${client.uncachedOverCached}×`, `context (${client.uncachedSigningUs} vs ${client.cachedRequestUs} µs)`]);
+    rows.push([
+        "client uncached signing / cached request",
+        `${client.uncachedOverCached}×`,
+        `context (${client.uncachedSigningUs} vs ${client.cachedRequestUs} µs)`,
+    ]);
     const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
     console.log("");
     for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join("  "));
     console.log(`\nwrote ${path.relative(process.cwd(), file)} in ${results.totalSeconds} s`);
 }
 
-main().then(() => stopTestServers(), async (e) => {
-    console.error(e);
-    await stopTestServers();
-    process.exitCode = 1;
-});
+main().then(
+    () => stopTestServers(),
+    async (e) => {
+        console.error(e);
+        await stopTestServers();
+        process.exitCode = 1;
+    },
+);

@@ -9,7 +9,13 @@ async function main(): Promise<void> {
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
     const { ms, result } = await timed(() => buildProgram(databases));
-    process.stdout.write(JSON.stringify({ ms: round(ms), heapMB: round((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20), resources: result.length }));
+    process.stdout.write(
+        JSON.stringify({
+            ms: round(ms),
+            heapMB: round((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20),
+            resources: result.length,
+        }),
+    );
 }
 
 void main();

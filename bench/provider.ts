@@ -14,33 +14,51 @@ async function floorSession(server: ThrowawayServer, statements: string[]): Prom
     const tls = { ca: server.caCertificate, rejectUnauthorized: true };
     if (server.engine === "postgres") {
         const pgDriver = require("pg") as typeof import("pg");
-        const client = new pgDriver.Client({ host: server.host, port: server.port, user: server.master.username, password: server.master.password,
-            database: server.database, ssl: { ...tls, servername: server.endpoint } });
+        const client = new pgDriver.Client({
+            host: server.host,
+            port: server.port,
+            user: server.master.username,
+            password: server.master.password,
+            database: server.database,
+            ssl: { ...tls, servername: server.endpoint },
+        });
         await client.connect();
         for (const sql of ["BEGIN", ...statements, "COMMIT"]) await client.query(sql);
         await client.end();
     } else {
         const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
-        const connection = await mysql.createConnection({ host: server.host, port: server.port, user: server.master.username,
-            password: server.master.password, database: server.database, ssl: tls });
+        const connection = await mysql.createConnection({
+            host: server.host,
+            port: server.port,
+            user: server.master.username,
+            password: server.master.password,
+            database: server.database,
+            ssl: tls,
+        });
         for (const sql of statements) await connection.query(sql);
         await connection.end();
     }
 }
 
 function createStatements(server: ThrowawayServer, name: string): string[] {
-    return server.engine === "postgres" ? pg.postgresCreateUser(name, server.database, ["SELECT"]) : my.mysqlCreateUser(name, server.database, ["SELECT"]);
+    return server.engine === "postgres"
+        ? pg.postgresCreateUser(name, server.database, ["SELECT"])
+        : my.mysqlCreateUser(name, server.database, ["SELECT"]);
 }
 
 function dropStatements(server: ThrowawayServer, name: string): string[] {
-    return server.engine === "postgres" ? pg.postgresDropUser(name, server.master.username, true) : my.mysqlDropUser(name);
+    return server.engine === "postgres"
+        ? pg.postgresDropUser(name, server.master.username, true)
+        : my.mysqlDropUser(name);
 }
 
 async function inBatches<T>(items: T[], inFlight: number, work: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
-    await Promise.all(Array.from({ length: inFlight }, async () => {
-        while (next < items.length) await work(items[next++]);
-    }));
+    await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+            while (next < items.length) await work(items[next++]);
+        }),
+    );
 }
 
 async function providerRun(server: ThrowawayServer, names: string[], inFlight: number): Promise<void> {
@@ -58,7 +76,11 @@ async function floorRun(server: ThrowawayServer, names: string[]): Promise<void>
 }
 
 export interface ProviderResults {
-    [engine: string]: { [n: string]: { providerMs: number; floorMs: number; ratio: number } | { inFlight10Ms: number; inFlight50Ms: number; errors: number } };
+    [engine: string]: {
+        [n: string]:
+            | { providerMs: number; floorMs: number; ratio: number }
+            | { inFlight10Ms: number; inFlight50Ms: number; errors: number };
+    };
 }
 
 export async function benchProvider(servers: TestServers): Promise<ProviderResults> {
@@ -70,14 +92,27 @@ export async function benchProvider(servers: TestServers): Promise<ProviderResul
             // Interleave floor and provider so both see the same machine.
             const floorMs = (await timed(() => floorRun(server, names))).ms;
             const providerMs = (await timed(() => providerRun(server, names, 1))).ms;
-            results[server.engine][`n${n}`] = { providerMs: round(providerMs), floorMs: round(floorMs), ratio: round(providerMs / floorMs) };
+            results[server.engine][`n${n}`] = {
+                providerMs: round(providerMs),
+                floorMs: round(floorMs),
+                ratio: round(providerMs / floorMs),
+            };
         }
         const names = Array.from({ length: 200 }, (_, i) => `bench_par_${i}`);
         let errors = 0;
-        const run = (inFlight: number) => timed(() => providerRun(server, names, inFlight).catch(() => { errors++; }));
+        const run = (inFlight: number) =>
+            timed(() =>
+                providerRun(server, names, inFlight).catch(() => {
+                    errors++;
+                }),
+            );
         const ten = await run(10);
         const fifty = await run(50);
-        results[server.engine].parallel200 = { inFlight10Ms: round(ten.ms), inFlight50Ms: round(fifty.ms), errors };
+        results[server.engine].parallel200 = {
+            inFlight10Ms: round(ten.ms),
+            inFlight50Ms: round(fifty.ms),
+            errors,
+        };
     }
     return results;
 }
