@@ -2,20 +2,14 @@
  * The exact commands a person runs to log in with an IAM token, by hand: generate the token with
  * the AWS CLI, then connect with the stock client over verified TLS. Pure, for stack outputs and docs.
  */
-import { Engine, engineFamily } from "../engines";
-import { rdsIamConnectCommand } from "./cliCommand";
+import { engineFamily } from "../engines";
+import { ConnectLineArgs, rdsIamConnectCommand } from "./cliCommand";
 
 /** Where the instructions expect the RDS CA bundle (download: https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem). */
 export const RDS_CA_BUNDLE_PATH = "/etc/ssl/certs/rds-global-bundle.pem";
 
-export interface ConnectInstructionArgs {
-    readonly engine: Engine;
-    readonly host: string;
-    readonly port: number;
-    readonly username: string;
-    readonly region: string;
-    readonly database?: string;
-}
+/** What the stack knows about one IAM user's connection (the same facts the CLI line needs). */
+export type ConnectInstructionArgs = ConnectLineArgs;
 
 export interface ConnectInstructions {
     /** Prints a 15-minute token. */
