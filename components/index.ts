@@ -1,7 +1,16 @@
 // The rds-iam component library. The public contract is described in DESIGN.md.
 export * from "./engines";
 export * from "./validation";
-export * from "./connectPolicy";
+export {
+    ConnectGrant,
+    DbUserArnArgs,
+    Partition,
+    PolicyDocument,
+    PolicyStatement,
+    connectPolicyDocument,
+    dbUserArn,
+    dbUserArnProblems,
+} from "./connectPolicy";
 export { Database, DatabaseArgs, DatabaseUserSpec } from "./database";
 export {
     DatabaseAccessRole,
