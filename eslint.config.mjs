@@ -31,4 +31,29 @@ export default tseslint.config(
             ],
         },
     },
+
+    // One-way dependencies (ARCHITECTURE.md): the library imports nothing from the stack program,
+    // the local proving ground, the policy pack or the tests; nothing outside test/ imports test/.
+    boundary(["components/**/*.ts"], ["local", "stack", "test", "policies", "bench", "index"]),
+    boundary(["stack/**/*.ts", "index.ts"], ["local", "test", "policies", "bench"]),
+    boundary(["policies/**/*.ts"], ["local", "stack", "test", "bench", "index"]),
+    boundary(["local/**/*.ts", "bench/**/*.ts"], ["test"]),
 );
+
+/** A no-restricted-imports rule refusing relative imports that reach the given top-level folders. */
+function boundary(files, forbidden) {
+    return {
+        files,
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: forbidden.map((folder) => ({
+                        regex: `^(\\.\\./)+${folder}(/|$)`,
+                        message: `${files[0].split("/")[0]} must not import ${folder}/: dependencies point one way (see ARCHITECTURE.md).`,
+                    })),
+                },
+            ],
+        },
+    };
+}

@@ -13,8 +13,8 @@ import {
     WorkloadService,
     engineFamily,
 } from "./components";
-import { connectInstructions } from "./components/client/instructions";
-import { readStackConfig } from "./components/stackConfig";
+import { connectInstructions } from "./stack/connectInstructions";
+import { readStackConfig } from "./stack/config";
 
 const config = readStackConfig(new pulumi.Config());
 

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { getTestServers, stopTestServers } from "../test/support/servers";
+import { getTestServers, stopTestServers } from "../local/servers";
 import { benchClient } from "./client";
 import { benchPolicies } from "./policies";
 import { benchProgram, buildProgram } from "./program";

@@ -1,7 +1,12 @@
 /** All policy rules over 1,000 and 5,000 recorded resources. */
 import { resourceRules, stackRules } from "../policies/rules";
-import { RecordedResource } from "../test/support/mocks";
-import { fromRecorded, runResourceRule, runStackRule, toPolicyResources } from "../test/support/policyArgs";
+import { RecordedResource } from "../local/pulumi/mocks";
+import {
+    fromRecorded,
+    runResourceRule,
+    runStackRule,
+    toPolicyResources,
+} from "../local/policies/ruleHarness";
 import { bestOf, round } from "./timing";
 
 export async function benchPolicies(recorded: RecordedResource[]): Promise<{ [k: string]: number }> {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseAccessRole } from "../components/accessRole";
 import { Database } from "../components/database";
-import { RecordedResource, installMocks, settle, valueOf } from "../test/support/mocks";
+import { RecordedResource, installMocks, settle, valueOf } from "../local/pulumi/mocks";
 import { round } from "./timing";
 
 export async function buildProgram(databases: number): Promise<RecordedResource[]> {

@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { databaseUserProvider as provider } from "../components/provider/provider";
 import * as my from "../components/provider/mysql";
 import * as pg from "../components/provider/postgres";
-import { TestServers, ThrowawayServer } from "../test/support/servers";
-import { userInputs } from "../test/support/userInputs";
+import { TestServers, ThrowawayServer } from "../local/servers";
+import { userInputs } from "../local/servers/userInputs";
 import { round, timed } from "./timing";
 
 async function floorSession(server: ThrowawayServer, statements: string[]): Promise<void> {

@@ -2,10 +2,10 @@ import * as assert from "node:assert/strict";
 import { connectPolicyDocument } from "../../components/connectPolicy";
 import { getMysqlConnectionOptions, getPgConnectionOptions } from "../../components/client";
 import { TokenCache } from "../../components/client/tokenCache";
-import { NamedDocument } from "../emulator/iamPolicy";
-import { fakePrincipal, signToken } from "../emulator/principals";
-import { EmulatedDatabase, Principal, createIamLoginVerifier } from "../emulator/verifier";
-import { loginAndAsk } from "../support/clients";
+import { NamedDocument } from "../../local/emulator/iamPolicy";
+import { fakePrincipal, signToken } from "../../local/emulator/principals";
+import { EmulatedDatabase, Principal, createIamLoginVerifier } from "../../local/emulator/verifier";
+import { loginAndAsk } from "../../local/servers/login";
 import {
     TestServers,
     ThrowawayServer,
@@ -13,7 +13,7 @@ import {
     loginLog,
     resetLoginDecider,
     setLoginDecider,
-} from "../support/servers";
+} from "../../local/servers";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { connectTargetsExist } from "../../policies/rules";
-import { accessMapMarkdown, rehearse } from "../../scripts/local/rehearsal";
-import { recordStack, stackConfig } from "../support/mocks";
-import { fromRecorded, runStackRule } from "../support/policyArgs";
+import { accessMapMarkdown, rehearse } from "../../local/rehearsal/rehearsal";
+import { recordStack, stackConfig } from "../../local/pulumi/mocks";
+import { fromRecorded, runStackRule } from "../../local/policies/ruleHarness";
 
 describe("local rehearsal of the dev stack (npm run local)", function () {
     this.timeout(120_000);

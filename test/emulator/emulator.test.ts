@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import { connectPolicyDocument } from "../../components/connectPolicy";
-import { decide } from "../../test/emulator/iamPolicy";
-import { fakePrincipal, signToken } from "../../test/emulator/principals";
-import { parseToken } from "../../test/emulator/token";
-import { EmulatedDatabase, createIamLoginVerifier } from "../../test/emulator/verifier";
+import { decide } from "../../local/emulator/iamPolicy";
+import { fakePrincipal, signToken } from "../../local/emulator/principals";
+import { parseToken } from "../../local/emulator/token";
+import { EmulatedDatabase, createIamLoginVerifier } from "../../local/emulator/verifier";
 
 const DB: EmulatedDatabase = {
     engine: "postgres",

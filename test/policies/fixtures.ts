@@ -1,5 +1,5 @@
 /** Happy-path resources as the analyzer sees them: a PostgreSQL instance and an Aurora MySQL cluster, with users and grants. */
-import { Fixture } from "../support/policyArgs";
+import { Fixture } from "../../local/policies/ruleHarness";
 
 export const PG_HOST = "orders.c0ffee.us-east-1.rds.amazonaws.com";
 export const AURORA_HOST = "ledger.cluster-c0ffee.us-east-1.rds.amazonaws.com";

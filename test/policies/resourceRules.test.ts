@@ -8,7 +8,7 @@ import {
     resourceRules,
     storageEncrypted,
 } from "../../policies/rules";
-import { Fixture, UNKNOWN, runResourceRule } from "../support/policyArgs";
+import { Fixture, UNKNOWN, runResourceRule } from "../../local/policies/ruleHarness";
 import { PG_ID, attachment, cluster, clusterInstance, instance, policy } from "./fixtures";
 
 const mandatory = (message: string) => [{ message, enforcement: "mandatory" }];

@@ -6,8 +6,14 @@ import {
     tlsEnforced,
     usersGranted,
 } from "../../policies/rules";
-import { recordStack, stackConfig } from "../support/mocks";
-import { Fixture, UNKNOWN, fromRecorded, runResourceRule, runStackRule } from "../support/policyArgs";
+import { recordStack, stackConfig } from "../../local/pulumi/mocks";
+import {
+    Fixture,
+    UNKNOWN,
+    fromRecorded,
+    runResourceRule,
+    runStackRule,
+} from "../../local/policies/ruleHarness";
 import { AURORA_HOST, PG_ID, happyStack, policy, user } from "./fixtures";
 
 const mandatory = (message: string) => [{ message, enforcement: "mandatory" }];

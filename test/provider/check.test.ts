@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { UNKNOWN } from "../../components/provider/inputs";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
-import { TestServers, getTestServers } from "../support/servers";
-import { userInputs } from "../support/userInputs";
+import { TestServers, getTestServers } from "../../local/servers";
+import { userInputs } from "../../local/servers/userInputs";
 
 type Case = [
     description: string,

@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import { Session } from "../../components/provider/connection";
 import { createUser } from "../../components/provider/operations";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
-import { freePort } from "../support/processes";
-import { TestServers, getTestServers } from "../support/servers";
-import { userInputs } from "../support/userInputs";
+import { freePort } from "../../local/servers/processes";
+import { TestServers, getTestServers } from "../../local/servers";
+import { userInputs } from "../../local/servers/userInputs";
 
 describe("DatabaseUser provider faults", function () {
     this.timeout(120_000);

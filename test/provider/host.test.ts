@@ -2,10 +2,14 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseUser } from "../../components/databaseUser";
 import { databaseUserProvider } from "../../components/provider/provider";
-import { HostedProvider, serializeProvider, startDynamicProviderHost } from "../support/dynamicProviderHost";
-import { installMocks, settle } from "../support/mocks";
-import { TestServers, getTestServers } from "../support/servers";
-import { userInputs } from "../support/userInputs";
+import {
+    HostedProvider,
+    serializeProvider,
+    startDynamicProviderHost,
+} from "../../local/pulumi/dynamicProviderHost";
+import { installMocks, settle } from "../../local/pulumi/mocks";
+import { TestServers, getTestServers } from "../../local/servers";
+import { userInputs } from "../../local/servers/userInputs";
 
 const PASSWORD = "Sup3r-Secret-Master-Pw!";
 

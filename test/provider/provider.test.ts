@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
-import { loginAndAsk } from "../support/clients";
-import { TestServers, ThrowawayServer, getTestServers } from "../support/servers";
-import { userInputs } from "../support/userInputs";
+import { loginAndAsk } from "../../local/servers/login";
+import { TestServers, ThrowawayServer, getTestServers } from "../../local/servers";
+import { userInputs } from "../../local/servers/userInputs";
 
 /** Runs check like the engine, then create; returns the id and outputs. */
 async function createUser(server: ThrowawayServer, username: string, extra: Record<string, unknown> = {}) {

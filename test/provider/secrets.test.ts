@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
-import { FakeSecretsManager, startFakeSecretsManager } from "../support/fakeSecretsManager";
-import { TestServers, getTestServers } from "../support/servers";
-import { userInputs } from "../support/userInputs";
+import { FakeSecretsManager, startFakeSecretsManager } from "../../local/aws/secretsManager";
+import { TestServers, getTestServers } from "../../local/servers";
+import { userInputs } from "../../local/servers/userInputs";
 
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf";
 const ENV = {

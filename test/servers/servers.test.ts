@@ -1,13 +1,13 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { loginAndAsk } from "../support/clients";
+import { loginAndAsk } from "../../local/servers/login";
 import {
     TestServers,
     getTestServers,
     loginLog,
     resetLoginDecider,
     setLoginDecider,
-} from "../support/servers";
+} from "../../local/servers";
 
 describe("throwaway test servers", function () {
     this.timeout(60_000);

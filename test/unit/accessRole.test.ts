@@ -2,7 +2,13 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseAccessRole, DatabaseAccessRoleArgs } from "../../components/accessRole";
 import { Database } from "../../components/database";
-import { RecordedResource, fakeResourceSuffix, installMocks, settle, valueOf } from "../support/mocks";
+import {
+    RecordedResource,
+    fakeResourceSuffix,
+    installMocks,
+    settle,
+    valueOf,
+} from "../../local/pulumi/mocks";
 
 const network = { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-a", "subnet-b"] };
 

@@ -2,7 +2,13 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { Database, DatabaseArgs } from "../../components/database";
 import { Engine } from "../../components/engines";
-import { RecordedResource, fakeResourceSuffix, installMocks, settle, valueOf } from "../support/mocks";
+import {
+    RecordedResource,
+    fakeResourceSuffix,
+    installMocks,
+    settle,
+    valueOf,
+} from "../../local/pulumi/mocks";
 
 const network = { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-a", "subnet-b"] };
 

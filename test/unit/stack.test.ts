@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { fakeResourceSuffix, recordStack, stackConfig } from "../support/mocks";
+import { fakeResourceSuffix, recordStack, stackConfig } from "../../local/pulumi/mocks";
 
 describe("the stack program (index.ts) under mocks", () => {
     it("builds the dev stack: one PostgreSQL instance, two IAM users, an EC2 and a Lambda workload, and a reporting database", async () => {

@@ -17,7 +17,7 @@ import {
     stopProcess,
     waitUntilReady,
 } from "./processes";
-import type { ThrowawayServer } from "./servers";
+import type { ThrowawayServer } from "./index";
 
 export const POSTGRES_ENDPOINT = "throwaway-pg.c0ffee0example.us-east-1.rds.amazonaws.com";
 

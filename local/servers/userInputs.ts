@@ -1,5 +1,5 @@
 /** DatabaseUser inputs aimed at a throwaway server, through its "tunnel" and trusting its certificate. */
-import type { ThrowawayServer } from "./servers";
+import type { ThrowawayServer } from "./index";
 
 export function userInputs(
     server: ThrowawayServer,

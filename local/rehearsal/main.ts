@@ -7,8 +7,8 @@ import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { stopTestServers } from "../test/support/servers";
-import { accessMapMarkdown, rehearse } from "./local/rehearsal";
+import { stopTestServers } from "../servers";
+import { accessMapMarkdown, rehearse } from "./rehearsal";
 
 async function main(): Promise<number> {
     const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" } } });
@@ -26,7 +26,7 @@ async function main(): Promise<number> {
             format(columns.map((c) => String(r[c]))) +
                 (r.expected === r.observed ? "" : "   <-- MISMATCH: " + r.reason),
         );
-    const outDir = path.resolve(__dirname, "..", "local-output");
+    const outDir = path.resolve(__dirname, "..", "..", "local-output");
     fs.mkdirSync(outDir, { recursive: true });
     const mapFile = path.join(outDir, "access-map.md");
     fs.writeFileSync(mapFile, accessMapMarkdown(result));

@@ -2,8 +2,8 @@
  * The exact commands a person runs to log in with an IAM token, by hand: generate the token with
  * the AWS CLI, then connect with the stock client over verified TLS. Pure, for stack outputs and docs.
  */
-import { engineFamily } from "../engines";
-import { ConnectLineArgs, rdsIamConnectCommand } from "./cliCommand";
+import { engineFamily } from "../components/engines";
+import { ConnectLineArgs, rdsIamConnectCommand } from "../components/client/cliCommand";
 
 /** Where the instructions expect the RDS CA bundle (download: https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem). */
 export const RDS_CA_BUNDLE_PATH = "/etc/ssl/certs/rds-global-bundle.pem";

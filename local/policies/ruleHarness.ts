@@ -10,7 +10,7 @@ import {
     UnknownValueError,
     unknownCheckingProxy,
 } from "@pulumi/policy";
-import { RecordedResource } from "./mocks";
+import { RecordedResource } from "../pulumi/mocks";
 
 export interface Finding {
     readonly message: string;

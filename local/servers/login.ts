@@ -1,5 +1,5 @@
 /** Opening test connections to the throwaway servers as a given user, over verified TLS. */
-import type { ThrowawayServer } from "./servers";
+import type { ThrowawayServer } from "./index";
 
 export interface LoginOptions {
     readonly user: string;

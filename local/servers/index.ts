@@ -10,8 +10,8 @@ import * as path from "node:path";
 import type * as net from "node:net";
 import type { Server as LdapServer } from "ldapjs";
 import { startLdapResponder, startPluginSocket } from "./loginHook";
-import { startMariadb } from "./mariadbServer";
-import { startPostgres, tmpRoot } from "./postgresServer";
+import { startMariadb } from "./mariadb";
+import { startPostgres, tmpRoot } from "./postgres";
 import { freePort } from "./processes";
 
 export {

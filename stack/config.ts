@@ -3,9 +3,9 @@
  * the config key (`rds-iam:<key>`) and the fix; the components then check their own Args.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ENGINES, isEngine } from "./engines";
-import { throwIfInvalid } from "./databaseArgs";
-import { ValidationFailure } from "./validation";
+import { ENGINES, isEngine } from "../components/engines";
+import { throwIfInvalid } from "../components/databaseArgs";
+import { ValidationFailure } from "../components/validation";
 
 export interface WorkloadConfig {
     readonly name: string;

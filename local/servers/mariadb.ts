@@ -17,7 +17,7 @@ import {
     stopProcess,
     waitUntilReady,
 } from "./processes";
-import type { ThrowawayServer } from "./servers";
+import type { ThrowawayServer } from "./index";
 
 export const MARIADB_ENDPOINT = "throwaway-mariadb.c0ffee0example.us-east-1.rds.amazonaws.com";
 const PLUGIN_HEADERS = "/usr/include/mariadb/server";

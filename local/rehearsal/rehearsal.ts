@@ -7,19 +7,13 @@
 import { engineFamily, isEngine } from "../../components/engines";
 import { getMysqlConnectionOptions, getPgConnectionOptions } from "../../components/client";
 import { TokenCache } from "../../components/client/tokenCache";
-import { NamedDocument } from "../../test/emulator/iamPolicy";
-import { fakePrincipal } from "../../test/emulator/principals";
-import { Principal, createIamLoginVerifier } from "../../test/emulator/verifier";
-import { serializeProvider, startDynamicProviderHost } from "../../test/support/dynamicProviderHost";
-import { startFakeSecretsManager } from "../../test/support/fakeSecretsManager";
-import { ACCOUNT_ID, RecordedResource, recordStack, stackConfig } from "../../test/support/mocks";
-import {
-    ThrowawayServer,
-    getTestServers,
-    loginLog,
-    resetLoginDecider,
-    setLoginDecider,
-} from "../../test/support/servers";
+import { NamedDocument } from "../emulator/iamPolicy";
+import { fakePrincipal } from "../emulator/principals";
+import { Principal, createIamLoginVerifier } from "../emulator/verifier";
+import { serializeProvider, startDynamicProviderHost } from "../pulumi/dynamicProviderHost";
+import { startFakeSecretsManager } from "../aws/secretsManager";
+import { ACCOUNT_ID, RecordedResource, recordStack, stackConfig } from "../pulumi/mocks";
+import { ThrowawayServer, getTestServers, loginLog, resetLoginDecider, setLoginDecider } from "../servers";
 import { databaseUserProvider } from "../../components/provider/provider";
 
 export interface AccessRow {

@@ -3,7 +3,7 @@
  * principal whose IAM policies allow rds-db:connect on arn:…:dbuser:<resource id>/<user>? Every
  * decision carries the reason, so a failed login says why.
  */
-import type { LoginAttempt, LoginDecision } from "../support/loginHook";
+import type { LoginAttempt, LoginDecision } from "../servers/loginHook";
 import { NamedDocument, decide } from "./iamPolicy";
 import { SigningKeys, parseToken, signatureIsValid } from "./token";
 
