@@ -7,12 +7,18 @@
  * or an RDS Proxy's id (`prx-…`) — never the identifier you chose for the database.
  */
 
-export type Partition = "aws" | "aws-cn" | "aws-us-gov";
+import {
+    PARTITION_NAMES,
+    Partition,
+    isAccountId,
+    isPartition,
+    isRegion,
+    isResourceId,
+    partitionOfRegion,
+} from "./awsNames";
 
-const PARTITIONS: readonly string[] = ["aws", "aws-cn", "aws-us-gov"];
-const RESOURCE_ID = /^(db|cluster|prx)-[A-Za-z0-9]+$/;
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const ACCOUNT_ID = /^\d{12}$/;
+export { Partition };
+
 /** Database user names as IAM sees them: case-exact, no characters that would change the ARN. */
 const USERNAME = /^[A-Za-z0-9_][A-Za-z0-9_.@$-]*$/;
 
@@ -43,13 +49,18 @@ export function dbUserArnProblems(args: DbUserArnArgs): string[] {
     const problems: string[] = [];
     const wildcard = args.allowWildcard === true;
     const partition = args.partition ?? "aws";
-    if (!PARTITIONS.includes(partition)) {
-        problems.push(`partition "${partition}" is not one of ${PARTITIONS.join(", ")}`);
+    if (!isPartition(partition)) {
+        problems.push(`partition "${partition}" is not one of ${PARTITION_NAMES.join(", ")}`);
     }
-    if (!REGION.test(args.region ?? "")) {
+    if (!isRegion(args.region)) {
         problems.push(`region "${args.region}" is not an AWS region such as "us-east-1"`);
+    } else if (isPartition(partition) && partitionOfRegion(args.region) !== partition) {
+        problems.push(
+            `region "${args.region}" is in partition "${partitionOfRegion(args.region)}", not "${partition}"; ` +
+                `use partition "${partitionOfRegion(args.region)}"`,
+        );
     }
-    if (!ACCOUNT_ID.test(args.accountId ?? "")) {
+    if (!isAccountId(args.accountId)) {
         problems.push(`accountId "${args.accountId}" is not a 12-digit AWS account id`);
     }
     if (args.resourceId === "*") {
@@ -58,11 +69,11 @@ export function dbUserArnProblems(args: DbUserArnArgs): string[] {
                 `resourceId "*" grants every database in the account; pass allowWildcard: true if you really mean it`,
             );
         }
-    } else if (!RESOURCE_ID.test(args.resourceId ?? "")) {
+    } else if (!isResourceId(args.resourceId)) {
         problems.push(
             `resourceId "${args.resourceId}" is not a resource id: use the instance's DbiResourceId ("db-…", ` +
                 `aws rds describe-db-instances --query "DBInstances[*].DbiResourceId"), the Aurora cluster's ` +
-                `DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier or ARN`,
+                `DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier, its ARN or a Pulumi autoname`,
         );
     }
     if (args.username === "*") {

@@ -3,19 +3,16 @@
  * endpoint, not a CNAME or tunnel address) and which region it names.
  */
 
-// <name>.<id>.<region>.rds.amazonaws.com(.cn); proxies: <proxy>.proxy-<id>.<region>.rds.amazonaws.com;
-// Aurora: <cluster>.cluster(-ro)-<id>.<region>.rds.amazonaws.com.
-const RDS_ENDPOINT =
-    /^[a-z0-9-]+\.(?:(?:cluster-|cluster-ro-|cluster-custom-|proxy-)?[a-z0-9]+)\.([a-z]{2}(?:-[a-z]+)+-\d)\.rds\.amazonaws\.com(?:\.cn)?$/;
+import { parseRdsEndpoint } from "../awsNames";
 
-/** True when `host` is an RDS instance, Aurora cluster or RDS Proxy endpoint name. */
+/** True when `host` is an RDS instance, Aurora cluster or RDS Proxy endpoint name (any partition). */
 export function isRdsEndpoint(host: string): boolean {
-    return RDS_ENDPOINT.test(host.toLowerCase());
+    return parseRdsEndpoint(host) !== undefined;
 }
 
 /** The region an RDS endpoint names (`db.abc.eu-west-1.rds.amazonaws.com` → `eu-west-1`), else undefined. */
 export function regionOfRdsEndpoint(host: string): string | undefined {
-    return RDS_ENDPOINT.exec(host.toLowerCase())?.[1];
+    return parseRdsEndpoint(host)?.region;
 }
 
 /** The warning for a host that is not an RDS endpoint, or undefined when it is one. */

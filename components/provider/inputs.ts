@@ -2,6 +2,7 @@
  * Validation and normalization of DatabaseUser inputs for the provider's check(). Values still
  * unknown during preview are skipped; everything known is checked before any SQL can run.
  */
+import { isRegion } from "../awsNames";
 import { Engine, engineFamily, isEngine } from "../engines";
 import {
     ValidationFailure,
@@ -32,7 +33,6 @@ export interface UserInputs {
 }
 
 const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 function isUnknown(value: unknown): boolean {
     return value === UNKNOWN;
@@ -152,11 +152,7 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
     } else {
         failures.push(...masterFailures(news.master, undefined));
     }
-    if (
-        news.region !== undefined &&
-        !isUnknown(news.region) &&
-        (typeof news.region !== "string" || !REGION.test(news.region))
-    ) {
+    if (news.region !== undefined && !isUnknown(news.region) && !isRegion(news.region)) {
         failures.push({
             property: "region",
             reason: `region must be an AWS region such as "us-east-1" (got ${JSON.stringify(news.region)})`,

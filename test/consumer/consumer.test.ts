@@ -36,7 +36,7 @@ const db = new Database("orders", { engine: "postgres", vpcId: "vpc-1", subnetId
 const role = new DatabaseAccessRole("api", { service: "ec2", grants: [{ database: db, username: "app" }] });
 pulumi.all([db.resourceId, role.policyDocument, role.roleArn]).apply(([id, doc, arn]) => {
     console.log(JSON.stringify({ id, doc: JSON.parse(doc), arn, userNames: db.userNames,
-        arnFn: dbUserArn({ region: "eu-west-1", accountId: "123456789012", resourceId: "db-X", username: "app" }) }));
+        arnFn: dbUserArn({ region: "eu-west-1", accountId: "123456789012", resourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWX", username: "app" }) }));
 });
 `;
 
@@ -104,7 +104,7 @@ describe("rds-iam as a library in another project", function () {
                 },
                 arn: "arn:aws:iam::123456789012:role/api-role",
                 userNames: ["app"],
-                arnFn: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-X/app",
+                arnFn: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWX/app",
             });
         } finally {
             fs.rmSync(scratch, { recursive: true, force: true });

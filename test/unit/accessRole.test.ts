@@ -214,7 +214,7 @@ describe("DatabaseAccessRole", () => {
                 [
                     {
                         propertyPath: "grants[0].resourceId",
-                        reason: 'resourceId "orders-instance" is not a resource id: use the instance\'s DbiResourceId ("db-…", aws rds describe-db-instances --query "DBInstances[*].DbiResourceId"), the Aurora cluster\'s DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier or ARN',
+                        reason: 'resourceId "orders-instance" is not a resource id: use the instance\'s DbiResourceId ("db-…", aws rds describe-db-instances --query "DBInstances[*].DbiResourceId"), the Aurora cluster\'s DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier, its ARN or a Pulumi autoname',
                     },
                 ],
             );

@@ -17,10 +17,10 @@ describe("connect policy builders", () => {
                 partition: "aws-cn",
                 region: "cn-north-1",
                 accountId: "123456789012",
-                resourceId: "db-ABC",
+                resourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWX",
                 username: "app",
             }),
-            "arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:db-ABC/app",
+            "arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWX/app",
         );
     });
 
@@ -30,17 +30,17 @@ describe("connect policy builders", () => {
                 partition: "aws-us-gov",
                 region: "us-gov-west-1",
                 accountId: "123456789012",
-                resourceId: "cluster-XYZ",
+                resourceId: "cluster-XYZ234567ABCDEFGHIJKL",
                 username: "app",
             }),
-            "arn:aws-us-gov:rds-db:us-gov-west-1:123456789012:dbuser:cluster-XYZ/app",
+            "arn:aws-us-gov:rds-db:us-gov-west-1:123456789012:dbuser:cluster-XYZ234567ABCDEFGHIJKL/app",
         );
     });
 
     it("refuses an instance identifier and explains the DbiResourceId", () => {
         assert.throws(() => dbUserArn({ ...base, resourceId: "mydb-instance", username: "app" }), {
             message:
-                'cannot build rds-db:connect ARN: resourceId "mydb-instance" is not a resource id: use the instance\'s DbiResourceId ("db-…", aws rds describe-db-instances --query "DBInstances[*].DbiResourceId"), the Aurora cluster\'s DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier or ARN',
+                'cannot build rds-db:connect ARN: resourceId "mydb-instance" is not a resource id: use the instance\'s DbiResourceId ("db-…", aws rds describe-db-instances --query "DBInstances[*].DbiResourceId"), the Aurora cluster\'s DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier, its ARN or a Pulumi autoname',
         });
     });
 
@@ -56,15 +56,24 @@ describe("connect policy builders", () => {
     });
 
     it("refuses a wildcard user unless explicitly allowed", () => {
-        assert.throws(() => dbUserArn({ ...base, resourceId: "db-ABC", username: "*" }), {
-            message:
-                'cannot build rds-db:connect ARN: username "*" grants every database user; pass allowWildcard: true if you really mean it',
-        });
+        assert.throws(
+            () => dbUserArn({ ...base, resourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWX", username: "*" }),
+            {
+                message:
+                    'cannot build rds-db:connect ARN: username "*" grants every database user; pass allowWildcard: true if you really mean it',
+            },
+        );
     });
 
     it("refuses a malformed account id and region together", () => {
         assert.throws(
-            () => dbUserArn({ region: "useast1", accountId: "1234", resourceId: "db-ABC", username: "app" }),
+            () =>
+                dbUserArn({
+                    region: "useast1",
+                    accountId: "1234",
+                    resourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWX",
+                    username: "app",
+                }),
             {
                 message:
                     'cannot build rds-db:connect ARN: region "useast1" is not an AWS region such as "us-east-1"; accountId "1234" is not a 12-digit AWS account id',
@@ -117,12 +126,12 @@ describe("connect policy builders", () => {
     it("writes one statement naming users of two databases, an Aurora cluster among them", () => {
         assert.deepEqual(
             connectPolicyDocument([
-                { ...base, resourceId: "db-AAAA", username: "app" },
-                { ...base, region: "eu-west-1", resourceId: "cluster-BBBB", username: "app" },
+                { ...base, resourceId: "db-AAAAAAAAAAAAAAAAAAAAAAAAAA", username: "app" },
+                { ...base, region: "eu-west-1", resourceId: "cluster-BBBBBBBBBBBBBBBBBBBBBBBBBB", username: "app" },
             ]).Statement[0].Resource,
             [
-                "arn:aws:rds-db:us-east-1:291222035571:dbuser:db-AAAA/app",
-                "arn:aws:rds-db:eu-west-1:291222035571:dbuser:cluster-BBBB/app",
+                "arn:aws:rds-db:us-east-1:291222035571:dbuser:db-AAAAAAAAAAAAAAAAAAAAAAAAAA/app",
+                "arn:aws:rds-db:eu-west-1:291222035571:dbuser:cluster-BBBBBBBBBBBBBBBBBBBBBBBBBB/app",
             ],
         );
     });
@@ -130,13 +139,13 @@ describe("connect policy builders", () => {
     it("keeps user names that differ only in case as two grants, and drops exact duplicates", () => {
         assert.deepEqual(
             connectPolicyDocument([
-                { ...base, resourceId: "db-AAAA", username: "App" },
-                { ...base, resourceId: "db-AAAA", username: "app" },
-                { ...base, resourceId: "db-AAAA", username: "app" },
+                { ...base, resourceId: "db-AAAAAAAAAAAAAAAAAAAAAAAAAA", username: "App" },
+                { ...base, resourceId: "db-AAAAAAAAAAAAAAAAAAAAAAAAAA", username: "app" },
+                { ...base, resourceId: "db-AAAAAAAAAAAAAAAAAAAAAAAAAA", username: "app" },
             ]).Statement[0].Resource,
             [
-                "arn:aws:rds-db:us-east-1:291222035571:dbuser:db-AAAA/App",
-                "arn:aws:rds-db:us-east-1:291222035571:dbuser:db-AAAA/app",
+                "arn:aws:rds-db:us-east-1:291222035571:dbuser:db-AAAAAAAAAAAAAAAAAAAAAAAAAA/App",
+                "arn:aws:rds-db:us-east-1:291222035571:dbuser:db-AAAAAAAAAAAAAAAAAAAAAAAAAA/app",
             ],
         );
     });
