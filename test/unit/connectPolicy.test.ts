@@ -127,7 +127,12 @@ describe("connect policy builders", () => {
         assert.deepEqual(
             connectPolicyDocument([
                 { ...base, resourceId: "db-AAAAAAAAAAAAAAAAAAAAAAAAAA", username: "app" },
-                { ...base, region: "eu-west-1", resourceId: "cluster-BBBBBBBBBBBBBBBBBBBBBBBBBB", username: "app" },
+                {
+                    ...base,
+                    region: "eu-west-1",
+                    resourceId: "cluster-BBBBBBBBBBBBBBBBBBBBBBBBBB",
+                    username: "app",
+                },
             ]).Statement[0].Resource,
             [
                 "arn:aws:rds-db:us-east-1:291222035571:dbuser:db-AAAAAAAAAAAAAAAAAAAAAAAAAA/app",
