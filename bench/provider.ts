@@ -4,8 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { databaseUserProvider as provider } from "../components/provider/provider";
-import * as my from "../components/provider/mysql";
-import * as pg from "../components/provider/postgres";
+import * as my from "../components/provider/mysql/sql";
+import * as pg from "../components/provider/postgres/sql";
 import { TestServers, ThrowawayServer } from "../local/servers";
 import { userInputs } from "../local/servers/userInputs";
 import { round, timed } from "./timing";
@@ -42,14 +42,14 @@ async function floorSession(server: ThrowawayServer, statements: string[]): Prom
 
 function createStatements(server: ThrowawayServer, name: string): string[] {
     return server.engine === "postgres"
-        ? pg.postgresCreateUser(name, server.database, ["SELECT"])
-        : my.mysqlCreateUser(name, server.database, ["SELECT"]);
+        ? pg.createUserStatements(Number(server.version), name, server.database, ["SELECT"])
+        : my.createUserStatements(name, server.database, ["SELECT"]);
 }
 
 function dropStatements(server: ThrowawayServer, name: string): string[] {
     return server.engine === "postgres"
-        ? pg.postgresDropUser(name, server.master.username, true)
-        : my.mysqlDropUser(name);
+        ? pg.dropUserStatements(Number(server.version), name, server.master.username, "fail")
+        : my.dropUserStatements(name);
 }
 
 async function inBatches<T>(items: T[], inFlight: number, work: (item: T) => Promise<void>): Promise<void> {

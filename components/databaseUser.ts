@@ -66,11 +66,35 @@ export interface DatabaseUserArgs {
      */
     readonly caCertificate?: pulumi.Input<string>;
     /**
-     * Take over a user that already exists instead of failing. Its authentication is switched to IAM
-     * and its privileges set to `privileges`.
+     * Take over a user that already exists instead of failing: it ends with IAM login only and exactly
+     * `privileges` (other grants, role memberships, attributes such as CREATEDB, other accounts of the
+     * same name on MySQL are removed) — or adoption fails, changing nothing, listing what the master
+     * cannot remove. Group roles (NOLOGIN, or with members) are never adopted: their members would be
+     * switched to IAM login.
      * @default false
      */
     readonly adopt?: pulumi.Input<boolean>;
+    /**
+     * PostgreSQL: what happens, when the user is deleted (destroy or replace), to objects it owns
+     * (tables it created, schemas, functions), in any database of the server.
+     * - `"fail"`: delete fails, changing nothing, naming the objects by database — so no data vanishes
+     *   and nothing ends up owned by a privileged role (a SECURITY DEFINER function owned by the
+     *   master would let anyone run SQL as the master).
+     * - `"drop"`: the objects are dropped with their data.
+     * - `"reassign"`: the objects go to `reassignOwnedTo`, which must be a role without privileges
+     *   (not the master, no CREATEROLE/CREATEDB/BYPASSRLS, no rds_ or pg_ role memberships).
+     * Grants the user holds are always removed.
+     * @default "fail"
+     */
+    readonly ownedObjectsOnDelete?: pulumi.Input<"fail" | "drop" | "reassign">;
+    /** PostgreSQL, with `ownedObjectsOnDelete: "reassign"`: the role that receives the objects. */
+    readonly reassignOwnedTo?: pulumi.Input<string>;
+    /**
+     * Marker kept with the user where the engine can keep one (PostgreSQL: the role's comment), so a
+     * create retried after a lost connection recognises its own user instead of calling it foreign.
+     * @default "<project>/<stack>/<resource name>"
+     */
+    readonly managedBy?: pulumi.Input<string>;
 }
 
 export class DatabaseUser extends pulumi.dynamic.Resource {
@@ -84,6 +108,12 @@ export class DatabaseUser extends pulumi.dynamic.Resource {
     declare readonly region: pulumi.Output<string | undefined>;
     /** False when a refresh found the login no longer IAM (plugin changed, rds_iam revoked); the next update repairs it. */
     declare readonly iamAuthentication: pulumi.Output<boolean>;
+    /**
+     * What the user may do beyond its declared privileges, as the last create, update or refresh saw
+     * it (grants made outside Pulumi, role memberships, attributes, other accounts); the next update
+     * removes them. Empty when the user has exactly its declared privileges.
+     */
+    declare readonly unmanagedPrivileges: pulumi.Output<string[]>;
 
     constructor(name: string, args: DatabaseUserArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -96,6 +126,8 @@ export class DatabaseUser extends pulumi.dynamic.Resource {
                 masterUsername: undefined,
                 region: undefined,
                 iamAuthentication: undefined,
+                unmanagedPrivileges: undefined,
+                managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
                 ...args,
             },
             {

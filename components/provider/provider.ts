@@ -6,14 +6,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { engineFamily } from "../engines";
-import { withSession } from "./connection";
+import { Session, withSession } from "./connection";
+import { UserSpec } from "./dialect";
 import { UNKNOWN, UserInputs, checkUserInputs, normalizeUserInputs } from "./inputs";
-import { changeUser, createUser, dropUser, observeUser } from "./operations";
+import { createUser, dialectOf, updateUser } from "./operations";
 import { masterPassword } from "./secrets";
 
 /** Changing any of these means another user (or another server): replace, deleting first. */
 const REPLACE_ON = ["engine", "host", "port", "username", "database"] as const;
-/** Changing these only changes how we connect or what we grant: update in place. */
+/** Changing these only changes how we connect, what we grant or how we delete: update in place. */
 const UPDATE_ON = [
     "privileges",
     "master",
@@ -22,6 +23,9 @@ const UPDATE_ON = [
     "connectPort",
     "caCertificate",
     "adopt",
+    "managedBy",
+    "ownedObjectsOnDelete",
+    "reassignOwnedTo",
 ] as const;
 
 function userId(u: UserInputs): string {
@@ -32,26 +36,57 @@ function where(u: UserInputs): string {
     return `${u.engine} ${u.host}:${u.port}`;
 }
 
-async function session<T>(u: UserInputs, work: Parameters<typeof withSession<T>>[1]): Promise<T> {
-    const password = await masterPassword(u.master, u.region);
-    return withSession(
-        {
-            family: engineFamily(u.engine),
-            host: u.host,
-            port: u.port,
-            connectHost: u.connectHost,
-            connectPort: u.connectPort,
-            caCertificate: u.caCertificate,
-            database: u.database,
-            user: u.master.username,
-            password,
-        },
-        work,
-    );
+function spec(u: UserInputs): UserSpec {
+    return {
+        username: u.username,
+        database: u.database,
+        privileges: u.privileges,
+        master: u.master.username,
+        managedBy: u.managedBy,
+        ownedObjectsOnDelete: u.ownedObjectsOnDelete,
+        reassignOwnedTo: u.reassignOwnedTo,
+    };
 }
 
-function outputs(u: UserInputs, iamAuthentication = true): Record<string, unknown> {
-    return { ...u, masterUsername: u.master.username, iamAuthentication };
+/**
+ * A master session on the user's database. Reading and deleting must work when that database was
+ * dropped outside Pulumi, so they fall back to the server's default database.
+ */
+async function session<T>(u: UserInputs, work: (s: Session) => Promise<T>, fallback = false): Promise<T> {
+    const password = await masterPassword(u.master, u.region);
+    const family = engineFamily(u.engine);
+    const target = {
+        family,
+        host: u.host,
+        port: u.port,
+        connectHost: u.connectHost,
+        connectPort: u.connectPort,
+        caCertificate: u.caCertificate,
+        region: u.region,
+        database: family === "postgres" ? u.database : undefined,
+        user: u.master.username,
+        password,
+    };
+    try {
+        return await withSession(target, work);
+    } catch (e) {
+        if (fallback && family === "postgres" && (e as { code?: string }).code === "3D000") {
+            return withSession({ ...target, database: "postgres" }, work);
+        }
+        throw e;
+    }
+}
+
+function outputs(
+    u: UserInputs,
+    observed: { iamAuthentication: boolean; unmanaged: string[] },
+): Record<string, unknown> {
+    return {
+        ...u,
+        masterUsername: u.master.username,
+        iamAuthentication: observed.iamAuthentication,
+        unmanagedPrivileges: observed.unmanaged,
+    };
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -74,8 +109,14 @@ export const databaseUserProvider: pulumi.dynamic.ResourceProvider = {
     ): Promise<pulumi.dynamic.DiffResult> {
         const replaces = REPLACE_ON.filter((k) => !same(olds[k], news[k]));
         const updates = UPDATE_ON.filter((k) => !same(olds[k], news[k]));
-        // A refresh that found the login switched away from IAM is repaired by an update.
-        const repair = olds.iamAuthentication === false ? ["iamAuthentication"] : [];
+        // A refresh that found the login switched away from IAM, or privileges beyond the declared
+        // ones, is repaired by an update.
+        const repair = [
+            ...(olds.iamAuthentication === false ? ["iamAuthentication"] : []),
+            ...(Array.isArray(olds.unmanagedPrivileges) && olds.unmanagedPrivileges.length > 0
+                ? ["unmanagedPrivileges"]
+                : []),
+        ];
         const changed = [...replaces, ...updates, ...repair];
         const unknown = changed.some((k) => news[k] === UNKNOWN);
         return {
@@ -87,41 +128,43 @@ export const databaseUserProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async create(inputs: UserInputs): Promise<pulumi.dynamic.CreateResult> {
-        await session(inputs, (s) =>
-            createUser(engineFamily(inputs.engine), s, inputs, inputs.adopt === true, where(inputs)),
+        const observed = await session(inputs, (s) =>
+            createUser(
+                dialectOf(engineFamily(inputs.engine)),
+                s,
+                spec(inputs),
+                inputs.adopt === true,
+                where(inputs),
+            ),
         );
-        return { id: userId(inputs), outs: outputs(inputs) };
+        return { id: userId(inputs), outs: outputs(inputs, observed) };
     },
 
     async read(id: string, props: UserInputs): Promise<pulumi.dynamic.ReadResult> {
-        const observed = await session(props, (s) => observeUser(engineFamily(props.engine), s, props));
+        const observed = await session(
+            props,
+            (s) => dialectOf(engineFamily(props.engine)).observe(s, spec(props)),
+            true,
+        );
         if (!observed.exists) {
             return { id: "", props: {} }; // gone: Pulumi drops it from the state on refresh
         }
         const current = { ...props, privileges: observed.privileges };
         return {
             id,
-            props: outputs(current, observed.iamAuthentication),
+            props: outputs(current, observed),
             inputs: current as unknown as Record<string, unknown>,
         };
     },
 
-    async update(
-        _id: string,
-        olds: UserInputs & { iamAuthentication?: boolean },
-        news: UserInputs,
-    ): Promise<pulumi.dynamic.UpdateResult> {
-        const privilegesChanged = !same(olds.privileges, news.privileges);
-        const repair = olds.iamAuthentication === false;
-        if (privilegesChanged || repair) {
-            await session(news, (s) =>
-                changeUser(engineFamily(news.engine), s, news, olds.privileges ?? [], repair),
-            );
-        }
-        return { outs: outputs(news) };
+    async update(_id: string, _olds: UserInputs, news: UserInputs): Promise<pulumi.dynamic.UpdateResult> {
+        const observed = await session(news, (s) =>
+            updateUser(dialectOf(engineFamily(news.engine)), s, spec(news), where(news)),
+        );
+        return { outs: outputs(news, observed) };
     },
 
     async delete(_id: string, props: UserInputs): Promise<void> {
-        await session(props, (s) => dropUser(engineFamily(props.engine), s, props, props.master.username));
+        await session(props, (s) => dialectOf(engineFamily(props.engine)).drop(s, spec(props)), true);
     },
 };

@@ -1,17 +1,19 @@
 /**
- * Throwaway PostgreSQL and MariaDB servers for the tests that need real databases: started once per
- * test run on the first call (both in parallel, in a temp dir, on free loopback ports, TLS with a
- * fresh self-signed certificate), stopped and removed by the mocha root hook or at process exit.
- * Never the machine's own database services.
+ * Throwaway database servers that play RDS: PostgreSQL 15, 16 and 17 and MariaDB, each with RDS's
+ * privilege model (a non-superuser master; see rdsPrivileges.ts), started on first use in a temp
+ * dir on a free loopback port with TLS and a fresh self-signed certificate, stopped and removed by
+ * the mocha root hook or at process exit. Never the machine's own database services.
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type * as net from "node:net";
 import type { Server as LdapServer } from "ldapjs";
 import { startLdapResponder, startPluginSocket } from "./loginHook";
 import { startMariadb } from "./mariadb";
-import { startPostgres, tmpRoot } from "./postgres";
+import { startPostgres } from "./postgres";
+import { POSTGRES_MAJORS, PostgresMajor } from "./postgresBinaries";
 import { freePort } from "./processes";
 
 export {
@@ -23,9 +25,16 @@ export {
     resetLoginDecider,
     setLoginDecider,
 } from "./loginHook";
+export { POSTGRES_MAJORS, PostgresMajor } from "./postgresBinaries";
 
 export interface ThrowawayServer {
     readonly engine: "postgres" | "mariadb";
+    /** "PostgreSQL 16", "MariaDB 10.11.19": for test names and messages. */
+    readonly label: string;
+    /** The server's version ("16", "10.11.19"). */
+    readonly version: string;
+    /** Whether IAM token logins reach the login hook (PostgreSQL 15 through LDAP, MariaDB through its plugin). */
+    readonly iamLogin: boolean;
     /** Where to open the TCP connection ("127.0.0.1"): the tunnel address. */
     readonly host: string;
     readonly port: number;
@@ -33,105 +42,115 @@ export interface ThrowawayServer {
     readonly endpoint: string;
     /** PEM of the server's self-signed certificate. */
     readonly caCertificate: string;
+    /** The RDS-like master: what the product logs in as. */
     readonly master: { readonly username: string; readonly password: string };
-    /** A database that exists besides the defaults. */
+    /** A database owned by the master, besides the defaults. */
     readonly database: string;
     readonly dataDir: string;
-    /** Runs SQL as master over verified TLS. */
-    query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+    /** Runs SQL as the master over verified TLS (in `database`, default the server's default). */
+    query(sql: string, params?: unknown[], database?: string): Promise<Record<string, unknown>[]>;
+    /** Runs SQL as the superuser (rdsadmin / root) over the local socket: for set-up and assertions only. */
+    inspect(sql: string, params?: unknown[], database?: string): Promise<Record<string, unknown>[]>;
     /** Position in the server's statement log. */
     logMark(): Promise<number>;
-    /** Statements the server received since the mark. */
+    /** Statements the server received since the mark (the superuser's own left out on PostgreSQL). */
     statementsSince(mark: number): Promise<string[]>;
 }
 
+export type ServerName = `postgres${PostgresMajor}` | "mariadb";
+
+/** Every server the provider suite runs on: the PostgreSQL majors we deploy and MariaDB. */
+export const PROVIDER_MATRIX: readonly ServerName[] = [
+    ...POSTGRES_MAJORS.map((major) => `postgres${major}` as const),
+    "mariadb",
+];
+
+interface Shared {
+    readonly root: string;
+    readonly loginSocket: string;
+    readonly ldapPort: number;
+}
+
+let shared: Promise<Shared> | undefined;
+const started = new Map<ServerName, Promise<ThrowawayServer>>();
+const stops: (() => Promise<void>)[] = [];
+
+async function startShared(): Promise<Shared> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-test-"));
+    fs.chmodSync(root, 0o755); // the postgres OS user (when we are root) must reach its data dir inside
+    registerExitCleanup(root);
+    const loginSocket = path.join(root, "login.sock");
+    const [plugin, ldap] = await Promise.all([startPluginSocket(loginSocket), startLdapResponder()]);
+    stops.push(
+        () => new Promise((resolve) => (plugin as net.Server).close(() => resolve())),
+        () => new Promise((resolve) => (ldap.server as LdapServer).close(() => resolve())),
+    );
+    return { root, loginSocket, ldapPort: ldap.port };
+}
+
+const newPassword = () => crypto.randomBytes(18).toString("base64url");
+
+async function startServer(name: ServerName): Promise<ThrowawayServer> {
+    shared ??= startShared();
+    const { root, loginSocket, ldapPort } = await shared;
+    const port = await freePort();
+    const { server, stop } =
+        name === "mariadb"
+            ? await startMariadb(root, newPassword(), loginSocket, port)
+            : await startPostgres({
+                  root,
+                  major: Number(name.slice("postgres".length)) as PostgresMajor,
+                  password: newPassword(),
+                  port,
+                  ldapPort,
+              });
+    stops.push(stop);
+    return server;
+}
+
+/** One server, started on its first use; later calls get the same server. */
+export function getServer(name: ServerName): Promise<ThrowawayServer> {
+    let server = started.get(name);
+    if (server === undefined) {
+        server = startServer(name);
+        started.set(name, server);
+    }
+    return server;
+}
+
 export interface TestServers {
+    /** PostgreSQL 15: the one with emulated IAM logins. */
     readonly postgres: ThrowawayServer;
     readonly mariadb: ThrowawayServer;
     /** Milliseconds the start took. */
     readonly startupMs: number;
 }
 
-interface Running {
-    readonly servers: TestServers;
-    readonly root: string;
-    readonly stops: (() => Promise<void>)[];
-}
-
-let starting: Promise<Running> | undefined;
-
-async function start(): Promise<Running> {
-    const began = Date.now();
-    const root = tmpRoot();
-    fs.chmodSync(root, 0o755); // the postgres OS user must reach its data dir inside
-    const stops: (() => Promise<void>)[] = [];
-    registerExitCleanup(root);
-    try {
-        const loginSocket = path.join(root, "login.sock");
-        const [plugin, ldap, pgPort, mariadbPort] = await Promise.all([
-            startPluginSocket(loginSocket),
-            startLdapResponder(),
-            freePort(),
-            freePort(),
-        ]);
-        stops.push(
-            () => closeServer(plugin),
-            () => closeLdap(ldap.server),
-        );
-        const password = () => crypto.randomBytes(18).toString("base64url");
-        const [postgres, mariadb] = await Promise.all([
-            startPostgres(root, password(), ldap.port, pgPort).then((s) => {
-                stops.push(s.stop);
-                return s.server;
-            }),
-            startMariadb(root, password(), loginSocket, mariadbPort).then((s) => {
-                stops.push(s.stop);
-                return s.server;
-            }),
-        ]);
-        return { servers: { postgres, mariadb, startupMs: Date.now() - began }, root, stops };
-    } catch (e) {
-        await Promise.allSettled(stops.map((stop) => stop()));
-        fs.rmSync(root, { recursive: true, force: true });
-        throw e;
-    }
-}
-
-/** Starts both servers on the first call; later calls get the same servers. */
+/** PostgreSQL 15 and MariaDB, started in parallel on the first call. */
 export async function getTestServers(): Promise<TestServers> {
-    starting ??= start();
-    return (await starting).servers;
+    const began = Date.now();
+    const [postgres, mariadb] = await Promise.all([getServer("postgres15"), getServer("mariadb")]);
+    return { postgres, mariadb, startupMs: Date.now() - began };
 }
 
-/** Stops both servers and removes their files (the mocha root hook calls this). */
+/** Stops every server and removes their files (the mocha root hook calls this). */
 export async function stopTestServers(): Promise<void> {
-    const current = starting;
-    starting = undefined;
-    if (current === undefined) {
-        return;
+    const current = shared;
+    await Promise.allSettled([...started.values()]);
+    shared = undefined;
+    started.clear();
+    const pending = stops.splice(0);
+    await Promise.allSettled(pending.map((stop) => stop()));
+    if (current !== undefined) {
+        const { root } = await current.catch(() => ({ root: undefined }));
+        if (root !== undefined) fs.rmSync(root, { recursive: true, force: true });
     }
-    let running: Running;
-    try {
-        running = await current;
-    } catch {
-        return; // a failed start already cleaned up
-    }
-    await Promise.allSettled(running.stops.map((stop) => stop()));
-    fs.rmSync(running.root, { recursive: true, force: true });
-}
-
-function closeServer(server: net.Server): Promise<void> {
-    return new Promise((resolve) => server.close(() => resolve()));
-}
-
-function closeLdap(server: LdapServer): Promise<void> {
-    return new Promise((resolve) => server.close(() => resolve()));
 }
 
 const roots = new Set<string>();
 let exitHookInstalled = false;
 
-/** Last resort when the run is killed: kill the servers' process group members and remove files. */
+/** Last resort when the run is killed: kill the servers and remove their files. */
 function registerExitCleanup(root: string): void {
     roots.add(root);
     if (exitHookInstalled) {
@@ -140,10 +159,12 @@ function registerExitCleanup(root: string): void {
     exitHookInstalled = true;
     const cleanup = () => {
         for (const dir of roots) {
-            for (const pidFile of [
-                path.join(dir, "mariadb", "mariadb.pid"),
-                path.join(dir, "postgres", "data", "postmaster.pid"),
-            ]) {
+            const pidFiles = [path.join(dir, "mariadb", "mariadb.pid")];
+            for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+                if (entry.startsWith("postgres"))
+                    pidFiles.push(path.join(dir, entry, "data", "postmaster.pid"));
+            }
+            for (const pidFile of pidFiles) {
                 try {
                     process.kill(Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]), "SIGKILL");
                 } catch {

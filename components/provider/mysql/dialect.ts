@@ -1,0 +1,106 @@
+/**
+ * The MySQL/MariaDB dialect: IAM users as RDS's master manages them. MySQL DDL is not
+ * transactional, so every multi-statement change is ordered to be safe when cut off half-way: the
+ * account stays LOCKED (cannot log in) until its grants are exactly right, and a retry finishes it.
+ */
+import type { Session } from "../connection";
+import { Dialect, NOT_THERE, UserSpec } from "../dialect";
+import { isPluginNotLoaded, pluginNotLoadedPolicy, withRetry } from "../retry";
+import * as catalog from "./catalog";
+import * as sql from "./sql";
+
+async function isMariadb(session: Session): Promise<boolean> {
+    const [row] = await session.query(catalog.VERSION);
+    return /mariadb/i.test(String(row.version));
+}
+
+async function runAll(session: Session, statements: readonly string[]): Promise<void> {
+    for (const statement of statements) await session.query(statement);
+}
+
+/** Statements that name the IAM plugin, retried while RDS is still applying IAM auth (error 1524). */
+async function runWithPlugin(session: Session, statements: readonly string[]): Promise<void> {
+    const policy = pluginNotLoadedPolicy();
+    await withRetry(
+        policy,
+        isPluginNotLoaded,
+        () => runAll(session, statements),
+        (e) =>
+            new Error(
+                `${(e as Error).message}\nAWSAuthenticationPlugin is not loaded: IAM database authentication is not applied on the ` +
+                    `instance yet (the modification is pending). Waited ${policy.attempts} attempts; apply it (apply immediately or ` +
+                    "reboot in the maintenance window) and run pulumi up again.",
+            ),
+    );
+}
+
+/** The account's rows, or undefined when there is no such account. */
+async function accountRows(session: Session, username: string): Promise<catalog.AccountRows | undefined> {
+    const mariadb = await isMariadb(session);
+    const [row] = await session.query(catalog.userQuery(mariadb), [username]);
+    if (row === undefined) return undefined;
+    const g = catalog.grantee(username);
+    return {
+        username,
+        user: row,
+        otherHosts: (await session.query(catalog.OTHER_ACCOUNTS, [username])).map((r) => String(r.host)),
+        grants: await session.query(catalog.grantsQuery(mariadb), [g, g, g, g, username, username]),
+    };
+}
+
+async function observe(session: Session, user: UserSpec) {
+    const rows = await accountRows(session, user.username);
+    return rows === undefined ? NOT_THERE : catalog.observedAccount(rows, user.database);
+}
+
+export const mysqlDialect: Dialect = {
+    observe,
+
+    async create(session, user) {
+        const [create, ...rest] = sql.createUserStatements(user.username, user.database, user.privileges);
+        await runWithPlugin(session, [create]);
+        try {
+            await runAll(session, rest);
+        } catch (e) {
+            // Undo the CREATE when the session still works; if it does not, the account stays locked
+            // and the retry recognises it as its own unfinished create.
+            await runAll(session, sql.dropUserStatements(user.username)).catch(() => undefined);
+            throw e;
+        }
+    },
+
+    async converge(session, user) {
+        // Lock first: from here on the account cannot log in until it is exactly right.
+        await runWithPlugin(session, [sql.lockToIamStatement(user.username)]);
+        const rows = (await accountRows(session, user.username)) as catalog.AccountRows;
+        const roles = rows.grants.filter((g) => g.kind === "role").map((g) => String(g.privilege));
+        await runAll(session, [
+            ...rows.otherHosts.map((host) => sql.dropOtherAccountStatement(user.username, host)),
+            ...roles.map((role) => sql.revokeRoleStatement(role, user.username)),
+            ...sql.resetPrivilegesStatements(user.username, user.database, user.privileges),
+        ]);
+        const after = await observe(session, user);
+        if (after.unmanaged.length > 0) {
+            throw new Error(
+                `cannot take over database user "${user.username}": it still has ${after.unmanaged.join("; ")} after the ` +
+                    `master revoked everything it could. The account stays locked; remove these as an administrator and run pulumi again.`,
+            );
+        }
+        await runAll(session, [sql.unlockStatement(user.username)]);
+    },
+
+    async changePrivileges(session, user, from) {
+        await runAll(
+            session,
+            sql.changePrivilegesStatements(user.username, user.database, from, user.privileges),
+        );
+    },
+
+    async drop(session, user) {
+        await runAll(session, sql.dropUserStatements(user.username));
+    },
+
+    isAlreadyExists(error) {
+        return (error as { errno?: number }).errno === 1396;
+    },
+};

@@ -1,0 +1,126 @@
+/**
+ * Pure SQL for IAM users on MySQL and MariaDB, as RDS's master (no SUPER, no ALL) runs it. Names
+ * and literals are quoted by mysql2's own escaping (sqlstring), required lazily.
+ *
+ * - IAM login: `IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL` (RDS User Guide,
+ *   "Creating a database account using IAM authentication").
+ * - `ALL` is written as the explicit list of database privileges: RDS's master cannot grant ALL
+ *   (on MariaDB it includes DELETE HISTORY, which the master lacks).
+ * - In GRANT and REVOKE, `_` and `%` in a database name are wildcards (MySQL Reference Manual,
+ *   "GRANT Statement": "The _ and % wildcards are permitted when specifying database names"): they
+ *   are escaped, so `app_db` never also grants `appXdb`.
+ * - A new user is created LOCKED and unlocked only once its grants are in place: a create cut off
+ *   half-way leaves an account that cannot log in and that the retry recognises as its own.
+ */
+import { PRIVILEGES } from "../../validation";
+
+interface Quoting {
+    escape(value: string): string;
+    escapeId(value: string): string;
+}
+
+function quoting(): Quoting {
+    return require("mysql2") as Quoting;
+}
+
+/** The database privileges ALL stands for. */
+export const DATABASE_PRIVILEGES: readonly string[] = PRIVILEGES.mysql.filter((p) => p !== "ALL");
+
+/** `'user'@'%'`: IAM users log in from anywhere the security group admits. */
+export function account(username: string): string {
+    return `${quoting().escape(username)}@'%'`;
+}
+
+/** The database name as a GRANT pattern matching only itself: `_` and `%` escaped. */
+export function databasePattern(database: string): string {
+    return database.replace(/[\\_%]/g, (c) => `\\${c}`);
+}
+
+function onDatabase(database: string): string {
+    return `${quoting().escapeId(databasePattern(database))}.*`;
+}
+
+/** Privileges as written in GRANT/REVOKE: ALL expanded. */
+export function expandPrivileges(privileges: readonly string[]): string[] {
+    return privileges.includes("ALL")
+        ? [...DATABASE_PRIVILEGES]
+        : DATABASE_PRIVILEGES.filter((p) => privileges.includes(p));
+}
+
+function grant(username: string, database: string, privileges: readonly string[]): string {
+    return `GRANT ${expandPrivileges(privileges).join(", ")} ON ${onDatabase(database)} TO ${account(username)}`;
+}
+
+function revoke(username: string, database: string, privileges: readonly string[]): string {
+    return `REVOKE ${expandPrivileges(privileges).join(", ")} ON ${onDatabase(database)} FROM ${account(username)}`;
+}
+
+const IAM_LOGIN = "IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL";
+
+/** CREATE USER (locked), the grants, then the unlock. */
+export function createUserStatements(
+    username: string,
+    database: string | undefined,
+    privileges: readonly string[],
+): string[] {
+    return [
+        `CREATE USER ${account(username)} ${IAM_LOGIN} ACCOUNT LOCK`,
+        ...(privileges.length > 0 && database !== undefined ? [grant(username, database, privileges)] : []),
+        `ALTER USER ${account(username)} ACCOUNT UNLOCK`,
+    ];
+}
+
+/** Switches an existing user to IAM login and locks it until converge() unlocks it. */
+export function lockToIamStatement(username: string): string {
+    return `ALTER USER ${account(username)} ${IAM_LOGIN} ACCOUNT LOCK`;
+}
+
+export function unlockStatement(username: string): string {
+    return `ALTER USER ${account(username)} ACCOUNT UNLOCK`;
+}
+
+/** Grants what is new and revokes what is gone, nothing else. */
+export function changePrivilegesStatements(
+    username: string,
+    database: string | undefined,
+    from: readonly string[],
+    to: readonly string[],
+): string[] {
+    if (database === undefined) return [];
+    const before = expandPrivileges(from);
+    const after = expandPrivileges(to);
+    const removed = before.filter((p) => !after.includes(p));
+    const added = after.filter((p) => !before.includes(p));
+    return [
+        ...(removed.length > 0 ? [revoke(username, database, removed)] : []),
+        ...(added.length > 0 ? [grant(username, database, added)] : []),
+    ];
+}
+
+/**
+ * Removes every privilege the account holds anywhere (global, database, table, column, routine,
+ * grant option), then grants exactly `privileges` on the database.
+ */
+export function resetPrivilegesStatements(
+    username: string,
+    database: string | undefined,
+    privileges: readonly string[],
+): string[] {
+    return [
+        `REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${account(username)}`,
+        ...(privileges.length > 0 && database !== undefined ? [grant(username, database, privileges)] : []),
+    ];
+}
+
+export function revokeRoleStatement(role: string, username: string): string {
+    return `REVOKE ${quoting().escapeId(role)} FROM ${account(username)}`;
+}
+
+/** Another account with the same user name (e.g. 'u'@'10.%' with a password). */
+export function dropOtherAccountStatement(username: string, host: string): string {
+    return `DROP USER IF EXISTS ${quoting().escape(username)}@${quoting().escape(host)}`;
+}
+
+export function dropUserStatements(username: string): string[] {
+    return [`DROP USER IF EXISTS ${account(username)}`];
+}
