@@ -229,6 +229,14 @@ function deletionFailures(news: Record<string, unknown>, engine: Engine | undefi
                 },
             ];
         }
+        if (target === (news.master as { username?: unknown } | undefined)?.username) {
+            return [
+                {
+                    property: "reassignOwnedTo",
+                    reason: "reassignOwnedTo must not be the master user: objects such as SECURITY DEFINER functions would then run as the master; name a role without privileges",
+                },
+            ];
+        }
         return [];
     }
     return target === undefined

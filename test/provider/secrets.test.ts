@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
 import { FakeSecretsManager, startFakeSecretsManager } from "../../local/aws/secretsManager";
 import { TestServers, getTestServers } from "../../local/servers";
+import { rdsMysqlMasterSetup } from "../../local/servers/rdsPrivileges";
 import { userInputs } from "../../local/servers/userInputs";
 
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf";
@@ -58,21 +59,21 @@ describe("master password from Secrets Manager (real SDK client, loopback endpoi
 
     it("follows a rotated password without any change to the inputs", async () => {
         const m = servers.mariadb;
-        await m.query(
-            "CREATE OR REPLACE USER 'rotating_master'@'%' IDENTIFIED BY 'first-password' REQUIRE SSL",
-        );
-        await m.query("GRANT ALL PRIVILEGES ON *.* TO 'rotating_master'@'%' WITH GRANT OPTION");
+        // A second master with RDS's grant list, set up as root.
+        for (const sql of rdsMysqlMasterSetup("rotating_master", "first-password", (v) => `'${v}'`)) {
+            await m.inspect(sql);
+        }
         const rotatingInputs = userInputs(m, "sm_user", {
             master: { username: "rotating_master", secretArn: ARN },
         });
         sm.secrets.set(ARN, JSON.stringify({ username: "rotating_master", password: "first-password" }));
         const { id, outs } = await provider.create((await provider.check!({}, rotatingInputs)).inputs);
         // Secrets Manager rotates the password; the state still holds only the ARN.
-        await m.query("ALTER USER 'rotating_master'@'%' IDENTIFIED BY 'second-password'");
+        await m.inspect("ALTER USER 'rotating_master'@'%' IDENTIFIED BY 'second-password'");
         sm.secrets.set(ARN, JSON.stringify({ username: "rotating_master", password: "second-password" }));
         await provider.delete!(id, outs);
         assert.deepEqual(await m.query("SELECT User FROM mysql.user WHERE User = 'sm_user'"), []);
-        await m.query("DROP USER 'rotating_master'@'%'");
+        await m.inspect("DROP USER 'rotating_master'@'%'");
     });
 
     it("explains an access-denied answer without creating anything", async () => {

@@ -139,13 +139,6 @@ export const postgresDialect: Dialect = {
         const [role] = await session.query(catalog.ROLE, [user.username]);
         const rows = await readCatalog(session, major, role.oid, role, user.master);
         const database = user.database as string;
-        // Grants in other databases are revoked there first (each in its own transaction).
-        for (const other of otherDatabases(rows.dependencies, database)) {
-            await session.onDatabase(other, async (there) => {
-                const acl = await there.query(catalog.OBJECT_ACL, [role.oid]);
-                await transaction(there, major, revokeStrayGrantsStatements(user.username, acl));
-            });
-        }
         const u = sql.ident(user.username);
         const statements = [
             ...sql.roleSessionSettings(major),
@@ -160,15 +153,15 @@ export const postgresDialect: Dialect = {
                 ? []
                 : [`COMMENT ON ROLE ${u} IS ${sql.literal(sql.managedByComment(user.managedBy))}`]),
         ];
+        // Everything decided here is one transaction: refused whole, nothing changed. Grants held in
+        // other databases can only be revoked from sessions there, afterwards.
+        const elsewhere = (line: string) => line.startsWith("privileges in database ");
         try {
             await transaction(session, major, statements, async () => {
                 const after = await observeWith(session, major, user);
-                if (after.unmanaged.length > 0 || !after.iamAuthentication) {
-                    throw refuse(
-                        "take over",
-                        user,
-                        after.unmanaged.length > 0 ? after.unmanaged : ["its password login"],
-                    );
+                const left = after.unmanaged.filter((line) => !elsewhere(line));
+                if (left.length > 0 || !after.iamAuthentication) {
+                    throw refuse("take over", user, left.length > 0 ? left : ["its password login"]);
                 }
             });
         } catch (e) {
@@ -179,6 +172,19 @@ export const postgresDialect: Dialect = {
                 user,
                 observed.unmanaged.length > 0 ? observed.unmanaged : ["its current login"],
                 e,
+            );
+        }
+        for (const other of otherDatabases(rows.dependencies, database)) {
+            await session.onDatabase(other, async (there) => {
+                const acl = await there.query(catalog.OBJECT_ACL, [role.oid]);
+                await transaction(there, major, revokeStrayGrantsStatements(user.username, acl));
+            });
+        }
+        const left = (await observeWith(session, major, user)).unmanaged;
+        if (left.length > 0) {
+            throw new Error(
+                `database user "${user.username}" is an IAM user with its declared privileges now, but still has ` +
+                    `${left.join("; ")}, which the master could not revoke there. Revoke them as an administrator.`,
             );
         }
     },
@@ -222,7 +228,7 @@ export const postgresDialect: Dialect = {
                     ...sql.roleSessionSettings(major),
                     sql.temporaryMembership(major, user.username, user.master),
                     ...(policy === "reassign"
-                        ? [sql.temporaryMembership(major, user.reassignOwnedTo as string, user.master)]
+                        ? [sql.temporaryMembership(major, user.reassignOwnedTo as string, user.master, true)]
                         : []),
                     ...sql.clearOwnedStatements(user.username, policy, user.reassignOwnedTo),
                     ...(policy === "reassign"
@@ -274,5 +280,19 @@ async function vetReassignTarget(session: Session, major: number, user: UserSpec
             `reassignOwnedTo "${target}" is a privileged role (${privileged.join(", ")}): objects such as SECURITY DEFINER ` +
                 `functions would then run with its privileges. Reassign to a role without privileges. Nothing was changed.`,
         );
+    }
+    // 16+: REASSIGN OWNED needs the target's privileges, which the master takes only through ADMIN on it.
+    if (major >= 16) {
+        const [admin] = await session.query(
+            "SELECT pg_has_role(current_user, $1, 'MEMBER WITH ADMIN OPTION') AS admin",
+            [target],
+        );
+        if (admin.admin !== true) {
+            throw new Error(
+                `the master user cannot act for reassignOwnedTo "${target}": on PostgreSQL 16+ it needs ADMIN OPTION on that ` +
+                    `role. Create "${target}" as the master user (which gives it that), or grant it: GRANT "${target}" TO ` +
+                    `"${user.master}" WITH ADMIN OPTION. Nothing was changed.`,
+            );
+        }
     }
 }

@@ -154,10 +154,13 @@ export function resetPrivilegesStatements(
     ];
 }
 
-/** A membership that lets the master act on `role`'s objects, never committed (see the header). */
-export function temporaryMembership(major: number, role: string, master: string): string {
+/**
+ * A membership that lets the master act on `role`'s objects, never committed (see the header). The
+ * receiver of REASSIGN OWNED also needs SET (16+: "must be able to SET ROLE" the new owner).
+ */
+export function temporaryMembership(major: number, role: string, master: string, canSet = false): string {
     return major >= 16
-        ? `GRANT ${ident(role)} TO ${ident(master)} WITH INHERIT TRUE, SET FALSE`
+        ? `GRANT ${ident(role)} TO ${ident(master)} WITH INHERIT TRUE, SET ${canSet ? "TRUE" : "FALSE"}`
         : `GRANT ${ident(role)} TO ${ident(master)}`;
 }
 
@@ -199,7 +202,7 @@ export function dropUserStatements(
         `REVOKE rds_iam FROM ${ident(user)}`,
         temporaryMembership(major, user, master),
         ...(policy === "reassign" && reassignTo !== undefined
-            ? [temporaryMembership(major, reassignTo, master)]
+            ? [temporaryMembership(major, reassignTo, master, true)]
             : []),
         ...clearOwnedStatements(user, policy, reassignTo),
         ...(policy === "reassign" && reassignTo !== undefined

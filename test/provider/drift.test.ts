@@ -1,0 +1,155 @@
+import * as assert from "node:assert/strict";
+import { databaseUserProvider as provider } from "../../components/provider/provider";
+import { PROVIDER_MATRIX, ThrowawayServer, getServer } from "../../local/servers";
+import {
+    assertMasterKeepsPasswordLogin,
+    createVia,
+    inAppDb,
+    removeAsSuperuser,
+} from "../support/providerHarness";
+
+/**
+ * Privileges granted or revoked outside Pulumi: read() reports exactly what the user may do beyond
+ * what it declares, diff() sees a change, and update() takes it back to exactly the declared set.
+ */
+for (const name of PROVIDER_MATRIX) {
+    describe(`privilege drift on ${name}`, function () {
+        this.timeout(60_000);
+        let server: ThrowawayServer;
+        before(async () => {
+            server = await getServer(name);
+            if (server.engine === "postgres") {
+                await inAppDb(
+                    server,
+                    "CREATE TABLE IF NOT EXISTS public.orders (id serial PRIMARY KEY, note text)",
+                );
+                await server.inspect("CREATE DATABASE otherdb OWNER master_admin").catch(() => undefined);
+            } else {
+                await server.inspect("CREATE DATABASE IF NOT EXISTS otherdb");
+            }
+        });
+        afterEach(async () => {
+            await assertMasterKeepsPasswordLogin(server);
+            await removeAsSuperuser(server, "drifter");
+        });
+
+        async function refreshAndRepair(id: string, outs: Record<string, any>, expected: string[]) {
+            const read = await provider.read!(id, outs);
+            assert.deepEqual(read.props!.unmanagedPrivileges, expected);
+            assert.equal((await provider.diff!(id, read.props!, read.inputs!)).changes, true);
+            const updated = await provider.update!(id, read.props!, outs);
+            assert.deepEqual(updated.outs!.unmanagedPrivileges, []);
+            const after = await provider.read!(id, outs);
+            assert.deepEqual(
+                [after.props!.unmanagedPrivileges, after.props!.privileges, after.props!.iamAuthentication],
+                [[], ["SELECT"], true],
+            );
+            assert.equal((await provider.diff!(id, after.props!, outs)).changes, false);
+        }
+
+        if (name === "mariadb") {
+            it("sees a global grant, a grant on another database and on one table, and removes them", async () => {
+                const { id, outs } = await createVia(server, "drifter", { privileges: ["SELECT"] });
+                await server.inspect("CREATE TABLE IF NOT EXISTS otherdb.t (id int)");
+                await server.inspect("GRANT ALL PRIVILEGES ON *.* TO 'drifter'@'%'");
+                await server.inspect("GRANT SELECT ON otherdb.* TO 'drifter'@'%'");
+                await server.inspect("GRANT UPDATE ON otherdb.t TO 'drifter'@'%'");
+                const read = await provider.read!(id, outs);
+                assert.equal(read.props!.unmanagedPrivileges.includes("SUPER on *.*"), true);
+                assert.equal(read.props!.unmanagedPrivileges.includes("SELECT on database `otherdb`"), true);
+                assert.equal(read.props!.unmanagedPrivileges.includes("UPDATE on table otherdb.t"), true);
+                await refreshAndRepair(id, outs, read.props!.unmanagedPrivileges);
+                assert.deepEqual(
+                    (await server.inspect("SHOW GRANTS FOR 'drifter'@'%'")).map((r) => Object.values(r)[0]),
+                    [
+                        "GRANT USAGE ON *.* TO `drifter`@`%` IDENTIFIED VIA AWSAuthenticationPlugin USING 'RDS' REQUIRE SSL",
+                        "GRANT SELECT ON `appdb`.* TO `drifter`@`%`",
+                    ],
+                );
+            });
+
+            it("sees a second account of the same name that logs in with a password, and drops it", async () => {
+                const { id, outs } = await createVia(server, "drifter", { privileges: ["SELECT"] });
+                await server.inspect(
+                    "CREATE USER 'drifter'@'127.0.0.1' IDENTIFIED BY 'backdoor' REQUIRE SSL",
+                );
+                await refreshAndRepair(id, outs, [
+                    "another account 'drifter'@'127.0.0.1' that logs in without IAM",
+                ]);
+                assert.deepEqual(await server.inspect("SELECT Host FROM mysql.user WHERE User = 'drifter'"), [
+                    { Host: "%" },
+                ]);
+            });
+        } else {
+            it("sees pg_write_all_data, CREATEDB, a grant in another database and an extra table privilege, and removes them", async () => {
+                const { id, outs } = await createVia(server, "drifter", { privileges: ["SELECT"] });
+                // Out of band, by someone holding the master credentials.
+                await server.query("ALTER ROLE drifter CREATEDB");
+                await server.query("GRANT CONNECT, TEMPORARY ON DATABASE otherdb TO drifter");
+                await inAppDb(server, "GRANT DELETE ON public.orders TO drifter");
+                await server.query("CREATE TABLE IF NOT EXISTS public.elsewhere (id int)", [], "otherdb");
+                await server.query("GRANT SELECT ON public.elsewhere TO drifter", [], "otherdb");
+                // …and by an administrator: a predefined role the master could not grant itself.
+                await server.inspect("GRANT pg_write_all_data TO drifter");
+                const read = await provider.read!(id, outs);
+                assert.deepEqual(read.props!.unmanagedPrivileges, [
+                    'CONNECT on database "otherdb"',
+                    "DELETE on table public.orders",
+                    'TEMPORARY on database "otherdb"',
+                    'member of role "pg_write_all_data"',
+                    "privileges in database otherdb: 1 tables, views or sequences",
+                    "role attribute CREATEDB",
+                ]);
+                assert.equal((await provider.diff!(id, read.props!, read.inputs!)).changes, true);
+                if (server.version === "15") {
+                    // On 15 CREATEROLE may revoke any non-superuser role: everything goes at once.
+                    await refreshAndRepair(id, outs, read.props!.unmanagedPrivileges);
+                    return;
+                }
+                // On 16+ the master cannot revoke pg_write_all_data (no ADMIN on it, as on RDS): refused, nothing changed.
+                await assert.rejects(provider.update!(id, read.props!, outs), (e: Error) => {
+                    assert.match(
+                        e.message,
+                        /^cannot take over database user "drifter": it would have to lose .*member of role "pg_write_all_data".*which the master cannot remove/,
+                    );
+                    return true;
+                });
+                assert.deepEqual(
+                    (await provider.read!(id, outs)).props!.unmanagedPrivileges,
+                    read.props!.unmanagedPrivileges,
+                );
+                // Once an administrator takes that back, the update removes the rest.
+                await server.inspect("REVOKE pg_write_all_data FROM drifter");
+                await refreshAndRepair(
+                    id,
+                    outs,
+                    read.props!.unmanagedPrivileges.filter((p: string) => !p.includes("pg_write_all_data")),
+                );
+                assert.deepEqual(
+                    await server.query(
+                        "SELECT has_table_privilege('drifter', 'public.elsewhere', 'SELECT') AS sel",
+                        [],
+                        "otherdb",
+                    ),
+                    [{ sel: false }],
+                );
+            });
+
+            it("sees a revoked table privilege as drift and grants it again", async () => {
+                const { id, outs } = await createVia(server, "drifter", { privileges: ["SELECT"] });
+                await inAppDb(server, "REVOKE SELECT ON public.orders FROM drifter");
+                const read = await provider.read!(id, outs);
+                assert.deepEqual([read.props!.privileges, read.props!.unmanagedPrivileges], [[], []]);
+                assert.equal((await provider.diff!(id, outs, read.inputs!)).changes, true);
+                await provider.update!(id, read.props!, outs);
+                assert.deepEqual(
+                    await inAppDb(
+                        server,
+                        "SELECT has_table_privilege('drifter', 'public.orders', 'SELECT') AS sel",
+                    ),
+                    [{ sel: true }],
+                );
+            });
+        }
+    });
+}
