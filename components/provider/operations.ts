@@ -5,7 +5,7 @@
  */
 import { EngineFamily } from "../engines";
 import type { Session } from "./connection";
-import { Dialect, ObservedUser, UserSpec } from "./dialect";
+import { Dialect, NOT_THERE, ObservedUser, UserSpec } from "./dialect";
 import { mysqlDialect } from "./mysql/dialect";
 import { postgresDialect } from "./postgres/dialect";
 
@@ -46,8 +46,11 @@ export async function createUser(
         const winner = await dialect.observe(session, user);
         if (!adopt && !isOurs(winner, user)) throw alreadyExists(user, where);
         await dialect.converge(session, user, winner);
+        return dialect.observe(session, user);
     }
-    return dialect.observe(session, user);
+    // A fresh create makes exactly the declared user, in one transaction (PostgreSQL) or locked until
+    // its grants are in place (MySQL): no need to read it back.
+    return { ...NOT_THERE, exists: true, iamAuthentication: true, privileges: [...user.privileges].sort() };
 }
 
 /**

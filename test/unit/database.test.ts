@@ -171,6 +171,8 @@ describe("Database on instance engines", () => {
                 secretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-${suffix}-${suffix.toLowerCase().slice(0, 8)}-AbCdEf`,
             },
             region: "us-east-1",
+            // The marker a retried create recognises its own user by: project/stack/resource.
+            managedBy: "rds-iam/dev/orders-user-App_RW",
         });
     });
 });

@@ -12,7 +12,7 @@ export const VERSION = "SELECT VERSION() AS version";
 /** The account's login; parameters [user]. */
 export function userQuery(mariadb: boolean): string {
     return mariadb
-        ? `SELECT u.plugin, u.authentication_string, u.ssl_type, JSON_VALUE(g.Priv, '$.account_locked') = 'true' AS locked
+        ? `SELECT u.plugin, u.authentication_string, u.ssl_type, JSON_VALUE(g.Priv, '$.account_locked') IN ('true', '1') AS locked
   FROM mysql.user u JOIN mysql.global_priv g ON g.User = u.User AND g.Host = u.Host WHERE u.User = ? AND u.Host = '%'`
         : `SELECT plugin, authentication_string, ssl_type, account_locked = 'Y' AS locked FROM mysql.user WHERE User = ? AND Host = '%'`;
 }

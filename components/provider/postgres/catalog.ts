@@ -65,6 +65,15 @@ export const DEPENDENCIES = `SELECT coalesce(d.datname, '') AS database, s.depty
   FROM pg_shdepend s LEFT JOIN pg_database d ON d.oid = s.dbid
   WHERE s.refclassid = 'pg_authid'::regclass AND s.refobjid = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 
+/** Every query above (but the role's own row) in one round trip, each as a JSON array; parameters [oid]. */
+export function catalogQuery(major: number): string {
+    const json = (query: string) => `(SELECT coalesce(json_agg(q), '[]'::json) FROM (${query}) q)`;
+    return `SELECT ${json(MEMBER_OF)} AS member_of, ${json(membersQuery(major))} AS members,
+    ${json(DATABASE_ACL)} AS database_acl, ${json(OBJECT_ACL)} AS object_acl,
+    ${json(MASTER_PUBLIC_RELATIONS)} AS master_relations, ${json(DEFAULT_ACL)} AS default_acl,
+    ${json(DEPENDENCIES)} AS dependencies`;
+}
+
 /**
  * Would the master log in with IAM if this were committed? 16+: it has rds_iam's privileges or may
  * SET ROLE to it; 15: it is a member at all.

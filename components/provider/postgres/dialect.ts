@@ -51,25 +51,21 @@ async function readCatalog(
     role: Row,
     master: string,
 ): Promise<catalog.CatalogRows> {
-    const names = (rows: Row[], column: string) => rows.map((r) => String(r[column]));
-    const [memberOf, members, databaseAcl, objectAcl, masterRelations, defaultAcl, dependencies] = [
-        names(await session.query(catalog.MEMBER_OF, [oid]), "role"),
-        names(await session.query(catalog.membersQuery(major), [oid]), "member"),
-        await session.query(catalog.DATABASE_ACL, [oid]),
-        await session.query(catalog.OBJECT_ACL, [oid]),
-        await session.query(catalog.MASTER_PUBLIC_RELATIONS),
-        await session.query(catalog.DEFAULT_ACL, [oid]),
-        await session.query(catalog.DEPENDENCIES, [oid]),
-    ];
+    const [row] = await session.query(catalog.catalogQuery(major), [oid]);
+    const rows = (column: string) => row[column] as Row[];
+    const names = (column: string, key: string) =>
+        rows(column)
+            .map((r) => String(r[key]))
+            .sort();
     return {
         role,
-        memberOf,
-        members,
-        databaseAcl,
-        objectAcl,
-        masterRelations,
-        defaultAcl,
-        dependencies,
+        memberOf: names("member_of", "role"),
+        members: names("members", "member"),
+        databaseAcl: rows("database_acl"),
+        objectAcl: rows("object_acl"),
+        masterRelations: rows("master_relations"),
+        defaultAcl: rows("default_acl"),
+        dependencies: rows("dependencies"),
         database: session.database ?? "postgres",
         master,
     };
