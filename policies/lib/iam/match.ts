@@ -125,42 +125,55 @@ export function arnSegments(arn: string): string[] {
     return parts.length <= 6 ? parts : [...parts.slice(0, 5), parts.slice(5).join(":")];
 }
 
-/** Does a Resource/NotResource (or ArnLike) pattern match a concrete ARN? */
+/**
+ * Does a Resource/NotResource (or ArnLike) pattern match a concrete ARN?
+ *
+ * "yes" — the reading every documented rule agrees on: each `:`-separated segment matched on its
+ * own (`*` and `?` never consume a colon), no wildcard in the service segment, except that a `*`
+ * ending the whole pattern covers the rest of the ARN (the documented "last character of a segment
+ * can expand"; AWS's own managed policies rely on it, e.g. `arn:aws:logs:*:*:*` for log streams).
+ *
+ * "maybe" — the widest reading the documentation leaves open: any `*` that ends a segment may run
+ * on past colons, `*`/`?` in the resource part (after the fifth colon) may cross the colons inside
+ * it, a wildcard in the service segment counts, a policy variable stands for any text.
+ */
 export function matchArn(pattern: string, arn: string): Match {
     if (pattern === "*") return "yes";
-    const patternParts = arnSegments(pattern);
-    const arnParts = arnSegments(arn);
-    return narrowArnMatch(patternParts, arnParts) ? "yes" : wideArnMatch(pattern).test(arn) ? "maybe" : "no";
+    if (narrowArnPattern(pattern)?.test(arn)) return "yes";
+    return wideArnPattern(pattern).test(arn) ? "maybe" : "no";
 }
 
-/** Segment by segment; `*`/`?` stay inside a segment, except in the resource part; no variables. */
-function narrowArnMatch(pattern: readonly string[], arn: readonly string[]): boolean {
-    if (pattern.length !== 6 || arn.length !== 6) return false;
-    if (hasWildcard(pattern[2])) return false; // no wildcard in the service segment
-    return pattern.every((segment, i) => test(compile(tokenize(segment), ".*", ".", undefined), arn[i]));
-}
-
-/**
- * The widest reading the documentation allows: a `*` that ends a segment (or the pattern) may run
- * on past colons, wildcards in the service segment count, a variable may stand for any text.
- */
-function wideArnMatch(pattern: string): RegExp {
+function narrowArnPattern(pattern: string): RegExp | undefined {
+    const segments = pattern.split(":");
+    if (segments.length > 2 && hasWildcard(segments[2])) return undefined; // "can't use a wildcard in the service segment"
+    const tokens = tokenize(pattern);
     let source = "";
-    const segments = arnSegments(pattern);
-    segments.forEach((segment, i) => {
-        if (i > 0) source += ":";
-        const tokens = tokenize(segment);
-        if (i === 5) {
-            source += compile(tokens, ".*", ".", ".*");
-            return;
-        }
-        tokens.forEach((t, j) => {
-            const last = j === tokens.length - 1;
-            if (t.kind === "literal") source += escapeRegex(t.text);
-            else if (t.kind === "star") source += last ? ".*" : "[^:]*";
-            else if (t.kind === "one") source += "[^:]";
-            else source += ".*";
-        });
-    });
+    for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i];
+        if (t.kind === "literal") source += escapeRegex(t.text);
+        else if (t.kind === "star") source += i === tokens.length - 1 ? ".*" : "[^:]*";
+        else if (t.kind === "one") source += "[^:]";
+        else return undefined; // a variable is never resolved here
+    }
+    return new RegExp(`^${source}$`);
+}
+
+function wideArnPattern(pattern: string): RegExp {
+    const tokens = tokenize(pattern);
+    let source = "";
+    let colons = 0;
+    for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i];
+        const next = tokens[i + 1];
+        const inResourcePart = colons >= 5;
+        if (t.kind === "literal") {
+            if (t.text === ":") colons++;
+            source += escapeRegex(t.text);
+        } else if (t.kind === "star") {
+            const endsSegment = next === undefined || (next.kind === "literal" && next.text === ":");
+            source += endsSegment || inResourcePart ? ".*" : "[^:]*";
+        } else if (t.kind === "one") source += inResourcePart ? "." : "[^:]";
+        else source += ".*";
+    }
     return new RegExp(`^${source}$`);
 }
