@@ -4,7 +4,8 @@
  * decision carries the reason, so a failed login says why.
  */
 import type { LoginAttempt, LoginDecision } from "../servers/loginHook";
-import { NamedDocument, decide } from "./iamPolicy";
+import { decideConnect } from "./decideConnect";
+import { NamedDocument } from "./iamPolicy";
 import { SigningKeys, parseToken, signatureIsValid } from "./token";
 
 /** A fake IAM principal: its access keys and the policy documents attached to it. */
@@ -70,11 +71,11 @@ export function createIamLoginVerifier(options: VerifierOptions): Verifier {
             return deny("bad session token");
         if (!(await signatureIsValid(token, principal))) return deny("bad signature");
         const arn = `arn:${db.partition ?? "aws"}:rds-db:${db.region}:${db.accountId}:dbuser:${db.resourceId}/${attempt.user}`;
-        const decision = decide(principal.policies, "rds-db:connect", arn);
-        if (decision.effect === "explicit-deny")
-            return deny(`explicit deny for ${principal.arn} on ${arn} by ${decision.by}`);
-        if (decision.effect === "implicit-deny")
-            return deny(`policy denies: nothing allows ${principal.arn} rds-db:connect on ${arn}`);
-        return { allow: true, reason: `${principal.arn} may connect as ${arn} (${decision.by})` };
+        const decision = decideConnect([...principal.policies], {
+            arn,
+            // aws:PrincipalArn is in the context of every signed request; for a role, the role's ARN.
+            context: { "aws:PrincipalArn": principal.arn },
+        });
+        return { allow: decision.allowed, reason: decision.reason };
     };
 }

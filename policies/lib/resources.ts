@@ -9,19 +9,24 @@ export const CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 export const PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
 export const CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup";
 export const DATABASE_USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
+export const PROXY = "aws:rds/proxy:Proxy";
+export const AWS_PROVIDER = "pulumi:providers:aws";
 
-/** Engines with IAM database authentication, and the parameter that forces TLS on each. */
-const IAM_ENGINES: Readonly<Record<string, string>> = {
+/**
+ * Engines with IAM database authentication, and the parameter that forces TLS on each. The same
+ * facts as the library's components/engines.ts (ENGINES, tlsParameterName); the pack keeps its own
+ * copy so it installs alone, and test/policies/engineFacts.test.ts proves the two are equal.
+ */
+export const IAM_ENGINES: Readonly<Record<string, string>> = {
     mysql: "require_secure_transport",
     mariadb: "require_secure_transport",
     postgres: "rds.force_ssl",
     "aurora-mysql": "require_secure_transport",
     "aurora-postgresql": "rds.force_ssl",
-    aurora: "require_secure_transport",
 };
 
 export function supportsIamAuth(engine: unknown): boolean {
-    return typeof engine === "string" && engine in IAM_ENGINES;
+    return typeof engine === "string" && Object.prototype.hasOwnProperty.call(IAM_ENGINES, engine);
 }
 
 export function tlsParameterFor(engine: string): string {
@@ -47,39 +52,8 @@ export function policyDocumentsOf(type: string, props: Record<string, any>): unk
     }
 }
 
-export interface Statement {
-    readonly Effect?: string;
-    readonly Action?: string | string[];
-    readonly NotAction?: string | string[];
-    readonly Resource?: string | string[];
-    readonly Condition?: unknown;
-}
-
-/** The statements of a policy document given as JSON text or as an object; [] when it is not one. */
-export function statementsOf(document: unknown): Statement[] {
-    let parsed = document;
-    if (typeof document === "string") {
-        try {
-            parsed = JSON.parse(document);
-        } catch {
-            return [];
-        }
-    }
-    const statement = (parsed as { Statement?: unknown })?.Statement;
-    if (statement === undefined) return [];
-    return (Array.isArray(statement) ? statement : [statement]) as Statement[];
-}
-
 export function list(value: string | string[] | undefined): string[] {
     return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-/** Does this statement grant rds-db:connect (directly or through a wildcard action)? */
-export function grantsConnect(statement: Statement): boolean {
-    return (
-        (statement.Effect ?? "Allow") === "Allow" &&
-        list(statement.Action).some((a) => /^(\*|rds-db:\*|rds-db:connect)$/i.test(a))
-    );
 }
 
 export interface DbUserArn {

@@ -1,20 +1,23 @@
 /**
- * One pass over the stack's resources for the stack-level rules: databases by resource id and by
- * endpoint, parameter groups by name, DatabaseUsers, and every rds-db:connect ARN granted. Linear
- * in the number of resources; each rule then looks things up instead of scanning again.
+ * One pass over the stack's resources for the stack-level rules: databases and RDS proxies by
+ * resource id, where each lives (partition, region, account), parameter groups by name,
+ * DatabaseUsers, the AWS providers' configuration, and every resource an Allow statement that
+ * might grant rds-db:connect names. Linear in the number of resources; rules look things up.
  */
+import { UnknownValueError } from "@pulumi/policy";
+import { connectGrants, readPolicy } from "./grants";
 import {
+    AWS_PROVIDER,
     CLUSTER,
     CLUSTER_PARAMETER_GROUP,
     DATABASE_USER,
     INSTANCE,
     PARAMETER_GROUP,
-    grantsConnect,
-    list,
+    PROXY,
     parseDbUserArn,
     policyDocumentsOf,
-    statementsOf,
 } from "./resources";
+import { partitionOfRegion } from "./partitions";
 
 export interface IndexedResource {
     readonly type: string;
@@ -23,15 +26,38 @@ export interface IndexedResource {
     readonly props: Record<string, any>;
 }
 
+/** Where a database, proxy or stack lives, and how we know. */
+export interface Placement {
+    readonly partition?: string;
+    readonly region?: string;
+    readonly accountId?: string;
+    /** e.g. `its ARN arn:aws:rds:…`, `the AWS provider "default_7_0_0"`. */
+    readonly source: string;
+}
+
 export interface StackIndex {
     readonly databases: IndexedResource[];
-    readonly databaseByResourceId: Map<string, IndexedResource>;
+    /** Databases (by DbiResourceId / DbClusterResourceId) and proxies (by their prx- id). */
+    readonly targetByResourceId: Map<string, IndexedResource>;
+    readonly placementOf: Map<IndexedResource, Placement>;
+    /** The stack's own placement, from its AWS providers (undefined fields where they disagree or say nothing). */
+    readonly stack: Placement;
     readonly parameterGroupByName: Map<string, IndexedResource>;
     readonly users: IndexedResource[];
     /** `${host}\u0000${username}` of every DatabaseUser. */
     readonly userKeys: Set<string>;
-    /** Every Allow rds-db:connect resource string, with the resource granting it. */
+    /** Every Resource of an Allow statement that might grant rds-db:connect, with the resource granting it. */
     readonly grants: { arn: string; grantedBy: IndexedResource }[];
+}
+
+/** A prop's value, or undefined while it is unknown (preview) instead of aborting the rule. */
+export function known<T>(read: () => T): T | undefined {
+    try {
+        return read();
+    } catch (e) {
+        if (e instanceof UnknownValueError) return undefined;
+        throw e;
+    }
 }
 
 export function databaseEndpoint(db: IndexedResource): string | undefined {
@@ -39,7 +65,43 @@ export function databaseEndpoint(db: IndexedResource): string | undefined {
 }
 
 export function databaseResourceId(db: IndexedResource): string | undefined {
+    if (db.type === PROXY) {
+        const arn = known(() => db.props.arn);
+        return typeof arn === "string" ? arn.split(":").pop() : undefined;
+    }
     return db.type === INSTANCE ? db.props.resourceId : db.props.clusterResourceId;
+}
+
+/** From the resource's own ARN, else its region (AWS provider v7 resources carry one), else the stack's. */
+function placementOf(r: IndexedResource, stack: Placement): Placement {
+    const arn = known(() => r.props.arn);
+    const m = typeof arn === "string" ? /^arn:([^:]+):rds:([^:]+):(\d{12}):/.exec(arn) : null;
+    if (m) return { partition: m[1], region: m[2], accountId: m[3], source: `its ARN ${arn}` };
+    const region = known(() => r.props.region);
+    if (typeof region === "string" && region !== "")
+        return {
+            partition: partitionOfRegion(region),
+            region,
+            accountId: stack.accountId,
+            source: `its region ${region}`,
+        };
+    return stack;
+}
+
+function stackPlacement(providers: readonly IndexedResource[]): Placement {
+    const one = (values: unknown[]) => {
+        const distinct = [...new Set(values.filter((v) => typeof v === "string" && v !== ""))];
+        return distinct.length === 1 ? (distinct[0] as string) : undefined;
+    };
+    const region = one(providers.map((p) => known(() => p.props.region)));
+    const accountId = one(providers.flatMap((p) => known(() => p.props.allowedAccountIds) ?? []));
+    const names = providers.map((p) => `"${p.name}"`).join(", ");
+    return {
+        partition: region === undefined ? undefined : partitionOfRegion(region),
+        region,
+        accountId,
+        source: `the AWS provider config (${names})`,
+    };
 }
 
 const cache = new WeakMap<readonly IndexedResource[], StackIndex>();
@@ -47,19 +109,23 @@ const cache = new WeakMap<readonly IndexedResource[], StackIndex>();
 export function indexStack(resources: readonly IndexedResource[]): StackIndex {
     const cached = cache.get(resources);
     if (cached) return cached;
+    const stack = stackPlacement(resources.filter((r) => r.type === AWS_PROVIDER));
     const index: StackIndex = {
         databases: [],
-        databaseByResourceId: new Map(),
+        targetByResourceId: new Map(),
+        placementOf: new Map(),
+        stack,
         parameterGroupByName: new Map(),
         users: [],
         userKeys: new Set(),
         grants: [],
     };
     for (const r of resources) {
-        if (r.type === INSTANCE || r.type === CLUSTER) {
-            index.databases.push(r);
+        if (r.type === INSTANCE || r.type === CLUSTER || r.type === PROXY) {
+            if (r.type !== PROXY) index.databases.push(r);
+            index.placementOf.set(r, placementOf(r, stack));
             const id = databaseResourceId(r);
-            if (typeof id === "string") index.databaseByResourceId.set(id, r);
+            if (typeof id === "string") index.targetByResourceId.set(id, r);
         } else if (r.type === PARAMETER_GROUP || r.type === CLUSTER_PARAMETER_GROUP) {
             index.parameterGroupByName.set(`${r.type}\u0000${r.props.name ?? r.name}`, r);
         } else if (r.type === DATABASE_USER) {
@@ -67,8 +133,8 @@ export function indexStack(resources: readonly IndexedResource[]): StackIndex {
             index.userKeys.add(`${r.props.host}\u0000${r.props.username}`);
         }
         for (const document of policyDocumentsOf(r.type, r.props)) {
-            for (const statement of statementsOf(document).filter(grantsConnect)) {
-                for (const arn of list(statement.Resource)) index.grants.push({ arn, grantedBy: r });
+            for (const statement of connectGrants(readPolicy(document).statements)) {
+                for (const arn of statement.resource ?? []) index.grants.push({ arn, grantedBy: r });
             }
         }
     }

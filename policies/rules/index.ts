@@ -1,10 +1,12 @@
 // Every rule of the pack, in the order the pack lists them.
 import { backupsRetained } from "./backupsRetained";
+import { connectConditions } from "./connectConditions";
 import { connectStatements } from "./connectStatements";
 import { connectTargetsExist } from "./connectTargetsExist";
 import { iamAuthEnabled } from "./iamAuthEnabled";
 import { noRdsFullAccess } from "./noRdsFullAccess";
 import { notPubliclyAccessible } from "./notPubliclyAccessible";
+import { proxyIamAuth } from "./proxyIamAuth";
 import { storageEncrypted } from "./storageEncrypted";
 import { tlsEnforced } from "./tlsEnforced";
 import { usersGranted } from "./usersGranted";
@@ -15,16 +17,20 @@ export const resourceRules = [
     notPubliclyAccessible,
     backupsRetained,
     connectStatements,
+    connectConditions,
     noRdsFullAccess,
+    proxyIamAuth,
 ];
 export const stackRules = [tlsEnforced, connectTargetsExist, usersGranted];
 export {
     backupsRetained,
+    connectConditions,
     connectStatements,
     connectTargetsExist,
     iamAuthEnabled,
     noRdsFullAccess,
     notPubliclyAccessible,
+    proxyIamAuth,
     storageEncrypted,
     tlsEnforced,
     usersGranted,

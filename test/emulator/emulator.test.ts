@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { connectPolicyDocument } from "../../components/connectPolicy";
-import { decide } from "../../local/emulator/iamPolicy";
+import { decideConnect } from "../../local/emulator/decideConnect";
 import { fakePrincipal, signToken } from "../../local/emulator/principals";
 import { parseToken } from "../../local/emulator/token";
 import { EmulatedDatabase, createIamLoginVerifier } from "../../local/emulator/verifier";
@@ -11,7 +11,7 @@ const DB: EmulatedDatabase = {
     port: 5432,
     region: "us-east-1",
     accountId: "123456789012",
-    resourceId: "db-ABCDEFGHIJKL",
+    resourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWX",
 };
 const arn = (user: string, id = DB.resourceId) =>
     `arn:aws:rds-db:us-east-1:123456789012:dbuser:${id}/${user}`;
@@ -161,130 +161,145 @@ describe("IAM login emulator: tokens", () => {
     });
 });
 
-describe("IAM login emulator: policy evaluation", () => {
-    it("allows one user and no other (the seeds' first example)", () => {
-        assert.deepEqual(decide([doc(arn("user1"))], "rds-db:connect", arn("user1")), {
-            effect: "allow",
-            by: 'policy "connect" statement 0',
+describe("IAM login emulator: decideConnect", () => {
+    const connect = (resource: string | string[], extra: Record<string, unknown> = {}) => ({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "rds-db:connect", Resource: resource, ...extra }],
+    });
+    const allowed = (policies: object[], user: string, id = DB.resourceId) =>
+        decideConnect(policies, { arn: arn(user, id) }).allowed;
+
+    it("allows one user and no other, and says which statement decided", () => {
+        assert.deepEqual(decideConnect([doc(arn("user1"))], { arn: arn("user1") }), {
+            allowed: true,
+            reason: `the principal may connect as ${arn("user1")} (policy "connect" statement 0)`,
         });
-        assert.deepEqual(decide([doc(arn("user1"))], "rds-db:connect", arn("user2")), {
-            effect: "implicit-deny",
+        assert.deepEqual(decideConnect([doc(arn("user1"))], { arn: arn("user2") }), {
+            allowed: false,
+            reason: `policy denies: nothing allows the principal rds-db:connect on ${arn("user2")}`,
         });
     });
 
-    it("allows two users of one database", () => {
-        for (const u of ["user1", "user2"])
-            assert.equal(decide([doc(arn("user1"), arn("user2"))], "rds-db:connect", arn(u)).effect, "allow");
+    it("names the principal from aws:PrincipalArn when the context gives it", () => {
+        assert.deepEqual(
+            decideConnect([connect(arn("app"))], {
+                arn: arn("app"),
+                context: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/api" },
+            }),
+            {
+                allowed: true,
+                reason: `arn:aws:iam::123456789012:role/api may connect as ${arn("app")} (policy 0 statement 0)`,
+            },
+        );
     });
 
-    it("allows users of two databases, an Aurora cluster id among them", () => {
-        const d = doc(arn("app", "db-AAAA"), arn("app", "cluster-BBBB"));
-        assert.equal(decide([d], "rds-db:connect", arn("app", "cluster-BBBB")).effect, "allow");
-        assert.equal(decide([d], "rds-db:connect", arn("app", "db-CCCC")).effect, "implicit-deny");
+    it("matches * per ARN segment: arn:aws:rds-db:*/user1 does not reach a database in any region (IAM Resource element: wildcards within individual segments)", () => {
+        assert.deepEqual(decideConnect([connect("arn:aws:rds-db:*/user1")], { arn: arn("user1") }), {
+            allowed: false,
+            reason: `policy denies: nothing allows the principal rds-db:connect on ${arn("user1")}`,
+        });
+        assert.equal(
+            allowed([connect("arn:aws:rds-db:us-east-1:123456789012:dbuser:*/user1")], "user1"),
+            true,
+        );
     });
 
-    it("evaluates wildcards the IAM way: */* and */user1", () => {
-        const all = {
-            name: "all",
-            document: {
-                Statement: {
-                    Effect: "Allow" as const,
-                    Action: "rds-db:*",
-                    Resource: "arn:aws:rds-db:us-east-1:123456789012:dbuser:*/*",
+    it("never lets an Allow with a policy variable match, not even a user literally named ${aws:username}", () => {
+        const variable = connect(
+            "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWX/${aws:username}",
+        );
+        assert.equal(allowed([variable], "app"), false);
+        assert.deepEqual(decideConnect([variable], { arn: arn("${aws:username}") }), {
+            allowed: false,
+            reason: `refused: "${arn("${aws:username}")}" is not a database user ARN (arn:<partition>:rds-db:<region>:<account>:dbuser:<resource id>/<user>)`,
+        });
+    });
+
+    it("applies a Deny with a policy variable (fail closed), and says why", () => {
+        const deny = {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Deny",
+                    Action: "rds-db:connect",
+                    Resource: "arn:aws:rds-db:*:*:dbuser:*/${aws:PrincipalTag/blocked}",
                 },
-            },
+            ],
         };
-        const user1 = {
-            name: "u1",
-            document: {
-                Statement: {
-                    Effect: "Allow" as const,
-                    Action: "RDS-DB:Connect",
-                    Resource: "arn:aws:rds-db:us-east-1:123456789012:dbuser:*/user1",
+        assert.deepEqual(decideConnect([connect(arn("app")), deny], { arn: arn("app") }), {
+            allowed: false,
+            reason: `explicit deny for the principal on ${arn("app")} by policy 1 statement 0; taken as applying because its Resource may or may not cover ${arn("app")} (policy variable, or a wildcard IAM's documentation leaves open)`,
+        });
+    });
+
+    it("refuses malformed documents with the reason instead of evaluating them", () => {
+        const cases: [object, string][] = [
+            [
+                {
+                    Statement: {
+                        Effect: "Allow",
+                        Action: "rds-db:connect",
+                        NotAction: "s3:*",
+                        Resource: "*",
+                    },
                 },
-            },
-        };
-        assert.equal(decide([all], "rds-db:connect", arn("anyone", "cluster-X")).effect, "allow");
-        assert.equal(decide([user1], "rds-db:connect", arn("user1", "db-Z")).effect, "allow");
-        assert.equal(decide([user1], "rds-db:connect", arn("User1", "db-Z")).effect, "implicit-deny");
+                "statement 0: has both Action and NotAction; keep one",
+            ],
+            [
+                { Statement: { Effect: "Allow", Action: "rds-db:connect" } },
+                "statement 0: has neither Resource nor NotResource",
+            ],
+            [
+                { Statement: { Effect: "allow", Action: "rds-db:connect", Resource: "*" } },
+                'statement 0: Effect must be exactly "Allow" or "Deny" (got "allow")',
+            ],
+            [
+                { Statement: { Effect: "Deny", Resource: "*" } },
+                "statement 0: has neither Action nor NotAction",
+            ],
+        ];
+        for (const [document, problem] of cases) {
+            assert.deepEqual(decideConnect([connect(arn("app")), document], { arn: arn("app") }), {
+                allowed: false,
+                reason: `refused: policy 1 of the principal is malformed (IAM would not store it): ${problem}`,
+            });
+        }
+    });
+
+    it("treats Condition: {} as no condition", () => {
+        assert.equal(allowed([connect(arn("app"), { Condition: {} })], "app"), true);
+    });
+
+    it("evaluates a global-key Condition it has the value for, and fails closed without it", () => {
+        const fromVpc = connect(arn("app"), { Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } });
+        const at = (ip?: string) =>
+            decideConnect([fromVpc], { arn: arn("app"), context: ip ? { "aws:SourceIp": ip } : undefined })
+                .allowed;
+        assert.deepEqual([at("10.1.2.3"), at("192.0.2.1"), at()], [true, false, false]);
     });
 
     it("lets an explicit Deny win over any Allow", () => {
         const deny = {
-            name: "deny",
-            document: {
-                Statement: [
-                    {
-                        Sid: "NoAdmin",
-                        Effect: "Deny" as const,
-                        Action: "rds-db:connect",
-                        Resource: arn("admin"),
-                    },
-                ],
-            },
+            Statement: [{ Sid: "NoAdmin", Effect: "Deny", Action: "rds-db:connect", Resource: arn("admin") }],
         };
-        assert.deepEqual(decide([doc(arn("admin")), deny], "rds-db:connect", arn("admin")), {
-            effect: "explicit-deny",
-            by: 'policy "deny" statement NoAdmin',
-        });
-    });
-
-    it("honours NotResource and does not apply an Allow that carries a Condition", () => {
-        const notResource = {
-            name: "nr",
-            document: {
-                Statement: { Effect: "Allow" as const, Action: "rds-db:connect", NotResource: arn("admin") },
+        assert.deepEqual(
+            decideConnect([doc(arn("admin")), { name: "deny", document: deny }], { arn: arn("admin") }),
+            {
+                allowed: false,
+                reason: `explicit deny for the principal on ${arn("admin")} by policy "deny" statement NoAdmin`,
             },
-        };
-        assert.equal(decide([notResource], "rds-db:connect", arn("app")).effect, "allow");
-        assert.equal(decide([notResource], "rds-db:connect", arn("admin")).effect, "implicit-deny");
-        const conditional = {
-            name: "c",
-            document: {
-                Statement: {
-                    Effect: "Allow" as const,
-                    Action: "rds-db:connect",
-                    Resource: arn("app"),
-                    Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } },
-                },
-            },
-        };
-        assert.equal(decide([conditional], "rds-db:connect", arn("app")).effect, "implicit-deny");
-    });
-
-    it("denies a policy that names the instance identifier instead of the resource id", () => {
-        const byIdentifier = {
-            name: "ident",
-            document: {
-                Statement: {
-                    Effect: "Allow" as const,
-                    Action: "rds-db:connect",
-                    Resource: "arn:aws:rds-db:us-east-1:123456789012:dbuser:orders-instance/app",
-                },
-            },
-        };
-        assert.equal(decide([byIdentifier], "rds-db:connect", arn("app")).effect, "implicit-deny");
+        );
     });
 
     it("matches the aws-cn partition only in aws-cn", () => {
-        const cn = {
-            name: "cn",
-            document: {
-                Statement: {
-                    Effect: "Allow" as const,
-                    Action: "rds-db:connect",
-                    Resource: "arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:db-X/app",
-                },
-            },
-        };
+        const cn = connect("arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:db-X/app");
         assert.equal(
-            decide([cn], "rds-db:connect", "arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:db-X/app")
-                .effect,
-            "allow",
+            decideConnect([cn], { arn: "arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:db-X/app" }).allowed,
+            true,
         );
         assert.equal(
-            decide([cn], "rds-db:connect", "arn:aws:rds-db:cn-north-1:123456789012:dbuser:db-X/app").effect,
-            "implicit-deny",
+            decideConnect([cn], { arn: "arn:aws:rds-db:cn-north-1:123456789012:dbuser:db-X/app" }).allowed,
+            false,
         );
     });
 });

@@ -52,11 +52,13 @@ describe("the policy pack served as a real analyzer over gRPC", function () {
                 .sort(),
             [
                 "rds-iam-backups-retained",
+                "rds-iam-connect-conditions",
                 "rds-iam-connect-statements",
                 "rds-iam-connect-targets-exist",
                 "rds-iam-iam-auth-enabled",
                 "rds-iam-no-rds-full-access",
                 "rds-iam-not-publicly-accessible",
+                "rds-iam-proxy-iam-auth",
                 "rds-iam-storage-encrypted",
                 "rds-iam-tls-enforced",
                 "rds-iam-users-granted",

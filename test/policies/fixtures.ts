@@ -1,10 +1,12 @@
-/** Happy-path resources as the analyzer sees them: a PostgreSQL instance and an Aurora MySQL cluster, with users and grants. */
+/** Happy-path resources as the analyzer sees them: a PostgreSQL instance, an Aurora MySQL cluster and an RDS Proxy, with users and grants, one fixture per resource type. */
 import { Fixture } from "../../local/policies/ruleHarness";
 
 export const PG_HOST = "orders.c0ffee.us-east-1.rds.amazonaws.com";
 export const AURORA_HOST = "ledger.cluster-c0ffee.us-east-1.rds.amazonaws.com";
 export const PG_ID = "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 export const AURORA_ID = "cluster-ZYXWVUTSRQPONMLKJIHGFEDCBA";
+export const PROXY_ID = "prx-0123456789abcdef0";
+export const CONNECT_POLICY_ARN = "arn:aws:iam::123456789012:policy/api-connect";
 
 export function instance(): Fixture {
     return {
@@ -19,6 +21,7 @@ export function instance(): Fixture {
             parameterGroupName: "orders-params",
             address: PG_HOST,
             resourceId: PG_ID,
+            arn: "arn:aws:rds:us-east-1:123456789012:db:orders",
         },
     };
 }
@@ -35,6 +38,7 @@ export function cluster(): Fixture {
             dbClusterParameterGroupName: "ledger-params",
             endpoint: AURORA_HOST,
             clusterResourceId: AURORA_ID,
+            arn: "arn:aws:rds:us-east-1:123456789012:cluster:ledger",
         },
     };
 }
@@ -97,7 +101,31 @@ export function policy(
     };
 }
 
-export function attachment(policyArn = "arn:aws:iam::123456789012:policy/api-connect"): Fixture {
+export function proxy(): Fixture {
+    return {
+        type: "aws:rds/proxy:Proxy",
+        name: "orders-proxy",
+        props: {
+            engineFamily: "POSTGRESQL",
+            requireTls: true,
+            auths: [
+                {
+                    authScheme: "SECRETS",
+                    iamAuth: "REQUIRED",
+                    secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:app_rw",
+                },
+            ],
+            arn: `arn:aws:rds:us-east-1:123456789012:db-proxy:${PROXY_ID}`,
+        },
+    };
+}
+
+/** The stack's default AWS provider, as preview lists it. */
+export function awsProvider(region = "us-east-1"): Fixture {
+    return { type: "pulumi:providers:aws", name: "default_7_0_0", props: { region } };
+}
+
+export function attachment(policyArn = CONNECT_POLICY_ARN): Fixture {
     return {
         type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         name: "api-attach",
@@ -114,10 +142,54 @@ export function happyStack(): Fixture[] {
         clusterInstance(),
         user(),
         user(AURORA_HOST, "Ledger_RO"),
+        proxy(),
+        awsProvider(),
         policy([
             `arn:aws:rds-db:us-east-1:123456789012:dbuser:${PG_ID}/app_rw`,
             `arn:aws:rds-db:us-east-1:123456789012:dbuser:${AURORA_ID}/Ledger_RO`,
+            `arn:aws:rds-db:us-east-1:123456789012:dbuser:${PROXY_ID}/app_rw`,
         ]),
         attachment(),
+    ];
+}
+
+/** Every other way a managed policy reaches a principal, each attaching the connect policy (happy path). */
+export function otherAttachments(policyArn = CONNECT_POLICY_ARN): Fixture[] {
+    return [
+        {
+            type: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+            name: "alice-attach",
+            props: { user: "alice", policyArn },
+        },
+        {
+            type: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+            name: "dba-attach",
+            props: { group: "dbas", policyArn },
+        },
+        {
+            type: "aws:iam/policyAttachment:PolicyAttachment",
+            name: "shared-attach",
+            props: { roles: ["api-role"], users: ["alice"], policyArn },
+        },
+        {
+            type: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+            name: "api-exclusive",
+            props: { roleName: "api-role", policyArns: [policyArn] },
+        },
+        {
+            type: "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+            name: "alice-exclusive",
+            props: { userName: "alice", policyArns: [policyArn] },
+        },
+        {
+            type: "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+            name: "dba-exclusive",
+            props: { groupName: "dbas", policyArns: [policyArn] },
+        },
+        {
+            type: "aws:iam/role:Role",
+            name: "api-role",
+            props: { name: "api-role", managedPolicyArns: [policyArn] },
+        },
     ];
 }

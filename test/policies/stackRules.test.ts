@@ -1,4 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
 import {
     connectTargetsExist,
     resourceRules,
@@ -14,7 +17,9 @@ import {
     runResourceRule,
     runStackRule,
 } from "../../local/policies/ruleHarness";
-import { AURORA_HOST, PG_ID, happyStack, policy, user } from "./fixtures";
+import { AURORA_HOST, PG_ID, PROXY_ID, awsProvider, happyStack, policy, user } from "./fixtures";
+
+const proxyArn = `arn:aws:rds-db:us-east-1:123456789012:dbuser:${PROXY_ID}/app_rw`;
 
 const mandatory = (message: string) => [{ message, enforcement: "mandatory" }];
 
@@ -89,7 +94,7 @@ describe("policy pack stack rules", () => {
         assert.deepEqual(
             runStackRule(connectTargetsExist, stack),
             mandatory(
-                '"api-connect" grants arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ELSEWHERE/app_rw, but no database in this stack has resource id db-ELSEWHERE.',
+                '"api-connect" grants arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ELSEWHERE/app_rw, but no database or RDS Proxy in this stack has resource id db-ELSEWHERE; grant a user of this stack\'s databases, or list db-ELSEWHERE in externalResourceIds.',
             ),
         );
         assert.deepEqual(
@@ -123,6 +128,70 @@ describe("policy pack stack rules", () => {
         );
     });
 
+    it("rds-iam-connect-targets-exist recognises a grant to an RDS Proxy of the stack by the prx- id ending its ARN", () => {
+        const stack = [...happyStack().filter((f) => f.name !== "api-connect"), policy([proxyArn])];
+        assert.deepEqual(runStackRule(connectTargetsExist, stack), []);
+        const withoutProxy = stack.filter((f) => f.name !== "orders-proxy");
+        assert.deepEqual(
+            runStackRule(connectTargetsExist, withoutProxy),
+            mandatory(
+                `"api-connect" grants ${proxyArn}, but no database or RDS Proxy in this stack has resource id ${PROXY_ID}; grant a user of this stack's databases, or list ${PROXY_ID} in externalResourceIds.`,
+            ),
+        );
+    });
+
+    for (const [what, wrong, message] of [
+        [
+            "region",
+            `arn:aws:rds-db:eu-west-1:123456789012:dbuser:${PG_ID}/app_rw`,
+            "region eu-west-1 (not us-east-1)",
+        ],
+        [
+            "account",
+            `arn:aws:rds-db:us-east-1:999999999999:dbuser:${PG_ID}/app_rw`,
+            "account 999999999999 (not 123456789012)",
+        ],
+        [
+            "partition",
+            `arn:aws-us-gov:rds-db:us-east-1:123456789012:dbuser:${PG_ID}/app_rw`,
+            "partition aws-us-gov (not aws)",
+        ],
+    ]) {
+        it(`rds-iam-connect-targets-exist flags a grant in the wrong ${what} for the database it names, read from the database's ARN`, () => {
+            const stack = [...happyStack().filter((f) => f.name !== "api-connect"), policy([wrong])];
+            assert.deepEqual(
+                runStackRule(connectTargetsExist, stack),
+                mandatory(
+                    `"api-connect" grants ${wrong}, but database "orders" is elsewhere by its ARN arn:aws:rds:us-east-1:123456789012:db:orders: ${message}. IAM compares the whole ARN, so this grant never lets anyone in; grant arn:aws:rds-db:us-east-1:123456789012:dbuser:${PG_ID}/app_rw.`,
+                ),
+            );
+        });
+    }
+
+    it("rds-iam-connect-targets-exist reads the region from the stack's AWS provider when the database's ARN is not known", () => {
+        const stack = [
+            ...replace(happyStack(), "orders", { arn: undefined }).filter((f) => f.name !== "api-connect"),
+            policy([`arn:aws:rds-db:us-east-1:123456789012:dbuser:${PG_ID}/app_rw`]),
+        ].map((f) => (f.type === "pulumi:providers:aws" ? awsProvider("eu-central-1") : f));
+        assert.deepEqual(
+            runStackRule(connectTargetsExist, stack),
+            mandatory(
+                `"api-connect" grants arn:aws:rds-db:us-east-1:123456789012:dbuser:${PG_ID}/app_rw, but database "orders" is elsewhere by the AWS provider config ("default_7_0_0"): region us-east-1 (not eu-central-1). IAM compares the whole ARN, so this grant never lets anyone in; grant arn:aws:rds-db:eu-central-1:123456789012:dbuser:${PG_ID}/app_rw.`,
+            ),
+        );
+    });
+
+    it("rds-iam-connect-targets-exist flags a grant on an external database in another partition than the stack's provider", () => {
+        const cn = "arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:db-ELSEWHERE/app_rw";
+        const stack = [...happyStack().filter((f) => f.name !== "api-connect"), policy([cn])];
+        assert.deepEqual(
+            runStackRule(connectTargetsExist, stack, { externalResourceIds: ["db-ELSEWHERE"] }),
+            mandatory(
+                `"api-connect" grants ${cn} in partition aws-cn, but this stack's principals live in aws (the AWS provider config ("default_7_0_0")); a grant across partitions never applies.`,
+            ),
+        );
+    });
+
     it("rds-iam-users-granted advises about a user nobody may log in as", () => {
         assert.deepEqual(runStackRule(usersGranted, [...happyStack(), user(AURORA_HOST, "orphan")]), [
             {
@@ -133,21 +202,39 @@ describe("policy pack stack rules", () => {
     });
 });
 
-describe("the dev stack under the policy pack", function () {
+/** The prod example as an operator fills it in: its REPLACE_ME placeholders become real-looking ids. */
+function prodExampleConfig(): Record<string, unknown> {
+    const text = fs
+        .readFileSync(path.resolve(__dirname, "..", "..", "Pulumi.prod.yaml.example"), "utf8")
+        .replace(/vpc-REPLACE_ME/g, "vpc-0a1b2c3d4e5f60789")
+        .replace(
+            /subnet-REPLACE_ME_AZ_(\w)/g,
+            (_m, az: string) => `subnet-0${az.toLowerCase()}1b2c3d4e5f6078`,
+        )
+        .replace(/sg-REPLACE_ME_APP_TIER/g, "sg-0a1b2c3d4e5f60789");
+    return (YAML.parse(text) as { config: Record<string, unknown> }).config;
+}
+
+describe("the dev stack and the prod example under the policy pack", function () {
     this.timeout(60_000);
 
-    it("passes every rule, mandatory and advisory, on the resources index.ts registers", async () => {
-        const fixtures = fromRecorded((await recordStack(stackConfig("dev"))).resources);
-        const findings = [
-            ...resourceRules.flatMap((rule) =>
-                fixtures.flatMap((f) =>
-                    runResourceRule(rule, f, { region: "us-east-1", accountId: "123456789012" }),
-                ),
-            ),
-            ...stackRules.flatMap((rule) => runStackRule(rule, fixtures)),
-        ];
-        assert.deepEqual(findings, []);
-    });
+    for (const [stack, config] of [
+        ["dev (Pulumi.dev.yaml)", () => stackConfig("dev")],
+        ["prod example (Pulumi.prod.yaml.example)", prodExampleConfig],
+    ] as const) {
+        it(`${stack} passes every rule, mandatory and advisory, on the resources index.ts registers`, async () => {
+            const fixtures = fromRecorded((await recordStack(config())).resources);
+            assert.ok(
+                fixtures.some((f) => f.type === "aws:iam/policy:Policy"),
+                "the stack grants something",
+            );
+            const findings = [
+                ...resourceRules.flatMap((rule) => fixtures.flatMap((f) => runResourceRule(rule, f))),
+                ...stackRules.flatMap((rule) => runStackRule(rule, fixtures)),
+            ];
+            assert.deepEqual(findings, []);
+        });
+    }
 
     it("would be stopped if a workload were granted a user the database does not define", async () => {
         const fixtures = fromRecorded((await recordStack(stackConfig("dev"))).resources);

@@ -1,0 +1,92 @@
+/**
+ * Every way a managed policy reaches an IAM principal in a Pulumi AWS program, and the AWS managed
+ * policies that give a database identity far more than rds-db:connect on its users. Pure.
+ */
+
+export interface ManagedPolicyFacts {
+    readonly name: string;
+    /** What it grants, for messages. */
+    readonly grants: string;
+}
+
+/** AWS managed policies (AWS Managed Policy Reference) that grant connect to every user or RDS control. */
+const BROAD: readonly ManagedPolicyFacts[] = [
+    {
+        name: "AdministratorAccess",
+        grants: "every action on every resource, rds-db:connect as every database user and full RDS control included",
+    },
+    {
+        name: "PowerUserAccess",
+        grants: "every action except IAM, Organizations and Account management (NotAction), rds-db:connect as every database user and full RDS control included",
+    },
+    {
+        name: "AmazonRDSFullAccess",
+        grants: "full RDS control (rds:*): create, modify (master password included), delete and restore any database",
+    },
+    {
+        name: "AmazonRDSDataFullAccess",
+        grants: "the RDS Data API with the Secrets Manager secrets it reads, master credentials included",
+    },
+    {
+        name: "job-function/DatabaseAdministrator",
+        grants: "RDS control (rds:*) among other database services' administration",
+    },
+];
+
+/** The broad AWS managed policy an ARN names, in any partition. */
+export function broadManagedPolicy(policyArn: unknown): ManagedPolicyFacts | undefined {
+    if (typeof policyArn !== "string") return undefined;
+    const m = /^arn:[a-z-]+:iam::aws:policy\/(?:service-role\/)?(.+)$/.exec(policyArn);
+    return m ? BROAD.find((p) => p.name === m[1]) : undefined;
+}
+
+export interface ManagedAttachment {
+    /** e.g. `role "api-role"`, `users "alice", "bob"`. */
+    readonly principal: string;
+    readonly policyArns: readonly string[];
+}
+
+const quoted = (values: unknown): string =>
+    (Array.isArray(values) ? values : [values])
+        .filter((v) => v !== undefined)
+        .map((v) => JSON.stringify(v))
+        .join(", ");
+
+/** The managed policy ARNs a resource attaches, and to whom. */
+export function managedAttachments(
+    type: string,
+    name: string,
+    props: Record<string, any>,
+): ManagedAttachment[] {
+    switch (type) {
+        case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            return [{ principal: `role ${quoted(props.role)}`, policyArns: [props.policyArn] }];
+        case "aws:iam/userPolicyAttachment:UserPolicyAttachment":
+            return [{ principal: `user ${quoted(props.user)}`, policyArns: [props.policyArn] }];
+        case "aws:iam/groupPolicyAttachment:GroupPolicyAttachment":
+            return [{ principal: `group ${quoted(props.group)}`, policyArns: [props.policyArn] }];
+        case "aws:iam/policyAttachment:PolicyAttachment": {
+            const who = [
+                props.roles?.length ? `roles ${quoted(props.roles)}` : undefined,
+                props.users?.length ? `users ${quoted(props.users)}` : undefined,
+                props.groups?.length ? `groups ${quoted(props.groups)}` : undefined,
+            ].filter((w) => w !== undefined);
+            return [{ principal: who.join(" and ") || "no principal yet", policyArns: [props.policyArn] }];
+        }
+        case "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive":
+            return [{ principal: `role ${quoted(props.roleName)}`, policyArns: props.policyArns ?? [] }];
+        case "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive":
+            return [{ principal: `user ${quoted(props.userName)}`, policyArns: props.policyArns ?? [] }];
+        case "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive":
+            return [{ principal: `group ${quoted(props.groupName)}`, policyArns: props.policyArns ?? [] }];
+        case "aws:iam/role:Role":
+            return [
+                {
+                    principal: `role ${quoted(props.name ?? name)}`,
+                    policyArns: props.managedPolicyArns ?? [],
+                },
+            ];
+        default:
+            return [];
+    }
+}
