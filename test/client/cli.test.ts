@@ -279,13 +279,6 @@ describe("rds-iam CLI as a subprocess", () => {
         assert.equal(HELP.includes("EC2 (instance profile):"), true);
         assert.equal(HELP.includes("Lambda / ECS (role):"), true);
         assert.equal(HELP.includes("Laptop (profile / SSO):"), true);
-        // Only the warning mentions npx; no command line suggests it (it could fetch an unpublished name).
-        assert.deepEqual(
-            HELP.split("\n").filter((l) => l.includes("npx")),
-            [
-                "Install: rds-iam is not published on npm yet, so never run `npx rds-iam` (npx would fetch whatever",
-            ],
-        );
         const none = runLauncher([], isolatedEnv());
         assert.equal(none.status, 2);
         assert.equal(none.stderr, HELP);
