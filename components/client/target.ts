@@ -69,7 +69,9 @@ export interface ResolveOptions {
 }
 
 /** A bad request: the message names the input and the fix. */
-export class TargetError extends Error {}
+export class TargetError extends Error {
+    override readonly name = "TargetError";
+}
 
 /** The one port validator: an integer 1-65535, given as a number or as decimal digits. */
 export function parsePort(name: string, value: number | string): number {

