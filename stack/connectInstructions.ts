@@ -1,41 +1,66 @@
 /**
- * The exact commands a person runs to log in with an IAM token, by hand: generate the token with
- * the AWS CLI, then connect with the stock client over verified TLS. Pure, for stack outputs and docs.
+ * The stack output `connect.<user>`: the exact commands a person on the workload's host runs to log
+ * in with an IAM token. Rendered from the same pure builders as the rds-iam CLI
+ * (components/client/cliCommand.ts), so the two never disagree. Pure.
  */
 import { engineFamily } from "../components/engines";
-import { ConnectLineArgs, rdsIamConnectCommand } from "../components/client/cliCommand";
-
-/** Where the instructions expect the RDS CA bundle (download: https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem). */
-export const RDS_CA_BUNDLE_PATH = "/etc/ssl/certs/rds-global-bundle.pem";
+import { rdsCaBundleUrl } from "../components/rdsCa";
+import {
+    ClientCommandArgs,
+    ConnectLineArgs,
+    MARIADB_CLIENT,
+    MYSQL_CLIENT,
+    awsCliTokenWords,
+    clientCommandLine,
+    rdsIamConnectWords,
+} from "../components/client/cliCommand";
+import { shellWords } from "../components/client/shell";
 
 /** What the stack knows about one IAM user's connection (the same facts the CLI line needs). */
 export type ConnectInstructionArgs = ConnectLineArgs;
 
 export interface ConnectInstructions {
-    /** Prints a 15-minute token. */
+    /** Downloads the region's RDS CA bundle to `caFile` in the current directory (run once). */
+    readonly caDownload: string;
+    /** The CA file the commands trust, relative to the directory `caDownload` ran in. */
+    readonly caFile: string;
+    /** Prints a 15-minute token with the AWS CLI. */
     readonly token: string;
-    /** Connects with that token (generated inline), TLS verified against the RDS CA. */
+    /**
+     * Connects with psql, or with Oracle's MySQL 8 client, signing the token inline into
+     * PGPASSWORD / MYSQL_PWD (never argv), TLS verified against `caFile` and the RDS name.
+     */
     readonly command: string;
-    /** The same in one step with the rds-iam CLI (token, CA file and client flags handled). */
+    /** MySQL-protocol engines only: the same with the MariaDB client (`mariadb`). */
+    readonly mariadbCommand?: string;
+    /** The same in one step with the installed rds-iam CLI (token, CA file and client flags handled). */
     readonly cli: string;
 }
 
 export function connectInstructions(args: ConnectInstructionArgs): ConnectInstructions {
-    const token = `aws rds generate-db-auth-token --hostname ${args.host} --port ${args.port} --region ${args.region} --username ${args.username}`;
-    if (engineFamily(args.engine) === "postgres") {
-        const db = args.database ?? "postgres";
-        return {
-            token,
-            cli: rdsIamConnectCommand(args),
-            command: `PGPASSWORD="$(${token})" psql "host=${args.host} port=${args.port} dbname=${db} user=${args.username} sslmode=verify-full sslrootcert=${RDS_CA_BUNDLE_PATH}"`,
-        };
-    }
-    const db = args.database === undefined ? "" : ` ${args.database}`;
+    const caFile = `rds-ca-${args.region}.pem`;
+    const token = awsCliTokenWords(args);
+    const client: ClientCommandArgs = {
+        engine: args.engine,
+        rdsHost: args.host,
+        connectHost: args.host,
+        connectPort: args.port,
+        username: args.username,
+        ...(args.database !== undefined ? { database: args.database } : {}),
+        caFile,
+    };
+    const mysqlFamily = engineFamily(args.engine) === "mysql";
     return {
-        token,
-        cli: rdsIamConnectCommand(args),
-        command:
-            `mysql --host=${args.host} --port=${args.port} --user=${args.username} --password="$(${token})" ` +
-            `--ssl-ca=${RDS_CA_BUNDLE_PATH} --ssl-verify-server-cert --enable-cleartext-plugin${db}`,
+        caDownload: shellWords(["curl", "-fsSL", "-o", caFile, rdsCaBundleUrl(args.region)]),
+        caFile,
+        token: shellWords(token),
+        command: clientCommandLine(
+            { ...client, ...(mysqlFamily ? { mysqlClient: MYSQL_CLIENT } : {}) },
+            token,
+        ),
+        ...(mysqlFamily
+            ? { mariadbCommand: clientCommandLine({ ...client, mysqlClient: MARIADB_CLIENT }, token) }
+            : {}),
+        cli: shellWords(rdsIamConnectWords(args)),
     };
 }

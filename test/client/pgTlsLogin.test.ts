@@ -8,6 +8,7 @@ import * as tls from "node:tls";
 import { getPgConnectionOptions } from "../../components/client/connectionOptions";
 import { TokenCache } from "../../components/client/tokenCache";
 import { runCli } from "../../components/client/cli";
+import { selfSignedCertificate } from "./selfSigned";
 
 // A loopback stand-in for the PostgreSQL wire protocol up to the password message: it accepts
 // SSLRequest, terminates TLS with a certificate for an RDS-like name, reads the startup message and
@@ -18,35 +19,6 @@ const ENDPOINT = "loopback.c0ffee0example.us-east-1.rds.amazonaws.com";
 interface Captured {
     startup: Record<string, string>;
     password: string;
-}
-
-function selfSignedCertificate(dir: string, name: string): { key: string; cert: string } {
-    const keyFile = path.join(dir, `${name}.key`);
-    const certFile = path.join(dir, `${name}.crt`);
-    childProcess.execFileSync(
-        "openssl",
-        [
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            `/CN=${name}`,
-            "-addext",
-            `subjectAltName=DNS:${name}`,
-            "-keyout",
-            keyFile,
-            "-out",
-            certFile,
-        ],
-        { stdio: "ignore", timeout: 20_000 },
-    );
-    return { key: fs.readFileSync(keyFile, "utf8"), cert: fs.readFileSync(certFile, "utf8") };
 }
 
 function startFakePostgres(

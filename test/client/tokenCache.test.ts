@@ -5,6 +5,8 @@ import {
     rdsSigner,
     TOKEN_RENEW_AFTER_MS,
 } from "../../components/client/tokenCache";
+
+const MINUTE = 60_000;
 import { NO_CREDENTIALS_MESSAGE } from "../../components/client/signingErrors";
 import { parseToken } from "./parseToken";
 
@@ -129,6 +131,130 @@ describe("client TokenCache", () => {
     it("refuses a renewal period that is not shorter than the token's 15 minutes", () => {
         assert.throws(() => new TokenCache({ renewAfterMs: 900_000 }), {
             message: "renewAfterMs must be between 0 and 900000 (a token lives 15 minutes); got 900000",
+        });
+    });
+
+    it("counts a token's age from when its signing started, so a slow signing does not make it look younger", async () => {
+        let now = 0;
+        let signed = 0;
+        const cache = new TokenCache({
+            now: () => now,
+            signer: async () => {
+                now += 4 * MINUTE; // the signing itself takes 4 minutes (a slow credential chain)
+                return `token-${++signed}`;
+            },
+        });
+        assert.equal(await cache.getToken(REQUEST), "token-1");
+        now = 10 * MINUTE; // 10 minutes after the signing started, 6 after it finished
+        assert.equal(await cache.getToken(REQUEST), "token-2");
+    });
+
+    it("renews when the clock has stepped back past the signing instead of keeping the token forever", async () => {
+        let now = 1_000_000_000;
+        const { signer } = countingSigner();
+        const cache = new TokenCache({ signer, now: () => now });
+        assert.equal(await cache.getToken(REQUEST), "token-1");
+        now -= 60 * MINUTE;
+        assert.equal(await cache.getToken(REQUEST), "token-2");
+        assert.equal(await cache.getToken(REQUEST), "token-2");
+    });
+
+    it("hands out the previous token when a renewal fails while it has 5 minutes left, and says so without the token", async () => {
+        let now = 0;
+        let fail = false;
+        const reported: unknown[][] = [];
+        const cache = new TokenCache({
+            now: () => now,
+            signer: async () => {
+                if (fail) throw new Error("Rate exceeded");
+                return "token-1";
+            },
+            onRenewalError: (...args) => reported.push(args),
+        });
+        assert.equal(await cache.getToken(REQUEST), "token-1");
+        fail = true;
+        now = 10 * MINUTE;
+        assert.equal(await cache.getToken(REQUEST), "token-1");
+        assert.deepEqual(reported, [[new Error("Rate exceeded"), REQUEST, 5 * MINUTE]]);
+        assert.equal(cache.signings, 2);
+        now = 14 * MINUTE + 30_000; // 30 seconds left: too little for a login, so the error surfaces
+        await assert.rejects(cache.getToken(REQUEST), { message: "Rate exceeded" });
+        assert.equal(reported.length, 1);
+    });
+
+    it("warns by default on a failed renewal, naming the user and endpoint but not the token", async () => {
+        let now = 0;
+        let fail = false;
+        const cache = new TokenCache({
+            now: () => now,
+            signer: async () => {
+                if (fail) throw new Error("Rate exceeded");
+                return "SECRET-TOKEN";
+            },
+        });
+        await cache.getToken(REQUEST);
+        fail = true;
+        now = 11 * MINUTE;
+        const warning = new Promise<Error & { code?: string }>((resolve) => process.once("warning", resolve));
+        assert.equal(await cache.getToken(REQUEST), "SECRET-TOKEN");
+        const { name, code, message } = await warning;
+        assert.deepEqual(
+            { name, code, message },
+            {
+                name: "Warning",
+                code: "RDS_IAM_TOKEN_RENEWAL_FAILED",
+                message:
+                    "renewing the RDS IAM token for App_User at mydb.c0ffee0example.eu-west-1.rds.amazonaws.com:3306 failed (Rate exceeded); using the previous token, valid for 240 more seconds",
+            },
+        );
+    });
+
+    it("rejects, never throws, when the signer throws synchronously", async () => {
+        const cache = new TokenCache({
+            signer: () => {
+                throw new Error("bad region");
+            },
+        });
+        let pending: Promise<string> | undefined;
+        assert.doesNotThrow(() => {
+            pending = cache.getToken(REQUEST);
+        });
+        await assert.rejects(pending as Promise<string>, { message: "bad region" });
+        assert.equal(cache.size, 0);
+    });
+
+    it("keeps at most maxEntries users, dropping the least recently used", async () => {
+        const { calls, signer } = countingSigner();
+        const cache = new TokenCache({ signer, maxEntries: 2, now: () => 0 });
+        const user = (username: string) => ({ ...REQUEST, username });
+        assert.equal(await cache.getToken(user("a")), "token-1");
+        assert.equal(await cache.getToken(user("b")), "token-2");
+        assert.equal(await cache.getToken(user("a")), "token-1"); // a is now the most recently used
+        assert.equal(await cache.getToken(user("c")), "token-3"); // evicts b
+        assert.equal(cache.size, 2);
+        assert.equal(await cache.getToken(user("a")), "token-1");
+        assert.equal(await cache.getToken(user("b")), "token-4");
+        assert.deepEqual(
+            calls.map((c) => c.username),
+            ["a", "b", "c", "b"],
+        );
+    });
+
+    it("drops expired tokens when it signs another", async () => {
+        let now = 0;
+        const { signer } = countingSigner();
+        const cache = new TokenCache({ signer, now: () => now });
+        await cache.getToken({ ...REQUEST, username: "a" });
+        await cache.getToken({ ...REQUEST, username: "b" });
+        assert.equal(cache.size, 2);
+        now = 15 * MINUTE;
+        await cache.getToken({ ...REQUEST, username: "c" });
+        assert.equal(cache.size, 1);
+    });
+
+    it("refuses a maxEntries below 1", () => {
+        assert.throws(() => new TokenCache({ maxEntries: 0 }), {
+            message: "maxEntries must be an integer of at least 1; got 0",
         });
     });
 });

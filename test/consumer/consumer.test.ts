@@ -3,8 +3,19 @@ import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { HELP } from "../../components/client/cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
+/** What `npm pack` needs from the checkout; the pack runs in a copy so no bin/ lands in the checkout. */
+const PACKAGE_INPUTS = [
+    "package.json",
+    "README.md",
+    "LICENSE",
+    "tsconfig.json",
+    "tsconfig.build.json",
+    "components",
+    "cli",
+];
 
 function sh(command: string, args: string[], cwd: string): string {
     return childProcess.execFileSync(command, args, {
@@ -40,74 +51,207 @@ pulumi.all([db.resourceId, role.policyDocument, role.roleArn]).apply(([id, doc, 
 });
 `;
 
-describe("rds-iam as a library in another project", function () {
-    this.timeout(300_000);
+/** An application that only connects: typed against rds-iam/client, no Pulumi anywhere. */
+const APP = `
+import { getConnectionOptions, TokenCache } from "rds-iam/client";
 
-    it("installs from its npm pack tarball and builds a Database and a DatabaseAccessRole in a TypeScript program", () => {
-        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-consumer-"));
-        try {
-            const tarball = sh("npm", ["pack", "--silent", "--pack-destination", scratch], ROOT)
-                .trim()
-                .split("\n")
-                .pop() as string;
-            fs.writeFileSync(
-                path.join(scratch, "package.json"),
-                JSON.stringify({ name: "consumer", private: true, version: "1.0.0" }),
-            );
-            sh(
-                "npm",
-                [
-                    "install",
-                    "--prefer-offline",
-                    "--no-audit",
-                    "--no-fund",
-                    path.join(scratch, tarball),
-                    "@pulumi/pulumi@3",
-                ],
-                scratch,
-            );
-            fs.writeFileSync(path.join(scratch, "index.ts"), PROGRAM);
-            fs.writeFileSync(
-                path.join(scratch, "tsconfig.json"),
-                JSON.stringify({
-                    compilerOptions: {
-                        strict: true,
-                        module: "commonjs",
-                        target: "ES2022",
-                        moduleResolution: "node",
-                        skipLibCheck: true,
-                        types: [],
-                        outDir: "out",
-                    },
-                    files: ["index.ts"],
-                }),
-            );
-            sh(
-                process.execPath,
-                [require.resolve("typescript/bin/tsc", { paths: [ROOT] }), "-p", "."],
-                scratch,
-            );
-            const output = JSON.parse(sh(process.execPath, ["out/index.js"], scratch).trim());
-            assert.deepEqual(output, {
-                id: "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-                doc: {
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Action: ["rds-db:connect"],
-                            Resource: [
-                                "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXYZ/app",
-                            ],
-                        },
-                    ],
-                },
-                arn: "arn:aws:iam::123456789012:role/api-role",
-                userNames: ["app"],
-                arnFn: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWX/app",
-            });
-        } finally {
-            fs.rmSync(scratch, { recursive: true, force: true });
+getConnectionOptions({
+    engine: "postgres",
+    host: "orders.c0ffee.eu-west-1.rds.amazonaws.com",
+    username: "app",
+    database: "orders",
+    tokenCache: new TokenCache({ signer: async (r) => "token-for-" + r.username + "@" + r.region }),
+}).then(async (options) => {
+    const { password, ssl, ...rest } = options;
+    const pulumiLoaded = Object.keys(require.cache).filter((file) => file.includes("@pulumi")).length;
+    console.log(JSON.stringify({ rest, password: await password(), rdsCa: ssl.ca.startsWith("-----BEGIN CERTIFICATE-----"), pulumiLoaded }));
+});
+`;
+
+/** Loads one entry point in a fresh process and reports its cost and what it pulled in. */
+const MEASURE = `
+const start = process.hrtime.bigint();
+const before = process.memoryUsage().rss;
+const loaded = require(process.argv[1]);
+const ms = Number(process.hrtime.bigint() - start) / 1e6;
+const rssMb = (process.memoryUsage().rss - before) / 1048576;
+const totalMb = process.memoryUsage().rss / 1048576;
+const pulumiModules = Object.keys(require.cache).filter((file) => file.includes("/@pulumi/")).length;
+console.log(JSON.stringify({ ms, rssMb, totalMb, pulumiModules, exports: Object.keys(loaded).sort() }));
+`;
+
+/** Every file under `dir` (relative, "/"-separated), sorted. */
+function filesUnder(dir: string, prefix = ""): string[] {
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((entry) =>
+            entry.isDirectory()
+                ? filesUnder(path.join(dir, entry.name), `${prefix}${entry.name}/`)
+                : [`${prefix}${entry.name}`],
+        )
+        .sort();
+}
+
+describe("rds-iam as a package installed in another project", function () {
+    this.timeout(300_000);
+    let scratch: string;
+    let consumer: string;
+    let packed: string[];
+    const hadBin = fs.existsSync(path.join(ROOT, "bin"));
+
+    before(() => {
+        scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-consumer-"));
+        const copy = path.join(scratch, "package");
+        for (const input of PACKAGE_INPUTS) {
+            fs.cpSync(path.join(ROOT, input), path.join(copy, input), { recursive: true });
         }
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"));
+        const [pack] = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", scratch], copy)) as {
+            filename: string;
+            files: { path: string }[];
+        }[];
+        packed = pack.files.map((f) => f.path).sort();
+        consumer = path.join(scratch, "consumer");
+        fs.mkdirSync(consumer);
+        fs.writeFileSync(
+            path.join(consumer, "package.json"),
+            JSON.stringify({ name: "consumer", private: true, version: "1.0.0" }),
+        );
+        sh(
+            "npm",
+            [
+                "install",
+                "--prefer-offline",
+                "--no-audit",
+                "--no-fund",
+                path.join(scratch, pack.filename),
+                "@pulumi/pulumi@3",
+            ],
+            consumer,
+        );
+    });
+    after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+    it("packs without building into the checkout: bin/ is as it was before the test", () => {
+        assert.equal(fs.existsSync(path.join(ROOT, "bin")), hadBin);
+    });
+
+    it("ships exactly the compiled library (.js and .d.ts for each source, no source maps), the CLI launcher and the LICENSE", () => {
+        const sources = filesUnder(path.join(ROOT, "components"))
+            .filter((file) => file.endsWith(".ts"))
+            .map((file) => file.replace(/\.ts$/, ""));
+        const expected = [
+            "LICENSE",
+            "README.md",
+            "cli/rds-iam.js",
+            "package.json",
+            ...sources.flatMap((file) => [`bin/components/${file}.d.ts`, `bin/components/${file}.js`]),
+        ].sort();
+        assert.deepEqual(packed, expected);
+        assert.equal(
+            fs.readFileSync(path.join(consumer, "node_modules", "rds-iam", "LICENSE"), "utf8"),
+            fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8"),
+        );
+        const pointingAtMaps = packed.filter((file) =>
+            /sourceMappingURL/.test(
+                fs.readFileSync(path.join(consumer, "node_modules", "rds-iam", file), "utf8"),
+            ),
+        );
+        assert.deepEqual(pointingAtMaps, []);
+    });
+
+    it("builds a Database and a DatabaseAccessRole in a TypeScript program", () => {
+        fs.writeFileSync(path.join(consumer, "index.ts"), PROGRAM);
+        fs.writeFileSync(path.join(consumer, "app.ts"), APP);
+        fs.writeFileSync(
+            path.join(consumer, "tsconfig.json"),
+            JSON.stringify({
+                compilerOptions: {
+                    strict: true,
+                    module: "commonjs",
+                    target: "ES2022",
+                    moduleResolution: "node",
+                    skipLibCheck: true,
+                    types: ["node"],
+                    typeRoots: [path.join(ROOT, "node_modules", "@types")],
+                    outDir: "out",
+                },
+                files: ["index.ts", "app.ts"],
+            }),
+        );
+        sh(process.execPath, [require.resolve("typescript/bin/tsc", { paths: [ROOT] }), "-p", "."], consumer);
+        const output = JSON.parse(sh(process.execPath, ["out/index.js"], consumer).trim());
+        assert.deepEqual(output, {
+            id: "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            doc: {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Action: ["rds-db:connect"],
+                        Resource: [
+                            "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXYZ/app",
+                        ],
+                    },
+                ],
+            },
+            arn: "arn:aws:iam::123456789012:role/api-role",
+            userNames: ["app"],
+            arnFn: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWX/app",
+        });
+    });
+
+    it("connects from an app through rds-iam/client without loading any @pulumi module", () => {
+        const output = JSON.parse(sh(process.execPath, ["out/app.js"], consumer).trim());
+        assert.deepEqual(output, {
+            rest: {
+                host: "orders.c0ffee.eu-west-1.rds.amazonaws.com",
+                port: 5432,
+                user: "app",
+                database: "orders",
+            },
+            password: "token-for-app@eu-west-1",
+            rdsCa: true,
+            pulumiLoaded: 0,
+        });
+    });
+
+    it("exports only the app-facing client API from rds-iam/client, and loads it faster and smaller than rds-iam", () => {
+        const measure = (entry: string) =>
+            JSON.parse(sh(process.execPath, ["-e", MEASURE, entry], consumer).trim());
+        const client = measure("rds-iam/client");
+        const root = measure("rds-iam");
+        assert.deepEqual(client.exports, [
+            "TOKEN_LIFETIME_MS",
+            "TOKEN_RENEW_AFTER_MS",
+            "TargetError",
+            "TokenCache",
+            "defaultTokenCache",
+            "getConnectionOptions",
+            "getMysqlConnectionOptions",
+            "getPgConnectionOptions",
+            "rdsCaBundle",
+        ]);
+        assert.equal(client.pulumiModules, 0);
+        assert.equal(root.exports.includes("client"), true);
+        assert.equal(root.pulumiModules > 0, true);
+        assert.equal(client.ms < root.ms && client.totalMb < root.totalMb, true);
+        console.log(
+            `      load cost: require("rds-iam/client") ${client.ms.toFixed(0)} ms, +${client.rssMb.toFixed(0)} MB ` +
+                `(process RSS ${client.totalMb.toFixed(0)} MB); require("rds-iam") ${root.ms.toFixed(0)} ms, ` +
+                `+${root.rssMb.toFixed(0)} MB (process RSS ${root.totalMb.toFixed(0)} MB)`,
+        );
+        const deep = childProcess.spawnSync(
+            process.execPath,
+            ["-e", "require('rds-iam/bin/components/client/cli')"],
+            { cwd: consumer, encoding: "utf8" },
+        );
+        assert.match(deep.stderr, /ERR_PACKAGE_PATH_NOT_EXPORTED/);
+    });
+
+    it("runs the installed rds-iam CLI from the package (compiled code): --version and help", () => {
+        const bin = path.join(consumer, "node_modules", ".bin", "rds-iam");
+        assert.equal(sh(bin, ["--version"], consumer), "0.1.0\n");
+        assert.equal(sh(bin, ["help"], consumer), HELP);
     });
 });

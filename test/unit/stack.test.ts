@@ -50,6 +50,8 @@ describe("the stack program (index.ts) under mocks", () => {
         const token = (user: string) =>
             `aws rds generate-db-auth-token --hostname ${host} --port 5432 --region us-east-1 --username ${user}`;
         const id = fakeResourceSuffix("db-instance");
+        const caDownload =
+            "curl -fsSL -o rds-ca-us-east-1.pem https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.pem";
         assert.deepEqual(outputs, {
             address: host,
             port: 5432,
@@ -62,14 +64,18 @@ describe("the stack program (index.ts) under mocks", () => {
             instanceProfileNames: { api: "api-profile" },
             connect: {
                 app_rw: {
+                    caDownload,
+                    caFile: "rds-ca-us-east-1.pem",
                     token: token("app_rw"),
-                    cli: `npx rds-iam connect --engine postgres --host ${host} --port 5432 --user app_rw --region us-east-1 --database app`,
-                    command: `PGPASSWORD="$(${token("app_rw")})" psql "host=${host} port=5432 dbname=app user=app_rw sslmode=verify-full sslrootcert=/etc/ssl/certs/rds-global-bundle.pem"`,
+                    command: `PGPASSWORD="$(${token("app_rw")})" psql 'host=${host} port=5432 user=app_rw dbname=app sslmode=verify-full sslrootcert=rds-ca-us-east-1.pem'`,
+                    cli: `rds-iam connect --engine postgres --host ${host} --port 5432 --user app_rw --region us-east-1 --database app`,
                 },
                 reporting_ro: {
+                    caDownload,
+                    caFile: "rds-ca-us-east-1.pem",
                     token: token("reporting_ro"),
-                    cli: `npx rds-iam connect --engine postgres --host ${host} --port 5432 --user reporting_ro --region us-east-1 --database app`,
-                    command: `PGPASSWORD="$(${token("reporting_ro")})" psql "host=${host} port=5432 dbname=app user=reporting_ro sslmode=verify-full sslrootcert=/etc/ssl/certs/rds-global-bundle.pem"`,
+                    command: `PGPASSWORD="$(${token("reporting_ro")})" psql 'host=${host} port=5432 user=reporting_ro dbname=app sslmode=verify-full sslrootcert=rds-ca-us-east-1.pem'`,
+                    cli: `rds-iam connect --engine postgres --host ${host} --port 5432 --user reporting_ro --region us-east-1 --database app`,
                 },
             },
         });
