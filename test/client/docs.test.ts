@@ -5,10 +5,10 @@ import { HELP } from "../../components/client/cli";
 
 // `npx rds-iam …` would download whatever package holds the (unpublished) name from the registry.
 describe("documentation of the rds-iam CLI", () => {
-    it("the README mentions npx only to warn against it", () => {
+    it("the README mentions `npx rds-iam` only to warn against it", () => {
         const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
         assert.deepEqual(
-            readme.split("\n").filter((line) => line.includes("npx")),
+            readme.split("\n").filter((line) => /npx +rds-iam/.test(line)),
             [
                 "**Installing.** rds-iam is not published on npm yet. Never run `npx rds-iam`: npx would download whatever",
             ],
