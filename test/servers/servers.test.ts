@@ -232,14 +232,7 @@ for (const name of PROVIDER_MATRIX) {
                     [
                         {
                             owner: "master_admin",
-                            roles: [
-                                "rds_ad",
-                                "rds_iam",
-                                "rds_password",
-                                "rds_replication",
-                                "rds_superuser",
-                                "rdsadmin",
-                            ].filter((r) => r !== "rdsadmin"),
+                            roles: ["rds_ad", "rds_iam", "rds_password", "rds_replication", "rds_superuser"],
                         },
                     ],
                 );
