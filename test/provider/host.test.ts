@@ -8,7 +8,7 @@ import {
     startDynamicProviderHost,
 } from "../../local/pulumi/dynamicProviderHost";
 import { installMocks, settle } from "../../local/pulumi/mocks";
-import { TestServers, getTestServers } from "../../local/servers";
+import { PROVIDER_MATRIX, TestServers, getServer, getTestServers } from "../../local/servers";
 import { userInputs } from "../../local/servers/userInputs";
 
 const PASSWORD = "Sup3r-Secret-Master-Pw!";
@@ -72,9 +72,10 @@ describe("DatabaseUser through the real dynamic-provider host over gRPC", functi
         await servers.postgres.query("DROP ROLE IF EXISTS grpc_user").catch(() => undefined);
     });
 
-    for (const engine of ["mariadb", "postgres"] as const) {
-        it(`checks, creates, reads and deletes a ${engine} user the way the engine does`, async () => {
-            const server = servers[engine];
+    for (const name of PROVIDER_MATRIX) {
+        it(`checks, creates, reads and deletes a user on ${name} the way the engine does`, async () => {
+            const server = await getServer(name);
+            const engine = server.engine;
             const checked = await host.check({}, userInputs(server, "grpc_user", { privileges: ["select"] }));
             assert.deepEqual(checked.failures, []);
             assert.deepEqual(checked.inputs.privileges, ["SELECT"]);
