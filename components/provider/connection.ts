@@ -87,6 +87,8 @@ function connectionError(target: ConnectionTarget, error: unknown, timeouts: Tim
         message = `the server's message is withheld because it contains the master password (code ${String(code.code ?? code.errno ?? "unknown")})`;
     } else if (/timeout|timed out|ETIMEDOUT/i.test(raw) && !/statement timeout|lock timeout/i.test(raw)) {
         message = `${raw} (no answer within ${timeouts.connectMs / 1000} s: check that this machine can reach the database port — security group, VPN or tunnel — or use sqlRunner "lambda")`;
+    } else if (code.code === "ECONNREFUSED" || code.code === "EHOSTUNREACH" || code.code === "ENETUNREACH") {
+        message = `${raw} (nothing answers there from this machine: the database may be in a private network it cannot reach — use sqlRunner "lambda" or a tunnel (connectHost/connectPort) — or host/port is wrong)`;
     }
     const wrapped = new Error(`${label(target)}: ${message}`);
     Object.assign(wrapped, { code: code.code, errno: code.errno });

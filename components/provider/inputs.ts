@@ -39,6 +39,10 @@ export interface UserInputs {
     readonly ownedObjectsOnDelete?: OwnedObjectsOnDelete;
     /** PostgreSQL, with ownedObjectsOnDelete "reassign": the role that receives them. */
     readonly reassignOwnedTo?: string;
+    /** Where the SQL runs: this process, or the runner function inside the database's VPC. */
+    readonly sqlRunner?: "deployer" | "lambda";
+    /** With sqlRunner "lambda": the runner function's name or ARN. */
+    readonly runnerFunction?: string;
 }
 
 const OWNED_OBJECTS_POLICIES: readonly OwnedObjectsOnDelete[] = ["fail", "drop", "reassign"];
@@ -187,7 +191,12 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
     if (news.adopt !== undefined && !isUnknown(news.adopt) && typeof news.adopt !== "boolean") {
         failures.push({ property: "adopt", reason: "adopt must be true or false" });
     }
-    failures.push(...deletionFailures(news, engine), ...markerFailures(news), ...caCoverageFailures(news));
+    failures.push(
+        ...deletionFailures(news, engine),
+        ...markerFailures(news),
+        ...caCoverageFailures(news),
+        ...runnerFailures(news),
+    );
     return failures;
 }
 
@@ -261,6 +270,38 @@ function markerFailures(news: Record<string, unknown>): ValidationFailure[] {
                   reason: "managedBy must be printable ASCII text of at most 200 characters",
               },
           ];
+}
+
+/** sqlRunner "lambda" needs the runner function; a function without it is a mistake. */
+function runnerFailures(news: Record<string, unknown>): ValidationFailure[] {
+    const runner = news.sqlRunner;
+    const fn = news.runnerFunction;
+    if (isUnknown(runner) || isUnknown(fn)) return [];
+    if (runner !== undefined && runner !== "deployer" && runner !== "lambda") {
+        return [
+            {
+                property: "sqlRunner",
+                reason: `sqlRunner must be "deployer" or "lambda" (got ${JSON.stringify(runner)})`,
+            },
+        ];
+    }
+    if (runner === "lambda" && (typeof fn !== "string" || !/^[A-Za-z0-9:_-]{1,140}$/.test(fn))) {
+        return [
+            {
+                property: "runnerFunction",
+                reason: `sqlRunner "lambda" needs runnerFunction: the name or ARN of the SQL runner function (a SqlRunner component's functionName) (got ${JSON.stringify(fn)})`,
+            },
+        ];
+    }
+    if (runner !== "lambda" && fn !== undefined) {
+        return [
+            {
+                property: "runnerFunction",
+                reason: 'runnerFunction is only used with sqlRunner: "lambda"; remove it or set that',
+            },
+        ];
+    }
+    return [];
 }
 
 /** Without caCertificate, the RDS CA bundle must cover the database's region (see rdsCa.ts). */

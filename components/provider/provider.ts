@@ -5,12 +5,11 @@
  * is fetched inside each call (Secrets Manager, or the secret input) and drivers are required lazily.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { engineFamily } from "../engines";
-import { Session, withSession } from "./connection";
-import { UserSpec } from "./dialect";
+import { Operation, runOperation } from "./core";
+import { ObservedUser } from "./dialect";
 import { UNKNOWN, UserInputs, checkUserInputs, normalizeUserInputs } from "./inputs";
-import { createUser, dialectOf, updateUser } from "./operations";
 import { masterPassword } from "./secrets";
+import { invokeRunner } from "../runner/invoke";
 
 /** Changing any of these means another user (or another server): replace, deleting first. */
 const REPLACE_ON = ["engine", "host", "port", "username", "database"] as const;
@@ -26,55 +25,25 @@ const UPDATE_ON = [
     "managedBy",
     "ownedObjectsOnDelete",
     "reassignOwnedTo",
+    "sqlRunner",
+    "runnerFunction",
 ] as const;
 
 function userId(u: UserInputs): string {
     return `${u.engine}://${u.host}:${u.port}/${u.username}`;
 }
 
-function where(u: UserInputs): string {
-    return `${u.engine} ${u.host}:${u.port}`;
-}
-
-function spec(u: UserInputs): UserSpec {
-    return {
-        username: u.username,
-        database: u.database,
-        privileges: u.privileges,
-        master: u.master.username,
-        managedBy: u.managedBy,
-        ownedObjectsOnDelete: u.ownedObjectsOnDelete,
-        reassignOwnedTo: u.reassignOwnedTo,
-    };
-}
-
 /**
- * A master session on the user's database. Reading and deleting must work when that database was
- * dropped outside Pulumi, so they fall back to the server's default database.
+ * Runs one operation where the inputs say: in this process (sqlRunner "deployer"), or in the runner
+ * function inside the database's VPC (sqlRunner "lambda"). The master password is read here, by
+ * the deployer, in both cases, and never stored.
  */
-async function session<T>(u: UserInputs, work: (s: Session) => Promise<T>, fallback = false): Promise<T> {
+async function perform(operation: Operation, u: UserInputs): Promise<ObservedUser | undefined> {
     const password = await masterPassword(u.master, u.region);
-    const family = engineFamily(u.engine);
-    const target = {
-        family,
-        host: u.host,
-        port: u.port,
-        connectHost: u.connectHost,
-        connectPort: u.connectPort,
-        caCertificate: u.caCertificate,
-        region: u.region,
-        database: family === "postgres" ? u.database : undefined,
-        user: u.master.username,
-        password,
-    };
-    try {
-        return await withSession(target, work);
-    } catch (e) {
-        if (fallback && family === "postgres" && (e as { code?: string }).code === "3D000") {
-            return withSession({ ...target, database: "postgres" }, work);
-        }
-        throw e;
+    if (u.sqlRunner === "lambda") {
+        return invokeRunner(operation, u, password);
     }
+    return runOperation(operation, u, password);
 }
 
 function outputs(
@@ -128,24 +97,12 @@ export const databaseUserProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async create(inputs: UserInputs): Promise<pulumi.dynamic.CreateResult> {
-        const observed = await session(inputs, (s) =>
-            createUser(
-                dialectOf(engineFamily(inputs.engine)),
-                s,
-                spec(inputs),
-                inputs.adopt === true,
-                where(inputs),
-            ),
-        );
+        const observed = (await perform("create", inputs)) as ObservedUser;
         return { id: userId(inputs), outs: outputs(inputs, observed) };
     },
 
     async read(id: string, props: UserInputs): Promise<pulumi.dynamic.ReadResult> {
-        const observed = await session(
-            props,
-            (s) => dialectOf(engineFamily(props.engine)).observe(s, spec(props)),
-            true,
-        );
+        const observed = (await perform("read", props)) as ObservedUser;
         if (!observed.exists) {
             return { id: "", props: {} }; // gone: Pulumi drops it from the state on refresh
         }
@@ -158,13 +115,11 @@ export const databaseUserProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async update(_id: string, _olds: UserInputs, news: UserInputs): Promise<pulumi.dynamic.UpdateResult> {
-        const observed = await session(news, (s) =>
-            updateUser(dialectOf(engineFamily(news.engine)), s, spec(news), where(news)),
-        );
+        const observed = (await perform("update", news)) as ObservedUser;
         return { outs: outputs(news, observed) };
     },
 
     async delete(_id: string, props: UserInputs): Promise<void> {
-        await session(props, (s) => dialectOf(engineFamily(props.engine)).drop(s, spec(props)), true);
+        await perform("delete", props);
     },
 };

@@ -14,6 +14,7 @@ import { startLdapResponder, startPluginSocket } from "./loginHook";
 import { startMariadb } from "./mariadb";
 import { startPostgres } from "./postgres";
 import { POSTGRES_MAJORS, PostgresMajor } from "./postgresBinaries";
+import type { NetworkNamespace } from "../network/netns";
 import { freePort } from "./processes";
 
 export {
@@ -72,7 +73,7 @@ interface Shared {
 }
 
 let shared: Promise<Shared> | undefined;
-const started = new Map<ServerName, Promise<ThrowawayServer>>();
+const started = new Map<string, Promise<ThrowawayServer>>();
 const stops: (() => Promise<void>)[] = [];
 
 async function startShared(): Promise<Shared> {
@@ -90,19 +91,20 @@ async function startShared(): Promise<Shared> {
 
 const newPassword = () => crypto.randomBytes(18).toString("base64url");
 
-async function startServer(name: ServerName): Promise<ThrowawayServer> {
+async function startServer(name: ServerName, netns?: NetworkNamespace): Promise<ThrowawayServer> {
     shared ??= startShared();
     const { root, loginSocket, ldapPort } = await shared;
     const port = await freePort();
     const { server, stop } =
         name === "mariadb"
-            ? await startMariadb(root, newPassword(), loginSocket, port)
+            ? await startMariadb(root, newPassword(), loginSocket, port, netns)
             : await startPostgres({
                   root,
                   major: Number(name.slice("postgres".length)) as PostgresMajor,
                   password: newPassword(),
                   port,
                   ldapPort,
+                  netns,
               });
     stops.push(stop);
     return server;
@@ -110,10 +112,22 @@ async function startServer(name: ServerName): Promise<ThrowawayServer> {
 
 /** One server, started on its first use; later calls get the same server. */
 export function getServer(name: ServerName): Promise<ThrowawayServer> {
-    let server = started.get(name);
+    return memoized(name, () => startServer(name));
+}
+
+/**
+ * A server inside a network namespace (a private "VPC"): its TCP port is reachable only from inside
+ * that namespace; set-up and `inspect` still work through its Unix socket, `query` does not.
+ */
+export function getIsolatedServer(name: ServerName, netns: NetworkNamespace): Promise<ThrowawayServer> {
+    return memoized(`${name}@${netns.name}`, () => startServer(name, netns));
+}
+
+function memoized(key: string, start: () => Promise<ThrowawayServer>): Promise<ThrowawayServer> {
+    let server = started.get(key);
     if (server === undefined) {
-        server = startServer(name);
-        started.set(name, server);
+        server = start();
+        started.set(key, server);
     }
     return server;
 }
@@ -159,10 +173,11 @@ function registerExitCleanup(root: string): void {
     exitHookInstalled = true;
     const cleanup = () => {
         for (const dir of roots) {
-            const pidFiles = [path.join(dir, "mariadb", "mariadb.pid")];
+            const pidFiles: string[] = [];
             for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
                 if (entry.startsWith("postgres"))
                     pidFiles.push(path.join(dir, entry, "data", "postmaster.pid"));
+                if (entry.startsWith("mariadb")) pidFiles.push(path.join(dir, entry, "mariadb.pid"));
             }
             for (const pidFile of pidFiles) {
                 try {

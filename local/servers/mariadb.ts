@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { NetworkNamespace } from "../network/netns";
 import { rdsMysqlMasterSetup } from "./rdsPrivileges";
 import {
     fileSize,
@@ -63,8 +64,9 @@ export async function startMariadb(
     password: string,
     loginSocket: string,
     port: number,
+    netns?: NetworkNamespace,
 ): Promise<{ server: ThrowawayServer; stop: () => Promise<void> }> {
-    const dir = path.join(root, "mariadb");
+    const dir = path.join(root, netns ? `mariadb-${netns.name}` : "mariadb");
     const dataDir = path.join(dir, "data");
     fs.mkdirSync(dir, { recursive: true });
     const [cert, pluginDir] = await Promise.all([
@@ -82,7 +84,7 @@ export async function startMariadb(
     const socket = path.join(dir, "mariadb.sock");
     const logFile = path.join(dir, "error.log");
     const generalLog = path.join(dir, "general.log");
-    const child = childProcess.spawn(
+    const serverCommand: [string, string[]] = [
         requireBinary(["mariadbd", "mysqld"]),
         [
             "--no-defaults",
@@ -107,8 +109,12 @@ export async function startMariadb(
             "--innodb-flush-log-at-trx-commit=0",
             "--max-connections=400",
         ],
-        { stdio: "ignore", env: { ...process.env, RDS_IAM_LOGIN_SOCKET: loginSocket } },
-    );
+    ];
+    const [cmd, args] = netns ? netns.wrap(...serverCommand) : serverCommand;
+    const child = childProcess.spawn(cmd, args, {
+        stdio: "ignore",
+        env: { ...process.env, RDS_IAM_LOGIN_SOCKET: loginSocket },
+    });
 
     const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
     // mariadb-install-db gives root and the installing OS user socket authentication.

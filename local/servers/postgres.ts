@@ -14,6 +14,7 @@
 import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { NetworkNamespace } from "../network/netns";
 import { LDAP_SUFFIX } from "./loginHook";
 import { PostgresMajor, postgresBinaries } from "./postgresBinaries";
 import {
@@ -43,6 +44,8 @@ export interface PostgresOptions {
     readonly port: number;
     /** The login hook's LDAP port (used where the build has LDAP). */
     readonly ldapPort: number;
+    /** Run the server inside this network namespace (a private "VPC" the test process cannot reach). */
+    readonly netns?: NetworkNamespace;
 }
 
 function hbaLines(ldap: boolean, ldapPort: number): string[] {
@@ -66,7 +69,10 @@ export async function startPostgres(
 ): Promise<{ server: ThrowawayServer; stop: () => Promise<void> }> {
     const { root, major, password, port } = options;
     const binaries = postgresBinaries(major);
-    const dir = path.join(root, `postgres${major}`);
+    const dir = path.join(
+        root,
+        options.netns ? `postgres${major}-${options.netns.name}` : `postgres${major}`,
+    );
     const dataDir = path.join(dir, "data");
     const endpoint = postgresEndpoint(major);
     fs.mkdirSync(dir, { recursive: true });
@@ -107,11 +113,12 @@ export async function startPostgres(
         shared_buffers: "32MB",
         max_connections: "300",
     };
-    const [cmd, args] = asUser("postgres", path.join(binaries.binDir, "postgres"), [
+    const [serverCmd, serverArgs] = asUser("postgres", path.join(binaries.binDir, "postgres"), [
         "-D",
         dataDir,
         ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
     ]);
+    const [cmd, args] = options.netns ? options.netns.wrap(serverCmd, serverArgs) : [serverCmd, serverArgs];
     const child = childProcess.spawn(cmd, args, { stdio: ["ignore", logFd, logFd] });
     fs.closeSync(logFd);
 

@@ -14,6 +14,7 @@ const PACKAGE_INPUTS = [
     "tsconfig.json",
     "tsconfig.build.json",
     "components",
+    "scripts",
     "cli",
 ];
 
@@ -136,13 +137,14 @@ describe("rds-iam as a package installed in another project", function () {
         assert.equal(fs.existsSync(path.join(ROOT, "bin")), hadBin);
     });
 
-    it("ships exactly the compiled library (.js and .d.ts for each source, no source maps), the CLI launcher and the LICENSE", () => {
+    it("ships exactly the compiled library (.js and .d.ts for each source, no source maps), the SQL runner bundle, the CLI launcher and the LICENSE", () => {
         const sources = filesUnder(path.join(ROOT, "components"))
             .filter((file) => file.endsWith(".ts"))
             .map((file) => file.replace(/\.ts$/, ""));
         const expected = [
             "LICENSE",
             "README.md",
+            "bin/runner/index.js",
             "cli/rds-iam.js",
             "package.json",
             ...sources.flatMap((file) => [`bin/components/${file}.d.ts`, `bin/components/${file}.js`]),

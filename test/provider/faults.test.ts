@@ -42,7 +42,7 @@ describe("DatabaseUser provider faults", function () {
         const postgres = await getServer("postgres15");
         const port = await freePort();
         await assert.rejects(create(userInputs(postgres, "app", { port })), {
-            message: `PostgreSQL ${postgres.endpoint}:${port} via 127.0.0.1:${port} as master_admin: connect ECONNREFUSED 127.0.0.1:${port}`,
+            message: `PostgreSQL ${postgres.endpoint}:${port} via 127.0.0.1:${port} as master_admin: connect ECONNREFUSED 127.0.0.1:${port} (nothing answers there from this machine: the database may be in a private network it cannot reach — use sqlRunner "lambda" or a tunnel (connectHost/connectPort) — or host/port is wrong)`,
         });
     });
 

@@ -1,0 +1,89 @@
+/**
+ * One operation on one database user, given the master password: the core both transports share.
+ * The deployer transport runs it in the Pulumi process; the Lambda transport runs the same function
+ * inside the database's VPC (components/runner/handler.ts) — one copy of the logic, two ways in.
+ */
+import { engineFamily } from "../engines";
+import { Session, withSession } from "./connection";
+import { ObservedUser, UserSpec } from "./dialect";
+import { UserInputs } from "./inputs";
+import { createUser, dialectOf, updateUser } from "./operations";
+
+export type Operation = "create" | "read" | "update" | "delete";
+
+export const OPERATIONS: readonly Operation[] = ["create", "read", "update", "delete"];
+
+export function where(u: UserInputs): string {
+    return `${u.engine} ${u.host}:${u.port}`;
+}
+
+export function userSpec(u: UserInputs): UserSpec {
+    return {
+        username: u.username,
+        database: u.database,
+        privileges: u.privileges,
+        master: u.master.username,
+        managedBy: u.managedBy,
+        ownedObjectsOnDelete: u.ownedObjectsOnDelete,
+        reassignOwnedTo: u.reassignOwnedTo,
+    };
+}
+
+/**
+ * A master session on the user's database. Reading and deleting must work when that database was
+ * dropped outside Pulumi, so they fall back to the server's default database.
+ */
+async function session<T>(
+    u: UserInputs,
+    password: string,
+    work: (s: Session) => Promise<T>,
+    fallback: boolean,
+): Promise<T> {
+    const family = engineFamily(u.engine);
+    const target = {
+        family,
+        host: u.host,
+        port: u.port,
+        connectHost: u.connectHost,
+        connectPort: u.connectPort,
+        caCertificate: u.caCertificate,
+        region: u.region,
+        database: family === "postgres" ? u.database : undefined,
+        user: u.master.username,
+        password,
+    };
+    try {
+        return await withSession(target, work);
+    } catch (e) {
+        if (fallback && family === "postgres" && (e as { code?: string }).code === "3D000") {
+            return withSession({ ...target, database: "postgres" }, work);
+        }
+        throw e;
+    }
+}
+
+/** Runs the operation; resolves to what the server holds afterwards (delete: nothing). */
+export async function runOperation(
+    operation: Operation,
+    u: UserInputs,
+    password: string,
+): Promise<ObservedUser | undefined> {
+    const dialect = dialectOf(engineFamily(u.engine));
+    const user = userSpec(u);
+    switch (operation) {
+        case "create":
+            return session(
+                u,
+                password,
+                (s) => createUser(dialect, s, user, u.adopt === true, where(u)),
+                false,
+            );
+        case "read":
+            return session(u, password, (s) => dialect.observe(s, user), true);
+        case "update":
+            return session(u, password, (s) => updateUser(dialect, s, user, where(u)), false);
+        case "delete":
+            await session(u, password, (s) => dialect.drop(s, user), true);
+            return undefined;
+    }
+}

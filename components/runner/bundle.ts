@@ -1,0 +1,49 @@
+/**
+ * The SQL runner's code as one self-contained file: the handler with the pg and mysql2 drivers and
+ * the RDS CA bundle inside (no node_modules at run time). The published package ships it prebuilt
+ * (`npm run build` writes bin/runner/index.js); in a source checkout it is built on first use with
+ * esbuild, a development dependency.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** Where the package ships the prebuilt bundle (bin/components/runner → bin/runner). */
+const PREBUILT = path.resolve(__dirname, "..", "..", "runner", "index.js");
+/** The handler's source, present in a checkout. */
+const ENTRY = path.resolve(__dirname, "handler.ts");
+
+/** Builds the bundle into `outFile` (esbuild, minified, for Lambda's Node.js 22 runtime); returns its size in bytes. */
+export function buildRunnerBundle(outFile: string): number {
+    const esbuild = require("esbuild") as typeof import("esbuild");
+    esbuild.buildSync({
+        entryPoints: [ENTRY],
+        outfile: outFile,
+        bundle: true,
+        platform: "node",
+        target: "node22",
+        format: "cjs",
+        minify: true,
+        legalComments: "eof",
+        // pg's optional native binding is never used; the AWS SDK is never called by the runner (and
+        // Lambda's runtime has it).
+        external: ["pg-native", "@aws-sdk/*"],
+        logLevel: "error",
+    });
+    return fs.statSync(outFile).size;
+}
+
+let built: string | undefined;
+
+/** The path of the runner bundle: the shipped one, else one built from source once per process. */
+export function runnerBundlePath(): string {
+    if (fs.existsSync(PREBUILT)) return PREBUILT;
+    if (built !== undefined) return built;
+    if (!fs.existsSync(ENTRY)) {
+        throw new Error(`the SQL runner bundle is missing (${PREBUILT}); reinstall rds-iam`);
+    }
+    const outFile = path.resolve(__dirname, "..", "..", ".tmp", "runner", "index.js");
+    fs.mkdirSync(path.dirname(outFile), { recursive: true });
+    buildRunnerBundle(outFile);
+    built = outFile;
+    return outFile;
+}

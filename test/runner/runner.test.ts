@@ -1,0 +1,230 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { databaseUserProvider as provider } from "../../components/provider/provider";
+import { buildRunnerBundle } from "../../components/runner/bundle";
+import { FakeLambda, startFakeLambda } from "../../local/aws/lambda";
+import { NetworkNamespace, createNetworkNamespace, isolationUnavailable } from "../../local/network/netns";
+import { ThrowawayServer, getIsolatedServer } from "../../local/servers";
+import { userInputs } from "../../local/servers/userInputs";
+
+/**
+ * The SQL runner for real: the databases live in a network namespace (a private "VPC") that this
+ * process cannot route to; the runner bundle, built as `npm run build` builds it, runs inside that
+ * namespace for each invocation of a loopback Lambda endpoint driven by the real @aws-sdk/client-lambda.
+ */
+const FUNCTION = "db-sql-runner";
+const ENV: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    AWS_REGION: "us-east-1",
+    AWS_EC2_METADATA_DISABLED: "true",
+};
+
+const unavailable = isolationUnavailable();
+
+describe("the SQL runner inside an isolated network", function () {
+    this.timeout(120_000);
+    let netns: NetworkNamespace;
+    let lambda: FakeLambda;
+    let bundle: string;
+    const servers: Record<string, ThrowawayServer> = {};
+    const saved: Record<string, string | undefined> = {};
+
+    before(async function () {
+        if (unavailable !== undefined) {
+            console.log(`      skipped: ${unavailable}`);
+            this.skip();
+        }
+        netns = createNetworkNamespace("vpc");
+        [servers.postgres16, servers.mariadb] = await Promise.all([
+            getIsolatedServer("postgres16", netns),
+            getIsolatedServer("mariadb", netns),
+        ]);
+        bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-runner-")), "index.js");
+        buildRunnerBundle(bundle);
+        lambda = await startFakeLambda();
+        lambda.functions.set(FUNCTION, { bundle, netns, timeoutMs: 20_000 });
+        for (const [k, v] of Object.entries({ ...ENV, AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint })) {
+            saved[k] = process.env[k];
+            process.env[k] = v;
+        }
+    });
+    after(async () => {
+        for (const [k, v] of Object.entries(saved)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+        await lambda?.close();
+    });
+
+    const viaRunner = (server: ThrowawayServer, username: string, extra: Record<string, unknown> = {}) =>
+        userInputs(server, username, {
+            sqlRunner: "lambda",
+            runnerFunction: FUNCTION,
+            region: "us-east-1",
+            ...extra,
+        });
+
+    async function check(inputs: Record<string, unknown>) {
+        const checked = await provider.check!({}, inputs);
+        assert.equal(checked.failures, undefined);
+        return checked.inputs;
+    }
+
+    for (const name of ["postgres16", "mariadb"]) {
+        it(`fails fast from this machine (${name}): the database is in a network it cannot reach`, async () => {
+            const server = servers[name];
+            const began = Date.now();
+            await assert.rejects(
+                provider.create(await check(userInputs(server, "direct_user"))),
+                (e: Error) => {
+                    assert.match(
+                        e.message,
+                        /ECONNREFUSED 127\.0\.0\.1:\d+ \(nothing answers there from this machine: the database may be in a private network it cannot reach — use sqlRunner "lambda"/,
+                    );
+                    return true;
+                },
+            );
+            assert.ok(Date.now() - began < 5_000);
+        });
+
+        it(`creates, reads, updates and deletes a user through the runner (${name})`, async () => {
+            const server = servers[name];
+            const inputs = await check(viaRunner(server, "vpc_user", { privileges: ["SELECT"] }));
+            const created = await provider.create(inputs);
+            assert.deepEqual(
+                [created.outs.iamAuthentication, created.outs.privileges, created.outs.unmanagedPrivileges],
+                [true, ["SELECT"], []],
+            );
+            const read = await provider.read!(created.id, created.outs);
+            assert.deepEqual(read.props!.privileges, ["SELECT"]);
+            const news = await check({ ...inputs, privileges: ["SELECT", "INSERT"] });
+            const updated = await provider.update!(created.id, created.outs, news);
+            assert.deepEqual(updated.outs!.privileges, ["INSERT", "SELECT"]);
+            const facts =
+                server.engine === "postgres"
+                    ? await server.inspect("SELECT pg_has_role('vpc_user', 'rds_iam', 'MEMBER') AS iam")
+                    : await server.inspect("SELECT plugin FROM mysql.user WHERE User = 'vpc_user'");
+            assert.deepEqual(
+                facts,
+                server.engine === "postgres" ? [{ iam: true }] : [{ plugin: "AWSAuthenticationPlugin" }],
+            );
+            await provider.delete!(created.id, updated.outs!);
+            const left =
+                server.engine === "postgres"
+                    ? await server.inspect("SELECT rolname FROM pg_roles WHERE rolname = 'vpc_user'")
+                    : await server.inspect("SELECT User FROM mysql.user WHERE User = 'vpc_user'");
+            assert.deepEqual(left, []);
+        });
+
+        it(`sees drift and repairs it through the runner (${name})`, async () => {
+            const server = servers[name];
+            const created = await provider.create(
+                await check(viaRunner(server, "drift_user", { privileges: ["SELECT"] })),
+            );
+            await server.inspect(
+                server.engine === "postgres"
+                    ? "ALTER ROLE drift_user CREATEDB"
+                    : "GRANT PROCESS ON *.* TO 'drift_user'@'%'",
+            );
+            const read = await provider.read!(created.id, created.outs);
+            assert.deepEqual(read.props!.unmanagedPrivileges, [
+                server.engine === "postgres" ? "role attribute CREATEDB" : "PROCESS on *.*",
+            ]);
+            const updated = await provider.update!(created.id, read.props!, created.outs);
+            assert.deepEqual(updated.outs!.unmanagedPrivileges, []);
+            await provider.delete!(created.id, created.outs);
+        });
+    }
+
+    it("refuses hostile inputs sent straight to the function, and nothing reaches the database", async () => {
+        const server = servers.mariadb;
+        const mark = await server.logMark();
+        const { LambdaClient, InvokeCommand } =
+            require("@aws-sdk/client-lambda") as typeof import("@aws-sdk/client-lambda");
+        const client = new LambdaClient({ region: "us-east-1" });
+        const { master: _master, ...inputs } = userInputs(server, "x'@'%' -- ");
+        const answer = await client.send(
+            new InvokeCommand({
+                FunctionName: FUNCTION,
+                Payload: Buffer.from(
+                    JSON.stringify({
+                        operation: "create",
+                        inputs: { ...inputs, master: { username: "master_admin" } },
+                        password: server.master.password,
+                    }),
+                ),
+            }),
+        );
+        client.destroy();
+        const response = JSON.parse(Buffer.from(answer.Payload!).toString("utf8"));
+        assert.deepEqual(response, {
+            ok: false,
+            message:
+                "the SQL runner refused the request: username: username \"x'@'%' -- \" contains \"'\" (U+0027); use only ASCII letters, digits and underscores, starting with a letter or underscore",
+        });
+        assert.deepEqual(await server.statementsSince(mark), []);
+    });
+
+    it("never writes the master password to the function's log, its outputs or the error it returns", async () => {
+        const server = servers.postgres16;
+        const created = await provider.create(await check(viaRunner(server, "quiet_user")));
+        // `master` (which holds a password given directly) is stored only as a Pulumi secret (additionalSecretOutputs).
+        const { master: _secret, ...outs } = created.outs;
+        assert.equal(JSON.stringify(outs).includes(server.master.password), false);
+        const wrong = "Wr0ng-Runner-Password";
+        const error = await provider
+            .create(
+                await check(
+                    viaRunner(server, "quiet_user2", {
+                        master: { username: "master_admin", password: wrong },
+                    }),
+                ),
+            )
+            .then(
+                () => assert.fail("a wrong password must fail"),
+                (e: Error) => e,
+            );
+        assert.equal(
+            error.message,
+            `PostgreSQL ${server.endpoint}:${server.port} via 127.0.0.1:${server.port} as master_admin: password authentication failed for user "master_admin" (through the SQL runner ${FUNCTION})`,
+        );
+        for (const invocation of lambda.invocations) {
+            assert.equal(
+                invocation.log.includes(server.master.password) || invocation.log.includes(wrong),
+                false,
+            );
+        }
+        await provider.delete!(created.id, created.outs);
+    });
+
+    it("fails within the function's time limit, naming the missing network path, when the runner cannot reach the database", async () => {
+        const server = servers.postgres16;
+        // The same function deployed where the database is not: outside the VPC namespace.
+        lambda.functions.set("misplaced-runner", { bundle, timeoutMs: 20_000 });
+        const error = await provider
+            .create(await check(viaRunner(server, "lost_user", { runnerFunction: "misplaced-runner" })))
+            .then(
+                () => assert.fail("must fail"),
+                (e: Error) => e,
+            );
+        assert.match(error.message, /ECONNREFUSED .*\(through the SQL runner misplaced-runner\)$/);
+    });
+
+    it("reports a runner that runs out of time as Lambda does, with the likely cause", async () => {
+        const server = servers.postgres16;
+        lambda.functions.set("slow-runner", { bundle, netns, timeoutMs: 1 });
+        const error = await provider
+            .create(await check(viaRunner(server, "slow_user", { runnerFunction: "slow-runner" })))
+            .then(
+                () => assert.fail("must fail"),
+                (e: Error) => e,
+            );
+        assert.equal(
+            error.message,
+            "the SQL runner slow-runner failed: Task timed out after 0.00 seconds. It ran out of time: it probably cannot reach the database — the database's security group must admit the runner's, and the runner's subnets must route to the database's",
+        );
+    });
+});
