@@ -1,0 +1,193 @@
+/**
+ * SqlRunner: the Lambda function that runs the DatabaseUser provider's SQL from inside the
+ * database's VPC, so `pulumi up` works from any machine with AWS credentials — a hosted CI runner,
+ * a laptop without VPN — while the database stays private.
+ *
+ * It gets exactly what it needs: its own security group with one egress rule (the database port, to
+ * the database's security group) and one ingress rule on the database's group from it; a role that
+ * may manage the function's network interfaces and write its own log group, nothing else — no
+ * Secrets Manager, no RDS (the provider sends the master password in each invocation, so the
+ * subnets need no route to Secrets Manager: no NAT, no VPC endpoint).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { runnerBundlePath } from "./bundle";
+
+export interface SqlRunnerArgs {
+    /** Subnets the function runs in: the database's subnets, or any from which the database port is reachable. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /** VPC of the subnets; the function's security group is created in it. */
+    readonly vpcId: pulumi.Input<string>;
+    /** The database's security group: it gets an ingress rule from the runner's, for `databasePort` only. */
+    readonly databaseSecurityGroupId: pulumi.Input<string>;
+    /** The database port (3306 / 5432). */
+    readonly databasePort: pulumi.Input<number>;
+    /**
+     * The function's time limit, in seconds. The provider's own connect (15 s), lock (15 s) and
+     * statement (60 s) limits end a stuck operation before it.
+     * @default 120
+     */
+    readonly timeoutSeconds?: number;
+    /**
+     * Days the function's log group keeps logs (they never contain the master password).
+     * @default 30
+     */
+    readonly logRetentionDays?: number;
+    /** Tags for every resource created. @default {} */
+    readonly tags?: Record<string, string>;
+}
+
+/** The role's permissions: its network interfaces in the VPC (AWS requires Resource "*" for these) and its own logs. */
+export function runnerRolePolicy(
+    partition: string,
+    region: string,
+    accountId: string,
+    logGroup: string,
+): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "VpcNetworkInterfaces",
+                Effect: "Allow",
+                Action: [
+                    "ec2:CreateNetworkInterface",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeSubnets",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:AssignPrivateIpAddresses",
+                    "ec2:UnassignPrivateIpAddresses",
+                ],
+                Resource: "*",
+            },
+            {
+                Sid: "OwnLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroup}:*`,
+            },
+        ],
+    });
+}
+
+export class SqlRunner extends pulumi.ComponentResource {
+    /** The function's name: a DatabaseUser's `runnerFunction`. */
+    public readonly functionName: pulumi.Output<string>;
+    public readonly functionArn: pulumi.Output<string>;
+    /** The runner's security group (admitted by the database's). */
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly roleArn: pulumi.Output<string>;
+    /**
+     * Everything an operation through the runner depends on — the function, its role policy, its
+     * network path: a DatabaseUser that depends on these is dropped before any of them goes away.
+     */
+    public readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: SqlRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("rds-iam:index:SqlRunner", name, {}, opts);
+        const parent = { parent: this };
+        const tags = args.tags ?? {};
+        const facts = pulumi.all([
+            aws.getPartitionOutput({}, parent).partition,
+            aws.getRegionOutput({}, parent).region,
+            aws.getCallerIdentityOutput({}, parent).accountId,
+        ]);
+
+        const securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            { vpcId: args.vpcId, description: `rds-iam ${name}: SQL runner, database port only`, tags },
+            parent,
+        );
+        const egress = new aws.vpc.SecurityGroupEgressRule(
+            `${name}-to-database`,
+            {
+                securityGroupId: securityGroup.id,
+                referencedSecurityGroupId: args.databaseSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: args.databasePort,
+                toPort: args.databasePort,
+                tags,
+            },
+            parent,
+        );
+        const ingress = new aws.vpc.SecurityGroupIngressRule(
+            `${name}-from-runner`,
+            {
+                securityGroupId: args.databaseSecurityGroupId,
+                referencedSecurityGroupId: securityGroup.id,
+                ipProtocol: "tcp",
+                fromPort: args.databasePort,
+                toPort: args.databasePort,
+                tags,
+            },
+            parent,
+        );
+
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            { retentionInDays: args.logRetentionDays ?? 30, tags },
+            parent,
+        );
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: `rds-iam ${name}: SQL runner function`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "lambda.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                        },
+                    ],
+                }),
+                tags,
+            },
+            parent,
+        );
+        const policy = new aws.iam.RolePolicy(
+            `${name}-policy`,
+            {
+                role: role.name,
+                policy: pulumi
+                    .all([facts, logGroup.name])
+                    .apply(([[partition, region, accountId], group]) =>
+                        runnerRolePolicy(partition, region, accountId, group),
+                    ),
+            },
+            parent,
+        );
+
+        const fn = new aws.lambda.Function(
+            `${name}-function`,
+            {
+                description: `rds-iam ${name}: creates and drops IAM database users from inside the VPC`,
+                runtime: aws.lambda.Runtime.NodeJS22dX,
+                handler: "index.handler",
+                code: new pulumi.asset.AssetArchive({
+                    "index.js": new pulumi.asset.FileAsset(runnerBundlePath()),
+                }),
+                role: role.arn,
+                timeout: args.timeoutSeconds ?? 120,
+                memorySize: 256,
+                vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: [securityGroup.id] },
+                loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+                tags,
+            },
+            { parent: this, dependsOn: [policy] },
+        );
+
+        this.functionName = fn.name;
+        this.functionArn = fn.arn;
+        this.securityGroupId = securityGroup.id;
+        this.roleArn = role.arn;
+        this.ready = [fn, policy, egress, ingress];
+        this.registerOutputs({
+            functionName: this.functionName,
+            functionArn: this.functionArn,
+            securityGroupId: this.securityGroupId,
+            roleArn: this.roleArn,
+        });
+    }
+}

@@ -1,0 +1,122 @@
+import * as assert from "node:assert/strict";
+import { SqlRunner } from "../../components/runner/sqlRunner";
+import {
+    RecordedResource,
+    fakeResourceSuffix,
+    installMocks,
+    settle,
+    valueOf,
+} from "../../local/pulumi/mocks";
+
+function ofType(resources: RecordedResource[], type: string): RecordedResource[] {
+    return resources.filter((r) => r.type === type);
+}
+
+async function build() {
+    const session = installMocks();
+    const runner = new SqlRunner("orders-runner", {
+        vpcId: "vpc-0a1b2c3d",
+        subnetIds: ["subnet-a", "subnet-b"],
+        databaseSecurityGroupId: "sg-0database",
+        databasePort: 5432,
+    });
+    await valueOf(runner.functionArn);
+    await settle();
+    return { runner, resources: session.resources };
+}
+
+describe("SqlRunner", () => {
+    it("runs the bundled handler on Node.js 22 in the database's subnets, with its own security group and no environment", async () => {
+        const { resources } = await build();
+        const [fn] = ofType(resources, "aws:lambda/function:Function");
+        assert.deepEqual(
+            {
+                runtime: fn.inputs.runtime,
+                handler: fn.inputs.handler,
+                timeout: fn.inputs.timeout,
+                memorySize: fn.inputs.memorySize,
+                vpcConfig: fn.inputs.vpcConfig,
+                environment: fn.inputs.environment,
+            },
+            {
+                runtime: "nodejs22.x",
+                handler: "index.handler",
+                timeout: 120,
+                memorySize: 256,
+                vpcConfig: {
+                    subnetIds: ["subnet-a", "subnet-b"],
+                    securityGroupIds: [
+                        `sg-${fakeResourceSuffix("orders-runner-sg").toLowerCase().slice(0, 17)}`,
+                    ],
+                },
+                environment: undefined,
+            },
+        );
+    });
+
+    it("opens exactly the database port, runner to database, in both security groups", async () => {
+        const { resources } = await build();
+        const [egress] = ofType(resources, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+        const [ingress] = ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+        const runnerSg = egress.inputs.securityGroupId;
+        assert.deepEqual(
+            [egress.inputs, ingress.inputs].map((r) => ({ ...r, tags: undefined })),
+            [
+                {
+                    securityGroupId: runnerSg,
+                    referencedSecurityGroupId: "sg-0database",
+                    ipProtocol: "tcp",
+                    fromPort: 5432,
+                    toPort: 5432,
+                    tags: undefined,
+                },
+                {
+                    securityGroupId: "sg-0database",
+                    referencedSecurityGroupId: runnerSg,
+                    ipProtocol: "tcp",
+                    fromPort: 5432,
+                    toPort: 5432,
+                    tags: undefined,
+                },
+            ],
+        );
+    });
+
+    it("gives the function's role only its network interfaces and its own log group: no Secrets Manager, no RDS", async () => {
+        const { resources } = await build();
+        const [role] = ofType(resources, "aws:iam/role:Role");
+        const [policy] = ofType(resources, "aws:iam/rolePolicy:RolePolicy");
+        const [logGroup] = ofType(resources, "aws:cloudwatch/logGroup:LogGroup");
+        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy), {
+            Version: "2012-10-17",
+            Statement: [
+                { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+            ],
+        });
+        assert.deepEqual(JSON.parse(policy.inputs.policy), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "VpcNetworkInterfaces",
+                    Effect: "Allow",
+                    Action: [
+                        "ec2:CreateNetworkInterface",
+                        "ec2:DescribeNetworkInterfaces",
+                        "ec2:DescribeSubnets",
+                        "ec2:DeleteNetworkInterface",
+                        "ec2:AssignPrivateIpAddresses",
+                        "ec2:UnassignPrivateIpAddresses",
+                    ],
+                    Resource: "*",
+                },
+                {
+                    Sid: "OwnLogs",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: `arn:aws:logs:us-east-1:123456789012:log-group:${logGroup.outputs.name ?? logGroup.inputs.name}:*`,
+                },
+            ],
+        });
+        assert.equal(logGroup.inputs.retentionInDays, 30);
+    });
+});
