@@ -8,6 +8,8 @@ export default tseslint.config(
         ignores: [
             "node_modules/**",
             "bin/**",
+            ".tmp/**",
+            ".ci/.tools/**",
             "bench/results/**",
             "local-output/**",
             "cli/**",
