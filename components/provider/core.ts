@@ -70,20 +70,17 @@ export async function runOperation(
 ): Promise<ObservedUser | undefined> {
     const dialect = dialectOf(engineFamily(u.engine));
     const user = userSpec(u);
+    const run = <T>(work: (s: Session) => Promise<T>, fallback: boolean) =>
+        session(u, password, (s) => dialect.exclusive(s, u.username, () => work(s)), fallback);
     switch (operation) {
         case "create":
-            return session(
-                u,
-                password,
-                (s) => createUser(dialect, s, user, u.adopt === true, where(u)),
-                false,
-            );
+            return run((s) => createUser(dialect, s, user, u.adopt === true, where(u)), false);
         case "read":
-            return session(u, password, (s) => dialect.observe(s, user), true);
+            return run((s) => dialect.observe(s, user), true);
         case "update":
-            return session(u, password, (s) => updateUser(dialect, s, user, where(u)), false);
+            return run((s) => updateUser(dialect, s, user, where(u)), false);
         case "delete":
-            await session(u, password, (s) => dialect.drop(s, user), true);
+            await run((s) => dialect.drop(s, user), true);
             return undefined;
     }
 }

@@ -71,4 +71,9 @@ export interface Dialect {
     drop(session: Session, user: UserSpec): Promise<void>;
     /** Whether an error says the user already exists (a concurrent create won the race). */
     isAlreadyExists(error: unknown): boolean;
+    /**
+     * Runs `work` while no other rds-iam session works on the same user of this server, so a create
+     * in progress is never mistaken for the leftover of one that was cut off.
+     */
+    exclusive<T>(session: Session, username: string, work: () => Promise<T>): Promise<T>;
 }

@@ -43,8 +43,10 @@ export async function createUser(
     } catch (e) {
         if (!dialect.isAlreadyExists(e)) throw e;
         // A concurrent create of the same name won the race: answer as if it had been there first.
+        // Its account may still be half-made (locked): that is the winner's work in progress, not ours.
         const winner = await dialect.observe(session, user);
-        if (!adopt && !isOurs(winner, user)) throw alreadyExists(user, where);
+        const ours = user.managedBy !== undefined && winner.managedBy === user.managedBy;
+        if (!adopt && !ours) throw alreadyExists(user, where);
         await dialect.converge(session, user, winner);
         return dialect.observe(session, user);
     }

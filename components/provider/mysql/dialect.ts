@@ -3,7 +3,7 @@
  * transactional, so every multi-statement change is ordered to be safe when cut off half-way: the
  * account stays LOCKED (cannot log in) until its grants are exactly right, and a retry finishes it.
  */
-import type { Session } from "../connection";
+import { Session, sessionTimeouts } from "../connection";
 import { Dialect, NOT_THERE, UserSpec } from "../dialect";
 import { isPluginNotLoaded, pluginNotLoadedPolicy, withRetry } from "../retry";
 import * as catalog from "./catalog";
@@ -102,5 +102,22 @@ export const mysqlDialect: Dialect = {
 
     isAlreadyExists(error) {
         return (error as { errno?: number }).errno === 1396;
+    },
+
+    // A named lock (no privilege needed; released when the session ends, also when it is cut off).
+    async exclusive(session, username, work) {
+        const name = `rds-iam:user:${username}`;
+        const seconds = Math.max(1, Math.ceil(sessionTimeouts().lockMs / 1000));
+        const [row] = await session.query("SELECT GET_LOCK(?, ?) AS locked", [name, seconds]);
+        if (Number(row.locked) !== 1) {
+            throw new Error(
+                `another rds-iam operation on database user "${username}" has been running for over ${seconds} s on this server; retry when it has finished`,
+            );
+        }
+        try {
+            return await work();
+        } finally {
+            await session.query("SELECT RELEASE_LOCK(?)", [name]).catch(() => undefined);
+        }
     },
 };

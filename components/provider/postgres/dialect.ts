@@ -241,6 +241,9 @@ export const postgresDialect: Dialect = {
         );
     },
 
+    // Role changes are transactional: a create in progress is invisible until it commits.
+    exclusive: (_session, _username, work) => work(),
+
     isAlreadyExists(error) {
         const e = error as { code?: string; message?: string };
         return e.code === "42710" || (e.code === "23505" && /pg_authid_rolname_index/.test(e.message ?? ""));
