@@ -10,13 +10,8 @@ import * as postgresql from "@pulumi/postgresql";
 import { connectPolicyDocument } from "./connectPolicy";
 import { DatabaseArgs, throwIfInvalid, validateDatabaseArgs } from "./databaseArgs";
 import { DatabaseUser } from "./databaseUser";
-import {
-    DEFAULT_AURORA_INSTANCE_CLASS,
-    DEFAULT_ENGINE_VERSION,
-    DEFAULT_INSTANCE_CLASS,
-    parameterGroupFamily,
-} from "./engineDefaults";
-import { Engine, defaultPort, engineFamily, isAurora, tlsParameterName } from "./engines";
+import { Engine, engineFacts } from "./engines";
+import { majorVersionOf, parameterGroupFamily } from "./engineVersions";
 import { normalizePrivileges } from "./validation";
 
 export { DatabaseArgs, DatabaseUserSpec } from "./databaseArgs";
@@ -67,13 +62,14 @@ export class Database extends pulumi.ComponentResource {
 
         this.componentName = name;
         const engine = args.engine;
-        const family = engineFamily(engine);
-        const version = args.engineVersion ?? DEFAULT_ENGINE_VERSION[engine];
-        const port = defaultPort(engine);
+        const facts = engineFacts(engine);
+        const family = facts.family;
+        const version = args.engineVersion ?? facts.defaultMajorVersion;
+        const port = facts.port;
         const tags = args.tags ?? {};
         this.engine = engine;
         this.masterUsername = args.masterUsername ?? "dbmaster";
-        this.databaseName = args.databaseName ?? (family === "postgres" ? "postgres" : undefined);
+        this.databaseName = args.databaseName ?? facts.defaultDatabase;
         this.userNames = (args.users ?? []).map((u) => u.username);
 
         const parent = { parent: this };
@@ -127,8 +123,8 @@ export class Database extends pulumi.ComponentResource {
             { subnetIds: args.subnetIds, tags },
             parent,
         );
-        const tlsParameter = [{ name: tlsParameterName(engine), value: "1", applyMethod: "immediate" }];
-        const pgFamily = parameterGroupFamily(engine, version);
+        const tlsParameter = [{ name: facts.tlsParameter, value: "1", applyMethod: "immediate" }];
+        const pgFamily = parameterGroupFamily(engine, majorVersionOf(engine, version));
         const common = {
             engine,
             engineVersion: version,
@@ -147,7 +143,7 @@ export class Database extends pulumi.ComponentResource {
         };
 
         let masterSecrets: pulumi.Output<{ secretArn: string }[]>;
-        if (isAurora(engine)) {
+        if (facts.aurora) {
             const parameters = new aws.rds.ClusterParameterGroup(
                 `${name}-params`,
                 {
@@ -177,7 +173,7 @@ export class Database extends pulumi.ComponentResource {
                             clusterIdentifier: cluster.id,
                             engine: engine as aws.rds.EngineType,
                             engineVersion: version,
-                            instanceClass: args.instanceClass ?? DEFAULT_AURORA_INSTANCE_CLASS,
+                            instanceClass: args.instanceClass ?? facts.defaultInstanceClass,
                             dbSubnetGroupName: subnetGroup.name,
                             publiclyAccessible: args.publiclyAccessible ?? false,
                             tags,
@@ -206,7 +202,7 @@ export class Database extends pulumi.ComponentResource {
                 `${name}-instance`,
                 {
                     ...common,
-                    instanceClass: args.instanceClass ?? DEFAULT_INSTANCE_CLASS,
+                    instanceClass: args.instanceClass ?? facts.defaultInstanceClass,
                     allocatedStorage: args.allocatedStorage ?? 20,
                     storageType: "gp3",
                     username: this.masterUsername,

@@ -3,7 +3,7 @@
  * and reports every problem at once, each naming the property and the fix.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Engine, isAurora } from "./engines";
+import { Engine, engineFacts } from "./engines";
 import {
     ValidationFailure,
     validateDatabaseName,
@@ -123,7 +123,8 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
         return failures; // every other rule depends on the engine
     }
     const engine = args.engine;
-    const aurora = isAurora(engine);
+    const facts = engineFacts(engine);
+    const aurora = facts.aurora;
     if (!Array.isArray(args.subnetIds) || args.subnetIds.length < 2) {
         failures.push({
             property: "subnetIds",
@@ -142,7 +143,7 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
         if (!aurora) {
             failures.push({
                 property: "instances",
-                reason: `instances is Aurora-only; for ${engine} remove it (use multiAz for a standby) or choose engine aurora-${engine === "postgres" ? "postgresql" : "mysql"}`,
+                reason: `instances is Aurora-only; for ${engine} remove it (use multiAz for a standby) or choose engine ${facts.counterpart}`,
             });
         } else if (!Number.isInteger(args.instances) || args.instances < 1 || args.instances > 16) {
             failures.push({
@@ -214,7 +215,7 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
         const needsDatabase =
             (user?.privileges ?? []).length > 0 &&
             args.databaseName === undefined &&
-            !engine.includes("postgres");
+            facts.defaultDatabase === undefined;
         if (needsDatabase) {
             failures.push({
                 property: `users[${i}].privileges`,

@@ -38,9 +38,9 @@ function one(resources: RecordedResource[], type: string): RecordedResource {
 }
 
 const instanceEngines: [Engine, string, string][] = [
-    ["mysql", "mysql8.0", "require_secure_transport"],
-    ["mariadb", "mariadb10.11", "require_secure_transport"],
-    ["postgres", "postgres16", "rds.force_ssl"],
+    ["mysql", "mysql8.4", "require_secure_transport"],
+    ["mariadb", "mariadb11.4", "require_secure_transport"],
+    ["postgres", "postgres17", "rds.force_ssl"],
 ];
 
 describe("Database on instance engines", () => {
@@ -178,7 +178,7 @@ describe("Database on instance engines", () => {
 describe("Database on Aurora", () => {
     for (const [engine, family, tlsParameter] of [
         ["aurora-mysql", "aurora-mysql8.0", "require_secure_transport"],
-        ["aurora-postgresql", "aurora-postgresql16", "rds.force_ssl"],
+        ["aurora-postgresql", "aurora-postgresql17", "rds.force_ssl"],
     ] as [Engine, string, string][]) {
         describe(engine, () => {
             it("creates a cluster, a cluster parameter group and one instance per requested instance", async () => {
