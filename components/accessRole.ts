@@ -5,9 +5,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ConnectGrant, connectPolicyDocument, dbUserArnProblems } from "./connectPolicy";
+import {
+    ConnectGrant,
+    accountIdProblems,
+    arnUsernameProblems,
+    connectPolicyDocument,
+    regionProblems,
+    resourceIdProblems,
+} from "./connectPolicy";
 import { Database } from "./database";
-import { throwIfInvalid } from "./databaseArgs";
+import { throwIfInvalid } from "./errors";
 import { ValidationFailure } from "./validation";
 
 export type WorkloadService = "ec2" | "lambda" | "ecs-tasks";
@@ -122,19 +129,13 @@ export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): Validation
             return;
         }
         // Only values known now can be checked here; Outputs are checked when the policy is built.
-        const known = typeof grant.resourceId === "string";
-        const problems = dbUserArnProblems({
-            region: "us-east-1",
-            accountId: "000000000000",
-            username: grant.username,
-            resourceId: known ? (grant.resourceId as string) : "db-UNKNOWN",
-        });
-        problems.forEach((reason) =>
-            failures.push({
-                property: `grants[${i}].${reason.startsWith("username") ? "username" : "resourceId"}`,
-                reason,
-            }),
-        );
+        const problems = [
+            ...arnUsernameProblems(grant.username),
+            ...(typeof grant.resourceId === "string" ? resourceIdProblems(grant.resourceId) : []),
+            ...(typeof grant.region === "string" ? regionProblems(grant.region) : []),
+            ...(typeof grant.accountId === "string" ? accountIdProblems(grant.accountId) : []),
+        ];
+        problems.forEach((p) => failures.push({ property: `grants[${i}].${p.field}`, reason: p.reason }));
     });
     return failures;
 }

@@ -6,11 +6,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { Engine, engineFacts } from "./engines";
 import {
     ValidationFailure,
+    failuresAt,
+    privilegesNeedDatabaseProblems,
+    usernameProblems,
     validateDatabaseName,
     validateEngine,
     validatePrivileges,
     validateUsername,
 } from "./validation";
+
+export { throwIfInvalid } from "./errors";
 
 /** A database user that logs in with IAM tokens. */
 export interface DatabaseUserSpec {
@@ -189,11 +194,7 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
     }
     const master = args.masterUsername ?? "dbmaster";
     if (args.masterUsername !== undefined) {
-        failures.push(
-            ...validateUsername(engine, master, "masterUsername").filter(
-                (f) => !/master user/.test(f.reason),
-            ),
-        );
+        failures.push(...failuresAt("masterUsername", usernameProblems(engine, master)));
         if (master.length > 16) {
             failures.push({
                 property: "masterUsername",
@@ -212,29 +213,12 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
             });
         }
         seen.add(user?.username);
-        const needsDatabase =
-            (user?.privileges ?? []).length > 0 &&
-            args.databaseName === undefined &&
-            facts.defaultDatabase === undefined;
-        if (needsDatabase) {
-            failures.push({
-                property: `users[${i}].privileges`,
-                reason: `privileges on ${engine} apply to a database; set databaseName`,
-            });
-        }
+        failures.push(
+            ...failuresAt(
+                `users[${i}].privileges`,
+                privilegesNeedDatabaseProblems(engine, user?.privileges, args.databaseName, "databaseName"),
+            ),
+        );
     });
     return failures;
-}
-
-/** Throws one InputPropertiesError listing every failure, the way the Pulumi engine prints them. */
-export function throwIfInvalid(component: string, failures: ValidationFailure[]): void {
-    if (failures.length === 0) {
-        return;
-    }
-    throw new pulumi.InputPropertiesError({
-        message:
-            `${component} has invalid arguments:\n` +
-            failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n"),
-        errors: failures.map((f) => ({ propertyPath: f.property, reason: f.reason })),
-    });
 }

@@ -220,6 +220,44 @@ describe("DatabaseAccessRole", () => {
             );
         });
 
+        it("checks a resource-id grant field by field: a bad region and account are named, an Output resource id is left for later", () => {
+            assert.deepEqual(
+                errorsOf(() => ({
+                    service: "ec2",
+                    grants: [
+                        {
+                            resourceId: pulumi.output("db-ABCDEFGHIJKLMNOPQRSTUVWX"),
+                            username: "app",
+                            region: "us_east_1",
+                            accountId: "1234",
+                        },
+                    ],
+                })),
+                [
+                    {
+                        propertyPath: "grants[0].region",
+                        reason: 'region "us_east_1" is not an AWS region such as "us-east-1"',
+                    },
+                    {
+                        propertyPath: "grants[0].accountId",
+                        reason: 'accountId "1234" is not a 12-digit AWS account id',
+                    },
+                ],
+            );
+        });
+
+        it("accepts a resource-id grant whose resource id is only known at deploy time", async () => {
+            const { document } = await roleWith(() => ({
+                service: "ec2",
+                grants: [
+                    { resourceId: pulumi.output("cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ"), username: "ledger" },
+                ],
+            }));
+            assert.deepEqual(document.Statement[0].Resource, [
+                "arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ/ledger",
+            ]);
+        });
+
         it("refuses both service and existingRoleName, an instance profile for Lambda and no grants", () => {
             assert.deepEqual(
                 errorsOf(() => ({
