@@ -242,7 +242,7 @@ export class Database extends pulumi.ComponentResource {
                     port: this.port,
                     username: spec.username,
                     database: this.databaseName,
-                    privileges: normalizePrivileges(spec.privileges),
+                    privileges: normalizePrivileges(spec.privileges, engine),
                     master: { username: this.masterUsername, secretArn: this.masterSecretArn },
                     region: this.region,
                 },

@@ -175,6 +175,20 @@ describe("Database on instance engines", () => {
     });
 });
 
+describe("Database users' privileges", () => {
+    it("gives a DatabaseUser ALL alone when ALL comes with privileges it covers, as the server reads it back", async () => {
+        const { resources } = await build("orders", {
+            engine: "mariadb",
+            ...network,
+            databaseName: "orders",
+            users: [{ username: "owner", privileges: ["ALL", "drop", "SELECT"] }],
+        });
+        assert.deepEqual(one(resources, "pulumi-nodejs:dynamic/rds-iam:DatabaseUser").inputs.privileges, [
+            "ALL",
+        ]);
+    });
+});
+
 describe("Database on Aurora", () => {
     for (const [engine, family, tlsParameter] of [
         ["aurora-mysql", "aurora-mysql8.0", "require_secure_transport"],
@@ -314,6 +328,15 @@ describe("Database argument errors", () => {
                 },
             ],
         );
+    });
+
+    it("refuses a system database as databaseName", () => {
+        assert.deepEqual(errorOf({ engine: "mysql", ...network, databaseName: "sys" }).errors, [
+            {
+                propertyPath: "databaseName",
+                reason: 'database "sys" is a system database of MySQL: it holds views over performance_schema and the server\'s internals. Grant privileges on a database of your own',
+            },
+        ]);
     });
 
     it("refuses a malformed CIDR block", () => {

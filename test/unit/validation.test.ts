@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
 import {
+    PRIVILEGES,
     databaseNameProblems,
+    normalizePrivileges,
     privilegeProblems,
     privilegesNeedDatabaseProblems,
     usernameProblems,
@@ -83,5 +85,98 @@ describe("validation by field", () => {
 
     it("accepts an ordinary database name", () => {
         assert.deepEqual(databaseNameProblems("mysql", "app_db"), []);
+    });
+});
+
+describe("system databases (issue 11.3)", () => {
+    it("refuses every MySQL/MariaDB system database, saying what it holds", () => {
+        assert.deepEqual(
+            ["mysql", "information_schema", "PERFORMANCE_SCHEMA", "sys"].map((d) =>
+                databaseNameProblems("mariadb", d).map((p) => p.reason),
+            ),
+            [
+                [
+                    'database "mysql" is a system database of MariaDB: it holds the server\'s accounts and their password hashes. Grant privileges on a database of your own',
+                ],
+                [
+                    'database "information_schema" is a system database of MariaDB: it is the server\'s catalog, not a database of yours. Grant privileges on a database of your own',
+                ],
+                [
+                    'database "PERFORMANCE_SCHEMA" is a system database of MariaDB: it holds server instrumentation, including other sessions\' statements. Grant privileges on a database of your own',
+                ],
+                [
+                    'database "sys" is a system database of MariaDB: it holds views over performance_schema and the server\'s internals. Grant privileges on a database of your own',
+                ],
+            ],
+        );
+    });
+
+    it("refuses PostgreSQL's templates and rdsadmin but not the postgres database", () => {
+        assert.deepEqual(
+            ["template0", "template1", "rdsadmin", "postgres"].map((d) =>
+                databaseNameProblems("aurora-postgresql", d).map((p) => p.code),
+            ),
+            [["system-database"], ["system-database"], ["system-database"], []],
+        );
+    });
+
+    it("refuses them in the provider's check() too, before any SQL", async () => {
+        const { databaseUserProvider } = await import("../../components/provider/provider");
+        const result = await databaseUserProvider.check!(
+            {},
+            {
+                engine: "mysql",
+                host: "db.example.com",
+                port: 3306,
+                username: "app",
+                database: "mysql",
+                privileges: ["SELECT"],
+                master: { username: "dbmaster", password: "x" },
+            },
+        );
+        assert.deepEqual(result.failures, [
+            {
+                property: "database",
+                reason: 'database "mysql" is a system database of MySQL: it holds the server\'s accounts and their password hashes. Grant privileges on a database of your own',
+            },
+        ]);
+    });
+});
+
+describe("privileges stored as the server reads them back (issue 11.13)", () => {
+    it("drops what ALL covers next to it", () => {
+        assert.deepEqual(normalizePrivileges(["ALL", "SELECT", "insert"], "mysql"), ["ALL"]);
+    });
+
+    it("writes MySQL's whole vocabulary listed one by one as ALL", () => {
+        assert.deepEqual(
+            normalizePrivileges(
+                PRIVILEGES.mysql.filter((p) => p !== "ALL"),
+                "aurora-mysql",
+            ),
+            ["ALL"],
+        );
+    });
+
+    it("keeps PostgreSQL's database privileges beside ALL, which covers table privileges only", () => {
+        assert.deepEqual(
+            [
+                normalizePrivileges(["ALL", "SELECT", "CREATE"], "postgres"),
+                normalizePrivileges(
+                    PRIVILEGES.postgres.filter((p) => p !== "ALL"),
+                    "postgres",
+                ),
+                normalizePrivileges(["SELECT", "INSERT"], "postgres"),
+            ],
+            [
+                ["ALL", "CREATE"],
+                ["ALL", "CREATE", "TEMPORARY"],
+                ["INSERT", "SELECT"],
+            ],
+        );
+    });
+
+    it("leaves the set as given (canonical, sorted) when the engine is not known", () => {
+        assert.deepEqual(normalizePrivileges([" select", "ALL"]), ["ALL", "SELECT"]);
     });
 });
