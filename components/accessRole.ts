@@ -14,8 +14,9 @@ import {
     resourceIdProblems,
 } from "./connectPolicy";
 import { Database } from "./database";
+import { childName } from "./childNames";
 import { throwIfInvalid } from "./errors";
-import { ValidationFailure } from "./validation";
+import { ValidationFailure, duplicateFailures } from "./validation";
 
 export type WorkloadService = "ec2" | "lambda" | "ecs-tasks";
 const SERVICES: readonly WorkloadService[] = ["ec2", "lambda", "ecs-tasks"];
@@ -118,6 +119,8 @@ export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): Validation
             reason: "give at least one grant ({ database, username } or { resourceId, username })",
         });
     }
+    failures.push(...duplicateFailures("attachToUsers", args.attachToUsers));
+    failures.push(...duplicateFailures("attachToGroups", args.attachToGroups));
     (args.grants ?? []).forEach((grant, i) => {
         if (isDatabaseGrant(grant)) {
             if (!grant.database.userNames.includes(grant.username)) {
@@ -251,24 +254,26 @@ export class DatabaseAccessRole extends pulumi.ComponentResource {
                 parent,
             ),
         );
-        (args.attachToUsers ?? []).forEach((user, i) =>
+        (args.attachToUsers ?? []).forEach((user, i) => {
+            const child = childName(`${name}-user`, user, i);
             attachments.push(
                 new aws.iam.UserPolicyAttachment(
-                    `${name}-user-${i}`,
+                    child.name,
                     { user, policyArn: policy.arn },
-                    parent,
+                    { parent: this, aliases: child.aliases },
                 ),
-            ),
-        );
-        (args.attachToGroups ?? []).forEach((group, i) =>
+            );
+        });
+        (args.attachToGroups ?? []).forEach((group, i) => {
+            const child = childName(`${name}-group`, group, i);
             attachments.push(
                 new aws.iam.GroupPolicyAttachment(
-                    `${name}-group-${i}`,
+                    child.name,
                     { group, policyArn: policy.arn },
-                    parent,
+                    { parent: this, aliases: child.aliases },
                 ),
-            ),
-        );
+            );
+        });
 
         // Consumers that wait on roleArn (e.g. a Lambda) must not start before the policy is attached.
         const attached = pulumi.all(attachments.map((a) => a.id));

@@ -347,3 +347,23 @@ export function validatePrivileges(
 ): ValidationFailure[] {
     return failuresAt(property, privilegeProblems(engine, privileges));
 }
+
+/** Values listed twice (each names one child resource): refuse the repeats. Outputs are not known yet. */
+export function duplicateFailures(
+    property: string,
+    values: readonly unknown[] | undefined,
+): ValidationFailure[] {
+    const seen: string[] = [];
+    const failures: ValidationFailure[] = [];
+    (values ?? []).forEach((value, i) => {
+        if (typeof value !== "string") return;
+        if (seen.includes(value)) {
+            failures.push({
+                property: `${property}[${i}]`,
+                reason: `${JSON.stringify(value)} is listed twice; list each value once`,
+            });
+        }
+        seen.push(value);
+    });
+    return failures;
+}

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ENGINES, isEngine } from "../components/engines";
-import { throwIfInvalid } from "../components/databaseArgs";
+import { throwIfInvalid } from "../components/errors";
 import { ValidationFailure } from "../components/validation";
 
 export interface WorkloadConfig {

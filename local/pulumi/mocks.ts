@@ -13,6 +13,17 @@ export interface RecordedResource {
     readonly name: string;
     readonly inputs: Record<string, any>;
     readonly outputs: Record<string, any>;
+    /** The URN the engine would give it, and what it asked of the engine (as URNs). */
+    readonly urn: string;
+    readonly parent: string;
+    /** Every resource it depends on: `dependsOn` and the resources behind its input Outputs. */
+    readonly dependencies: string[];
+    readonly deletedWith: string;
+    readonly ignoreChanges: string[];
+    /** Its aliases, resolved to the URNs they stand for. */
+    readonly aliases: string[];
+    /** The provider reference (`<provider URN>::<id>`), when one was given. */
+    readonly provider: string;
 }
 
 /** A 26-character upper-case base32 id derived from a name, like a DbiResourceId's tail. */
@@ -30,8 +41,15 @@ export interface MockOptions {
     readonly preview?: boolean;
 }
 
+export interface RecordedInvoke {
+    readonly token: string;
+    readonly inputs: Record<string, any>;
+}
+
 export interface MockSession {
     readonly resources: RecordedResource[];
+    /** Every function the program invoked (data sources, provider methods), in order. */
+    readonly invokes: RecordedInvoke[];
     readonly region: string;
     readonly partition: string;
 }
@@ -114,11 +132,75 @@ function idFor(type: string, name: string): string {
     return `${name}-id`;
 }
 
+/** The parts of the engine's RegisterResourceRequest the recorder reads. */
+interface RegisterRequest {
+    getParent(): string;
+    getDependenciesList(): string[];
+    getDeletedwith(): string;
+    getIgnorechangesList(): string[];
+    getProvider(): string;
+    getAliasesList(): {
+        getUrn(): string;
+        getSpec():
+            | {
+                  getName(): string;
+                  getType(): string;
+                  getStack(): string;
+                  getProject(): string;
+                  getParenturn(): string;
+                  getNoparent(): boolean;
+              }
+            | undefined;
+    }[];
+}
+
+/** A URN as the engine (and the mock monitor) builds it: the parent's type is prefixed to the type. */
+export function urnOf(stack: string, project: string, type: string, name: string, parent?: string): string {
+    const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+function registrationOptions(
+    req: RegisterRequest | undefined,
+    type: string,
+    name: string,
+    project: string,
+    stack: string,
+): Pick<
+    RecordedResource,
+    "urn" | "parent" | "dependencies" | "deletedWith" | "ignoreChanges" | "aliases" | "provider"
+> {
+    const parent = req?.getParent() ?? "";
+    return {
+        urn: urnOf(stack, project, type, name, parent),
+        parent,
+        dependencies: [...new Set(req?.getDependenciesList() ?? [])].sort(),
+        deletedWith: req?.getDeletedwith() ?? "",
+        ignoreChanges: req?.getIgnorechangesList() ?? [],
+        provider: req?.getProvider() ?? "",
+        aliases: (req?.getAliasesList() ?? []).map((alias) => {
+            const spec = alias.getSpec();
+            if (spec === undefined) return alias.getUrn();
+            return urnOf(
+                spec.getStack() || stack,
+                spec.getProject() || project,
+                spec.getType() || type,
+                spec.getName() || name,
+                spec.getNoparent() ? undefined : spec.getParenturn() || parent,
+            );
+        }),
+    };
+}
+
 /** Installs the mocks; returns the live list of registered resources. */
 export function installMocks(options: MockOptions = {}): MockSession {
     const region = options.region ?? "us-east-1";
     const partition = options.partition ?? "aws";
     const resources: RecordedResource[] = [];
+    const invokes: RecordedInvoke[] = [];
+    const project = options.project ?? "rds-iam";
+    const stack = options.stack ?? "dev";
+    let registering: RegisterRequest | undefined;
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
@@ -126,10 +208,19 @@ export function installMocks(options: MockOptions = {}): MockSession {
                     ...args.inputs,
                     ...computedOutputs(args.type, args.name, args.inputs, region, partition),
                 };
-                resources.push({ type: args.type, name: args.name, inputs: args.inputs, outputs });
+                const request = registering;
+                registering = undefined;
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: args.inputs,
+                    outputs,
+                    ...registrationOptions(request, args.type, args.name, project, stack),
+                });
                 return { id: idFor(args.type, args.name), state: outputs };
             },
             call(args: pulumi.runtime.MockCallArgs) {
+                invokes.push({ token: args.token, inputs: args.inputs });
                 switch (args.token) {
                     case "aws:index/getRegion:getRegion":
                         return {
@@ -172,11 +263,18 @@ export function installMocks(options: MockOptions = {}): MockSession {
                 }
             },
         },
-        options.project ?? "rds-iam",
-        options.stack ?? "dev",
+        project,
+        stack,
         options.preview ?? false,
     );
-    return { resources, region, partition };
+    // The mock monitor hands newResource the inputs only; keep the request to record its options too.
+    const monitor = (require("@pulumi/pulumi/runtime/settings") as { getMonitor(): any }).getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+        registering = req;
+        return register(req, callback);
+    };
+    return { resources, invokes, region, partition };
 }
 
 /** Resolves an Output (or plain value) to its value, for assertions. */

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseAccessRole, DatabaseAccessRoleArgs } from "../../components/accessRole";
+import { shortHash } from "../../components/childNames";
 import { Database } from "../../components/database";
 import {
     RecordedResource,
@@ -173,6 +174,30 @@ describe("DatabaseAccessRole", () => {
             ["dbas"],
         );
         assert.equal(await valueOf(role.roleArn), "arn:aws:iam::123456789012:role/legacy-app");
+    });
+
+    it("names IAM user and group attachments by the user or group, keeping the positional URN as alias", async () => {
+        const { resources } = await roleWith((db) => ({
+            existingRoleName: "legacy-app",
+            attachToUsers: ["alice", "bob"],
+            attachToGroups: ["dbas"],
+            grants: [{ database: db, username: "app_rw" }],
+        }));
+        const urn = (type: string, n: string) =>
+            `urn:pulumi:dev::rds-iam::rds-iam:index:DatabaseAccessRole$${type}::${n}`;
+        const user = "aws:iam/userPolicyAttachment:UserPolicyAttachment";
+        const group = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment";
+        assert.deepEqual(
+            resources
+                .filter((r) => r.type === user || r.type === group)
+                .map((r) => [r.urn, r.aliases])
+                .sort(),
+            [
+                [urn(user, `api-user-${shortHash("alice")}`), [urn(user, "api-user-0")]],
+                [urn(user, `api-user-${shortHash("bob")}`), [urn(user, "api-user-1")]],
+                [urn(group, `api-group-${shortHash("dbas")}`), [urn(group, "api-group-0")]],
+            ].sort(),
+        );
     });
 
     describe("argument errors", () => {

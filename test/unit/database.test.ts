@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { Database, DatabaseArgs } from "../../components/database";
+import { shortHash } from "../../components/childNames";
 import { Engine } from "../../components/engines";
 import {
     RecordedResource,
@@ -95,7 +96,7 @@ describe("Database on instance engines", () => {
         });
     }
 
-    it("admits exactly the given security groups and CIDR blocks on the engine port", async () => {
+    it("admits exactly the given security groups and CIDR blocks on the engine port, one rule each named by its value", async () => {
         const { resources } = await build("orders", {
             engine: "postgres",
             ...network,
@@ -106,37 +107,79 @@ describe("Database on instance engines", () => {
             .filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
             .map((r) => ({ name: r.name, ...r.inputs }));
         const sgId = `sg-${fakeResourceSuffix("orders-sg").toLowerCase().slice(0, 17)}`;
+        const common = { securityGroupId: sgId, ipProtocol: "tcp", fromPort: 5432, toPort: 5432, tags: {} };
         assert.deepEqual(
             rules.sort((a, b) => a.name.localeCompare(b.name)),
             [
                 {
-                    name: "orders-ingress-cidr-0",
-                    securityGroupId: sgId,
+                    name: `orders-ingress-cidr-${shortHash("10.0.0.0/16")}`,
                     cidrIpv4: "10.0.0.0/16",
-                    ipProtocol: "tcp",
-                    fromPort: 5432,
-                    toPort: 5432,
-                    tags: {},
+                    ...common,
                 },
                 {
-                    name: "orders-ingress-cidr-1",
-                    securityGroupId: sgId,
+                    name: `orders-ingress-cidr-${shortHash("10.1.0.0/16")}`,
                     cidrIpv4: "10.1.0.0/16",
-                    ipProtocol: "tcp",
-                    fromPort: 5432,
-                    toPort: 5432,
-                    tags: {},
+                    ...common,
                 },
                 {
-                    name: "orders-ingress-sg-0",
-                    securityGroupId: sgId,
+                    name: `orders-ingress-sg-${shortHash("sg-app")}`,
                     referencedSecurityGroupId: "sg-app",
-                    ipProtocol: "tcp",
-                    fromPort: 5432,
-                    toPort: 5432,
-                    tags: {},
+                    ...common,
                 },
+            ].sort((a, b) => a.name.localeCompare(b.name)),
+        );
+    });
+
+    it("keeps each ingress rule's old positional URN as an alias, so existing stacks replace nothing", async () => {
+        const { resources } = await build("orders", {
+            engine: "postgres",
+            ...network,
+            allowedSecurityGroupIds: ["sg-app", pulumi.output("sg-from-another-stack")],
+            allowedCidrBlocks: ["10.0.0.0/16"],
+        });
+        const parent = "urn:pulumi:dev::rds-iam::rds-iam:index:Database::orders";
+        const urn = (n: string) =>
+            `urn:pulumi:dev::rds-iam::rds-iam:index:Database$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::${n}`;
+        assert.deepEqual(
+            resources
+                .filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                .map((r) => [r.urn, r.parent, r.aliases])
+                .sort(),
+            [
+                [
+                    urn(`orders-ingress-cidr-${shortHash("10.0.0.0/16")}`),
+                    parent,
+                    [urn("orders-ingress-cidr-0")],
+                ],
+                [urn("orders-ingress-sg-1"), parent, []],
+                [urn(`orders-ingress-sg-${shortHash("sg-app")}`), parent, [urn("orders-ingress-sg-0")]],
             ],
+        );
+    });
+
+    it("refuses a CIDR block or security group listed twice", () => {
+        installMocks();
+        assert.throws(
+            () =>
+                new Database("orders", {
+                    engine: "mysql",
+                    ...network,
+                    allowedSecurityGroupIds: ["sg-a", "sg-a"],
+                    allowedCidrBlocks: ["10.0.0.0/16", "10.0.0.0/16"],
+                }),
+            (e: unknown) => {
+                assert.deepEqual((e as pulumi.InputPropertiesError).errors, [
+                    {
+                        propertyPath: "allowedCidrBlocks[1]",
+                        reason: '"10.0.0.0/16" is listed twice; list each value once',
+                    },
+                    {
+                        propertyPath: "allowedSecurityGroupIds[1]",
+                        reason: '"sg-a" is listed twice; list each value once',
+                    },
+                ]);
+                return true;
+            },
         );
     });
 

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { shortHash } from "../../components/childNames";
 import { fakeResourceSuffix, recordStack, stackConfig } from "../../local/pulumi/mocks";
 
 describe("the stack program (index.ts) under mocks", () => {
@@ -19,7 +20,7 @@ describe("the stack program (index.ts) under mocks", () => {
             "aws:rds/instance:Instance db-instance",
             "aws:rds/parameterGroup:ParameterGroup db-params",
             "aws:rds/subnetGroup:SubnetGroup db-subnets",
-            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule db-ingress-cidr-0",
+            `aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule db-ingress-cidr-${shortHash("10.20.0.0/16")}`,
             "postgresql:index/database:Database reporting",
             "pulumi-nodejs:dynamic/rds-iam:DatabaseUser db-user-app_rw",
             "pulumi-nodejs:dynamic/rds-iam:DatabaseUser db-user-reporting_ro",

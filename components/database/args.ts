@@ -1,0 +1,100 @@
+/** The arguments of `Database`, each documented with its default. Validated in validateArgs.ts. */
+import * as pulumi from "@pulumi/pulumi";
+import { Engine } from "../engines";
+
+/** A database user that logs in with IAM tokens. */
+export interface DatabaseUserSpec {
+    /** User name, case-exact (it appears as-is in the rds-db:connect ARN). */
+    readonly username: string;
+    /**
+     * Privileges on the database (see `PRIVILEGES` for each engine's vocabulary).
+     * @default [] (log in only)
+     */
+    readonly privileges?: string[];
+}
+
+export interface DatabaseArgs {
+    /** Database engine. Aurora engines create a cluster, the others one instance. */
+    readonly engine: Engine;
+    /** Private subnets for the DB subnet group: at least two, in different availability zones. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /** VPC of the subnets; the database security group is created in it. */
+    readonly vpcId: pulumi.Input<string>;
+    /**
+     * Security groups (e.g. of the workloads) allowed to reach the database port.
+     * @default [] (none)
+     */
+    readonly allowedSecurityGroupIds?: pulumi.Input<string>[];
+    /**
+     * CIDR blocks allowed to reach the database port.
+     * @default [] (none)
+     */
+    readonly allowedCidrBlocks?: string[];
+    /**
+     * Instance class of the instance or of every Aurora cluster instance.
+     * @default "db.t4g.micro" (instance), "db.t4g.medium" (Aurora)
+     */
+    readonly instanceClass?: pulumi.Input<string>;
+    /**
+     * Name of the initial database; IAM users' privileges apply to it.
+     * @default none for MySQL/MariaDB (privileges then need a database), "postgres" for PostgreSQL
+     */
+    readonly databaseName?: string;
+    /**
+     * Database users authenticated with IAM, created through the master connection.
+     * @default []
+     */
+    readonly users?: DatabaseUserSpec[];
+    /**
+     * Give the database a public address. Keep it private and reach it from inside the VPC.
+     * @default false
+     */
+    readonly publiclyAccessible?: boolean;
+    /**
+     * Refuse deletion of the instance/cluster.
+     * @default true
+     */
+    readonly deletionProtection?: boolean;
+    /**
+     * Engine version.
+     * @default see DEFAULT_ENGINE_VERSION (mysql 8.0, mariadb 10.11, postgres 16, Aurora MySQL 3, Aurora PostgreSQL 16)
+     */
+    readonly engineVersion?: string;
+    /**
+     * Aurora only: number of cluster instances (one writer plus readers).
+     * @default 1
+     */
+    readonly instances?: number;
+    /**
+     * Instance engines only: a standby in a second availability zone.
+     * @default false
+     */
+    readonly multiAz?: boolean;
+    /**
+     * Instance engines only: allocated storage in GiB (gp3).
+     * @default 20
+     */
+    readonly allocatedStorage?: number;
+    /**
+     * Master user name. Its password is generated and kept in Secrets Manager by RDS.
+     * @default "dbmaster"
+     */
+    readonly masterUsername?: string;
+    /**
+     * Days of automated backups.
+     * @default 7
+     */
+    readonly backupRetentionDays?: number;
+    /**
+     * Delete without a final snapshot. Only for throwaway environments.
+     * @default false
+     */
+    readonly skipFinalSnapshot?: boolean;
+    /**
+     * KMS key for storage encryption.
+     * @default the AWS managed key for RDS
+     */
+    readonly kmsKeyId?: pulumi.Input<string>;
+    /** Tags for every resource created. @default {} */
+    readonly tags?: Record<string, string>;
+}

@@ -1,0 +1,148 @@
+/**
+ * The database server itself: a TLS-forcing parameter group (one piece of code for instances and
+ * clusters), then either one RDS instance or an Aurora cluster with its cluster instances, all with
+ * IAM authentication, encrypted storage and the master password managed by RDS.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { Engine, engineFacts } from "../engines";
+import { majorVersionOf, parameterGroupFamily } from "../engineVersions";
+
+export interface ServerArgs {
+    readonly engine: Engine;
+    readonly version: string;
+    readonly masterUsername: string;
+    readonly databaseName?: string;
+    readonly instanceClass?: pulumi.Input<string>;
+    readonly allocatedStorage?: number;
+    readonly publiclyAccessible: boolean;
+    readonly multiAz?: boolean;
+    readonly instances: number;
+    readonly deletionProtection: boolean;
+    readonly backupRetentionDays: number;
+    readonly skipFinalSnapshot: boolean;
+    readonly kmsKeyId?: pulumi.Input<string>;
+    readonly tags: Record<string, string>;
+    readonly subnetGroupName: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+}
+
+export interface Server {
+    /** Endpoint host name: the instance address, or the Aurora cluster's writer endpoint. */
+    readonly address: pulumi.Output<string>;
+    readonly port: pulumi.Output<number>;
+    /** `db-…` DbiResourceId, or the cluster's `cluster-…` DbClusterResourceId. */
+    readonly resourceId: pulumi.Output<string>;
+    readonly masterSecretArn: pulumi.Output<string>;
+    readonly instance?: aws.rds.Instance;
+    readonly cluster?: aws.rds.Cluster;
+    readonly clusterInstances: aws.rds.ClusterInstance[];
+    /** What must exist before anything can connect: the instance, or the cluster and its instances. */
+    readonly connectable: pulumi.Resource[];
+}
+
+/** The parameter group that makes the server refuse connections without TLS. */
+function tlsParameterGroup(
+    name: string,
+    args: ServerArgs,
+    parent: pulumi.Resource,
+): aws.rds.ParameterGroup | aws.rds.ClusterParameterGroup {
+    const facts = engineFacts(args.engine);
+    const groupArgs = {
+        family: parameterGroupFamily(args.engine, majorVersionOf(args.engine, args.version)),
+        description: `rds-iam ${name}: TLS required`,
+        parameters: [{ name: facts.tlsParameter, value: "1", applyMethod: "immediate" }],
+        tags: args.tags,
+    };
+    return facts.aurora
+        ? new aws.rds.ClusterParameterGroup(`${name}-params`, groupArgs, { parent })
+        : new aws.rds.ParameterGroup(`${name}-params`, groupArgs, { parent });
+}
+
+export function createServer(name: string, args: ServerArgs, parent: pulumi.Resource): Server {
+    const facts = engineFacts(args.engine);
+    const parameters = tlsParameterGroup(name, args, parent);
+    const common = {
+        engineVersion: args.version,
+        iamDatabaseAuthenticationEnabled: true,
+        storageEncrypted: true,
+        kmsKeyId: args.kmsKeyId,
+        manageMasterUserPassword: true,
+        dbSubnetGroupName: args.subnetGroupName,
+        vpcSecurityGroupIds: [args.securityGroupId],
+        deletionProtection: args.deletionProtection,
+        backupRetentionPeriod: args.backupRetentionDays,
+        skipFinalSnapshot: args.skipFinalSnapshot,
+        finalSnapshotIdentifier: args.skipFinalSnapshot ? undefined : `${name}-final`,
+        copyTagsToSnapshot: true,
+        tags: args.tags,
+    };
+    const instanceClass = args.instanceClass ?? facts.defaultInstanceClass;
+
+    if (facts.aurora) {
+        const cluster = new aws.rds.Cluster(
+            `${name}-cluster`,
+            {
+                ...common,
+                engine: args.engine as aws.rds.EngineType,
+                masterUsername: args.masterUsername,
+                databaseName: args.databaseName,
+                dbClusterParameterGroupName: parameters.name,
+            },
+            { parent },
+        );
+        const clusterInstances = Array.from(
+            { length: args.instances },
+            (_, i) =>
+                new aws.rds.ClusterInstance(
+                    `${name}-instance-${i}`,
+                    {
+                        clusterIdentifier: cluster.id,
+                        engine: args.engine as aws.rds.EngineType,
+                        engineVersion: args.version,
+                        instanceClass,
+                        dbSubnetGroupName: args.subnetGroupName,
+                        publiclyAccessible: args.publiclyAccessible,
+                        tags: args.tags,
+                    },
+                    { parent },
+                ),
+        );
+        return {
+            address: cluster.endpoint,
+            port: cluster.port,
+            resourceId: cluster.clusterResourceId,
+            masterSecretArn: cluster.masterUserSecrets.apply((s) => s[0].secretArn),
+            cluster,
+            clusterInstances,
+            connectable: [cluster, ...clusterInstances],
+        };
+    }
+
+    const instance = new aws.rds.Instance(
+        `${name}-instance`,
+        {
+            ...common,
+            engine: args.engine,
+            instanceClass,
+            allocatedStorage: args.allocatedStorage ?? 20,
+            storageType: "gp3",
+            username: args.masterUsername,
+            dbName: args.databaseName,
+            parameterGroupName: parameters.name,
+            publiclyAccessible: args.publiclyAccessible,
+            multiAz: args.multiAz ?? false,
+            autoMinorVersionUpgrade: true,
+        },
+        { parent },
+    );
+    return {
+        address: instance.address,
+        port: instance.port,
+        resourceId: instance.resourceId,
+        masterSecretArn: instance.masterUserSecrets.apply((s) => s[0].secretArn),
+        instance,
+        clusterInstances: [],
+        connectable: [instance],
+    };
+}
