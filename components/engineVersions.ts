@@ -71,7 +71,7 @@ export function engineVersionProblems(engine: Engine, version: unknown): Problem
         return [
             {
                 code: "bad-version",
-                reason: `${JSON.stringify(version)} is not a ${facts.title} version; give a major version such as "${major}" (recommended: minor upgrades follow AWS) or a full one such as "${full}", or leave it out for ${facts.defaultMajorVersion}`,
+                reason: `${JSON.stringify(version)} is not a version of ${facts.title}; give a major version such as "${major}" (recommended: minor upgrades follow AWS) or a full one such as "${full}", or leave it out for ${facts.defaultMajorVersion}`,
             },
         ];
     }

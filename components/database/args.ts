@@ -56,8 +56,18 @@ export interface DatabaseArgs {
      */
     readonly deletionProtection?: boolean;
     /**
-     * Engine version.
-     * @default see DEFAULT_ENGINE_VERSION (mysql 8.0, mariadb 10.11, postgres 16, Aurora MySQL 3, Aurora PostgreSQL 16)
+     * Engine version: a major version (recommended: "8.4", "11.4", "17", Aurora MySQL "8.0") or a
+     * full one ("8.4.5", "8.0.mysql_aurora.3.10.0").
+     *
+     * With a major version (or none) minor versions follow AWS: auto minor upgrades stay on, an
+     * instance is given the major and RDS picks its current default minor, and an Aurora cluster's
+     * full version is resolved at deploy time (aws.rds.getEngineVersion: AWS's default for the
+     * major) and then left out of diffs, so an upgrade AWS made never shows as a downgrade. To move
+     * an Aurora cluster to another version, give that full version.
+     *
+     * A full version pins the minor: auto minor upgrades are off and you upgrade by changing it.
+     * MariaDB before 10.11 is refused: RDS has no IAM authentication for it.
+     * @default the engine's default major: MySQL 8.4, MariaDB 11.4, PostgreSQL 17, Aurora MySQL 8.0 (3.x), Aurora PostgreSQL 17
      */
     readonly engineVersion?: string;
     /**

@@ -98,7 +98,7 @@ export class Database extends pulumi.ComponentResource {
             name,
             {
                 engine,
-                version: args.engineVersion ?? facts.defaultMajorVersion,
+                engineVersion: args.engineVersion,
                 masterUsername: this.masterUsername,
                 databaseName: args.databaseName,
                 instanceClass: args.instanceClass,

@@ -6,11 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Engine, engineFacts } from "../engines";
-import { majorVersionOf, parameterGroupFamily } from "../engineVersions";
+import { EngineVersionChoice, chooseEngineVersion } from "../engineVersions";
 
 export interface ServerArgs {
     readonly engine: Engine;
-    readonly version: string;
+    /** The version asked for, if any (validated): see `chooseEngineVersion`. */
+    readonly engineVersion?: string;
     readonly masterUsername: string;
     readonly databaseName?: string;
     readonly instanceClass?: pulumi.Input<string>;
@@ -45,11 +46,12 @@ export interface Server {
 function tlsParameterGroup(
     name: string,
     args: ServerArgs,
+    version: EngineVersionChoice,
     parent: pulumi.Resource,
 ): aws.rds.ParameterGroup | aws.rds.ClusterParameterGroup {
     const facts = engineFacts(args.engine);
     const groupArgs = {
-        family: parameterGroupFamily(args.engine, majorVersionOf(args.engine, args.version)),
+        family: version.parameterGroupFamily,
         description: `rds-iam ${name}: TLS required`,
         parameters: [{ name: facts.tlsParameter, value: "1", applyMethod: "immediate" }],
         tags: args.tags,
@@ -59,11 +61,33 @@ function tlsParameterGroup(
         : new aws.rds.ParameterGroup(`${name}-params`, groupArgs, { parent });
 }
 
+/**
+ * The version to give RDS. Instances take the major version and RDS picks its current default minor;
+ * Aurora needs a full version, resolved here at deploy time as AWS's default for the major's
+ * parameter-group family (aws.rds.getEngineVersion), so no minor version AWS retires is written down.
+ */
+function engineVersion(
+    engine: Engine,
+    choice: EngineVersionChoice,
+    parent: pulumi.Resource,
+): pulumi.Input<string> {
+    if (choice.version !== undefined) return choice.version;
+    return aws.rds.getEngineVersionOutput(
+        { engine, parameterGroupFamily: choice.parameterGroupFamily, defaultOnly: true, latest: true },
+        { parent },
+    ).versionActual;
+}
+
 export function createServer(name: string, args: ServerArgs, parent: pulumi.Resource): Server {
     const facts = engineFacts(args.engine);
-    const parameters = tlsParameterGroup(name, args, parent);
+    const choice = chooseEngineVersion(args.engine, args.engineVersion);
+    const version = engineVersion(args.engine, choice, parent);
+    // A resolved version moves with AWS's auto minor upgrades; keep it out of later diffs so an
+    // upgrade never reads as a downgrade. (A major prefix on an instance already matches any minor.)
+    const ignoreChanges = facts.aurora && choice.followsMinorUpgrades ? ["engineVersion"] : [];
+    const parameters = tlsParameterGroup(name, args, choice, parent);
     const common = {
-        engineVersion: args.version,
+        engineVersion: version,
         iamDatabaseAuthenticationEnabled: true,
         storageEncrypted: true,
         kmsKeyId: args.kmsKeyId,
@@ -89,7 +113,7 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
                 databaseName: args.databaseName,
                 dbClusterParameterGroupName: parameters.name,
             },
-            { parent },
+            { parent, ignoreChanges },
         );
         const clusterInstances = Array.from(
             { length: args.instances },
@@ -99,13 +123,14 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
                     {
                         clusterIdentifier: cluster.id,
                         engine: args.engine as aws.rds.EngineType,
-                        engineVersion: args.version,
+                        engineVersion: version,
+                        autoMinorVersionUpgrade: choice.followsMinorUpgrades,
                         instanceClass,
                         dbSubnetGroupName: args.subnetGroupName,
                         publiclyAccessible: args.publiclyAccessible,
                         tags: args.tags,
                     },
-                    { parent },
+                    { parent, ignoreChanges },
                 ),
         );
         return {
@@ -132,7 +157,7 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
             parameterGroupName: parameters.name,
             publiclyAccessible: args.publiclyAccessible,
             multiAz: args.multiAz ?? false,
-            autoMinorVersionUpgrade: true,
+            autoMinorVersionUpgrade: choice.followsMinorUpgrades,
         },
         { parent },
     );

@@ -3,6 +3,7 @@
  * once, each naming the property and the fix.
  */
 import { engineFacts } from "../engines";
+import { engineVersionProblems } from "../engineVersions";
 import {
     ValidationFailure,
     duplicateFailures,
@@ -93,6 +94,7 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
             reason: `backupRetentionDays must be from 1 to 35 (got ${args.backupRetentionDays})`,
         });
     }
+    failures.push(...failuresAt("engineVersion", engineVersionProblems(engine, args.engineVersion)));
     if (args.databaseName !== undefined) {
         failures.push(...validateDatabaseName(engine, args.databaseName, "databaseName"));
     }

@@ -192,6 +192,50 @@ function registrationOptions(
     };
 }
 
+/**
+ * AWS's default version per parameter-group family, as `describe-db-engine-versions --default-only`
+ * answered in 2026 (a snapshot for tests: the program never writes these down itself).
+ */
+export const DEFAULT_ENGINE_VERSIONS: Readonly<Record<string, string>> = {
+    "mysql8.4": "8.4.5",
+    "mysql8.0": "8.0.42",
+    "mariadb11.4": "11.4.5",
+    "mariadb10.11": "10.11.11",
+    postgres17: "17.4",
+    postgres16: "16.8",
+    "aurora-mysql8.0": "8.0.mysql_aurora.3.10.0",
+    "aurora-mysql5.7": "5.7.mysql_aurora.2.12.5",
+    "aurora-postgresql17": "17.4",
+    "aurora-postgresql16": "16.8",
+    "aurora-postgresql15": "15.12",
+};
+
+/** getEngineVersion as the AWS provider answers it: by family (or version prefix), or an error when nothing matches. */
+function engineVersionAnswer(inputs: Record<string, any>): Record<string, unknown> {
+    const family: string | undefined =
+        inputs.parameterGroupFamily ??
+        Object.keys(DEFAULT_ENGINE_VERSIONS).find(
+            (f) =>
+                f.startsWith(String(inputs.engine)) &&
+                DEFAULT_ENGINE_VERSIONS[f].startsWith(String(inputs.version ?? "")),
+        );
+    const version = family === undefined ? undefined : DEFAULT_ENGINE_VERSIONS[family];
+    if (version === undefined || (family !== undefined && !family.startsWith(String(inputs.engine)))) {
+        throw new Error(
+            `reading RDS Engine Version: no RDS engine versions match the criteria (engine ${inputs.engine}, family ${family})`,
+        );
+    }
+    return {
+        ...inputs,
+        id: version,
+        engine: inputs.engine,
+        version,
+        versionActual: version,
+        parameterGroupFamily: family,
+        status: "available",
+    };
+}
+
 /** Installs the mocks; returns the live list of registered resources. */
 export function installMocks(options: MockOptions = {}): MockSession {
     const region = options.region ?? "us-east-1";
@@ -252,6 +296,8 @@ export function installMocks(options: MockOptions = {}): MockSession {
                             }),
                             versionId: "v1",
                         };
+                    case "aws:rds/getEngineVersion:getEngineVersion":
+                        return engineVersionAnswer(args.inputs);
                     case "aws:iam/getRole:getRole":
                         return {
                             name: args.inputs.name,

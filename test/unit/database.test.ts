@@ -4,6 +4,7 @@ import { Database, DatabaseArgs } from "../../components/database";
 import { shortHash } from "../../components/childNames";
 import { Engine } from "../../components/engines";
 import {
+    RecordedInvoke,
     RecordedResource,
     fakeResourceSuffix,
     installMocks,
@@ -16,13 +17,13 @@ const network = { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-a", "subnet-b"] };
 async function build(
     name: string,
     args: DatabaseArgs,
-): Promise<{ db: Database; resources: RecordedResource[] }> {
+): Promise<{ db: Database; resources: RecordedResource[]; invokes: RecordedInvoke[] }> {
     const session = installMocks();
     const db = new Database(name, args);
     await valueOf(db.resourceId);
     await valueOf(db.masterSecretArn);
     await settle();
-    return { db, resources: session.resources };
+    return { db, resources: session.resources, invokes: session.invokes };
 }
 
 function children(resources: RecordedResource[]): string[] {
@@ -280,6 +281,98 @@ describe("Database on Aurora", () => {
     }
 });
 
+describe("Database engine versions", () => {
+    function server(resources: RecordedResource[]): RecordedResource {
+        return resources.find(
+            (r) => r.type === "aws:rds/instance:Instance" || r.type === "aws:rds/cluster:Cluster",
+        )!;
+    }
+
+    it("gives instances the default major version only, with auto minor upgrades and no version pinned against them", async () => {
+        const versions: Record<string, unknown[]> = {};
+        for (const engine of ["mysql", "mariadb", "postgres"] as Engine[]) {
+            const { resources } = await build("orders", { engine, ...network });
+            const instance = server(resources);
+            versions[engine] = [
+                instance.inputs.engineVersion,
+                instance.inputs.autoMinorVersionUpgrade,
+                instance.ignoreChanges,
+            ];
+        }
+        assert.deepEqual(versions, {
+            mysql: ["8.4", true, []],
+            mariadb: ["11.4", true, []],
+            postgres: ["17", true, []],
+        });
+    });
+
+    it("resolves Aurora's version at deploy time from AWS's default for the family and keeps later minor upgrades out of the diff", async () => {
+        const { resources, invokes } = await build("ledger", {
+            engine: "aurora-mysql",
+            ...network,
+            instances: 2,
+        });
+        assert.deepEqual(
+            invokes
+                .filter((i) => i.token === "aws:rds/getEngineVersion:getEngineVersion")
+                .map((i) => i.inputs),
+            [
+                {
+                    engine: "aurora-mysql",
+                    parameterGroupFamily: "aurora-mysql8.0",
+                    defaultOnly: true,
+                    latest: true,
+                },
+            ],
+        );
+        assert.deepEqual(
+            resources
+                .filter((r) => r.type.startsWith("aws:rds/cluster"))
+                .map((r) => [
+                    r.name,
+                    r.inputs.engineVersion,
+                    r.inputs.autoMinorVersionUpgrade,
+                    r.ignoreChanges,
+                ])
+                .sort(),
+            [
+                ["ledger-cluster", "8.0.mysql_aurora.3.10.0", undefined, ["engineVersion"]],
+                ["ledger-instance-0", "8.0.mysql_aurora.3.10.0", true, ["engineVersion"]],
+                ["ledger-instance-1", "8.0.mysql_aurora.3.10.0", true, ["engineVersion"]],
+                ["ledger-params", undefined, undefined, []],
+            ],
+        );
+    });
+
+    it("resolves a major version given for Aurora PostgreSQL within that major's family", async () => {
+        const { resources } = await build("ledger", {
+            engine: "aurora-postgresql",
+            ...network,
+            engineVersion: "16",
+        });
+        assert.deepEqual(
+            [
+                server(resources).inputs.engineVersion,
+                one(resources, "aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs.family,
+            ],
+            ["16.8", "aurora-postgresql16"],
+        );
+    });
+
+    it("pins a full version as given, with auto minor upgrades off so state and AWS never disagree", async () => {
+        const { resources } = await build("orders", { engine: "mysql", ...network, engineVersion: "8.4.3" });
+        const instance = server(resources);
+        assert.deepEqual(
+            [
+                instance.inputs.engineVersion,
+                instance.inputs.autoMinorVersionUpgrade,
+                one(resources, "aws:rds/parameterGroup:ParameterGroup").inputs.family,
+            ],
+            ["8.4.3", false, "mysql8.4"],
+        );
+    });
+});
+
 describe("Database argument errors", () => {
     function errorOf(args: Partial<DatabaseArgs>): pulumi.InputPropertiesError {
         installMocks();
@@ -378,6 +471,24 @@ describe("Database argument errors", () => {
             {
                 propertyPath: "databaseName",
                 reason: 'database "sys" is a system database of MySQL: it holds views over performance_schema and the server\'s internals. Grant privileges on a database of your own',
+            },
+        ]);
+    });
+
+    it("refuses MariaDB before 10.11, which has no IAM authentication on RDS, naming the fix", () => {
+        assert.deepEqual(errorOf({ engine: "mariadb", ...network, engineVersion: "10.6" }).errors, [
+            {
+                propertyPath: "engineVersion",
+                reason: 'MariaDB 10.6 has no IAM database authentication on RDS (it needs 10.11 or later, see "Supported Regions and DB engines for IAM database authentication" in the RDS User Guide); choose 11.4 or another version from 10.11',
+            },
+        ]);
+    });
+
+    it("refuses a version that is not written the way RDS writes the engine's versions", () => {
+        assert.deepEqual(errorOf({ engine: "aurora-mysql", ...network, engineVersion: "3.08.0" }).errors, [
+            {
+                propertyPath: "engineVersion",
+                reason: '"3.08.0" is not a version of Aurora MySQL; give a major version such as "8.0" (recommended: minor upgrades follow AWS) or a full one such as "8.0.mysql_aurora.3.10.0", or leave it out for 8.0',
             },
         ]);
     });
