@@ -47,9 +47,9 @@ const roles = config.workloads.map(
 if (config.reportingDatabase) {
     const name = `${config.databaseName}_reporting`;
     if (engineFamily(database.engine) === "postgres") {
-        new postgresql.Database("reporting", { name }, { provider: database.adminProvider });
+        new postgresql.Database("reporting", { name }, database.adminResourceOptions);
     } else {
-        new mysql.Database("reporting", { name }, { provider: database.adminProvider });
+        new mysql.Database("reporting", { name }, database.adminResourceOptions);
     }
 }
 

@@ -15,6 +15,8 @@ export interface AdminProviderArgs {
     readonly masterUsername: string;
     readonly masterSecretArn: pulumi.Output<string>;
     readonly databaseName?: string;
+    /** The network path (ingress rules) the provider's connections take. */
+    readonly networkPath: pulumi.Resource[];
 }
 
 export type AdminProvider = postgresql.Provider | mysql.Provider;
@@ -38,7 +40,7 @@ export function createAdminProvider(
                 sslmode: "verify-full",
                 superuser: false,
             },
-            { parent },
+            { parent, dependsOn: args.networkPath },
         );
     }
     return new mysql.Provider(
@@ -49,6 +51,6 @@ export function createAdminProvider(
             password,
             tls: "true",
         },
-        { parent },
+        { parent, dependsOn: args.networkPath },
     );
 }

@@ -51,6 +51,14 @@ export class Database extends pulumi.ComponentResource {
      * from the managed secret, as a Pulumi secret), for extra databases, schemas and grants.
      */
     public readonly adminProvider: AdminProvider;
+    /**
+     * Options for resources made through `adminProvider` (databases, schemas, grants): the provider,
+     * a dependency on the network path so `pulumi destroy` revokes access only after them, and
+     * `deletedWith` the database, so destroying the database does not first drop them one by one.
+     */
+    public readonly adminResourceOptions: pulumi.CustomResourceOptions;
+    /** The ingress rules by which the deployer and the workloads reach the database. */
+    public readonly ingressRules: readonly aws.vpc.SecurityGroupIngressRule[];
     /** The instance (instance engines) or cluster (Aurora). */
     public readonly instance?: aws.rds.Instance;
     public readonly cluster?: aws.rds.Cluster;
@@ -132,7 +140,15 @@ export class Database extends pulumi.ComponentResource {
                 resourceId,
             }));
 
-        // The IAM users can only be created once the database (and, on Aurora, a writer) exists.
+        this.ingressRules = network.ingressRules;
+        // Whatever connects waits for the database (on Aurora, its instances) and for the network
+        // path, and is deleted with the database: destroy never revokes access before the last
+        // statement, and never drops users one by one from a database that is going away anyway.
+        const connects = {
+            parent: this,
+            dependsOn: [...server.connectable, ...network.ingressRules],
+            deletedWith: server.storage,
+        };
         this.users = {};
         for (const spec of args.users ?? []) {
             this.users[spec.username] = new DatabaseUser(
@@ -147,7 +163,7 @@ export class Database extends pulumi.ComponentResource {
                     master: { username: this.masterUsername, secretArn: this.masterSecretArn },
                     region: this.region,
                 },
-                { parent: this, dependsOn: server.connectable },
+                connects,
             );
         }
 
@@ -160,9 +176,15 @@ export class Database extends pulumi.ComponentResource {
                 masterUsername: this.masterUsername,
                 masterSecretArn: this.masterSecretArn,
                 databaseName: this.databaseName,
+                networkPath: network.ingressRules,
             },
             this,
         );
+        this.adminResourceOptions = {
+            provider: this.adminProvider,
+            dependsOn: connects.dependsOn,
+            deletedWith: connects.deletedWith,
+        };
 
         this.registerOutputs({
             address: this.address,

@@ -40,6 +40,8 @@ export interface Server {
     readonly clusterInstances: aws.rds.ClusterInstance[];
     /** What must exist before anything can connect: the instance, or the cluster and its instances. */
     readonly connectable: pulumi.Resource[];
+    /** The resource whose deletion takes every SQL object with it: the instance or the cluster. */
+    readonly storage: aws.rds.Instance | aws.rds.Cluster;
 }
 
 /** The parameter group that makes the server refuse connections without TLS. */
@@ -133,14 +135,20 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
                     { parent, ignoreChanges },
                 ),
         );
+        // A cluster answers on its endpoint only once an instance runs: the address settles after
+        // every cluster instance exists, so whatever connects with it (admin provider, users) waits.
+        const address = pulumi
+            .all([cluster.endpoint, ...clusterInstances.map((i) => i.id)])
+            .apply(([endpoint]) => endpoint);
         return {
-            address: cluster.endpoint,
+            address,
             port: cluster.port,
             resourceId: cluster.clusterResourceId,
             masterSecretArn: cluster.masterUserSecrets.apply((s) => s[0].secretArn),
             cluster,
             clusterInstances,
             connectable: [cluster, ...clusterInstances],
+            storage: cluster,
         };
     }
 
@@ -169,5 +177,6 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
         instance,
         clusterInstances: [],
         connectable: [instance],
+        storage: instance,
     };
 }

@@ -281,6 +281,69 @@ describe("Database on Aurora", () => {
     }
 });
 
+describe("Database connection and destroy order", () => {
+    const urn = (type: string, name: string, parent = "rds-iam:index:Database") =>
+        `urn:pulumi:dev::rds-iam::${parent}$${type}::${name}`;
+    const ingress = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+    const user = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
+
+    it("on Aurora, makes the admin provider and every user wait for every cluster instance (#12.2)", async () => {
+        const { resources } = await build("ledger", {
+            engine: "aurora-postgresql",
+            ...network,
+            instances: 2,
+            users: [{ username: "app" }],
+        });
+        const instances = [0, 1].map((i) =>
+            urn("aws:rds/clusterInstance:ClusterInstance", `ledger-instance-${i}`),
+        );
+        for (const connecting of [one(resources, "pulumi:providers:postgresql"), one(resources, user)]) {
+            assert.deepEqual(
+                instances.filter((i) => !connecting.dependencies.includes(i)),
+                [],
+                `${connecting.name} depends on ${connecting.dependencies.join(", ")}`,
+            );
+        }
+    });
+
+    it("makes users and the admin provider depend on the ingress rules, and deletes users with the instance (#12.5)", async () => {
+        const { resources } = await build("orders", {
+            engine: "mysql",
+            ...network,
+            databaseName: "orders",
+            allowedCidrBlocks: ["10.0.0.0/16"],
+            allowedSecurityGroupIds: ["sg-app"],
+            users: [{ username: "app" }],
+        });
+        const rules = [
+            urn(ingress, `orders-ingress-cidr-${shortHash("10.0.0.0/16")}`),
+            urn(ingress, `orders-ingress-sg-${shortHash("sg-app")}`),
+        ];
+        const provider = one(resources, "pulumi:providers:mysql");
+        const dbUser = one(resources, user);
+        assert.deepEqual(
+            [provider, dbUser].map((r) => rules.filter((rule) => r.dependencies.includes(rule))),
+            [rules, rules],
+        );
+        assert.deepEqual(
+            [dbUser.deletedWith, provider.deletedWith],
+            [urn("aws:rds/instance:Instance", "orders-instance"), ""],
+        );
+    });
+
+    it("offers options for admin-provider resources: the provider, the network path and deletedWith the database", async () => {
+        const { db } = await build("orders", {
+            engine: "postgres",
+            ...network,
+            allowedCidrBlocks: ["10.0.0.0/16"],
+        });
+        const options = db.adminResourceOptions;
+        assert.equal(options.provider, db.adminProvider);
+        assert.equal(options.deletedWith, db.instance);
+        assert.deepEqual(options.dependsOn, [db.instance, ...db.ingressRules]);
+    });
+});
+
 describe("Database engine versions", () => {
     function server(resources: RecordedResource[]): RecordedResource {
         return resources.find(

@@ -76,6 +76,26 @@ describe("the stack program (index.ts) under mocks", () => {
         });
     });
 
+    it("makes the reporting database depend on the network path and be deleted with the instance (#12.5)", async () => {
+        const { resources } = await recordStack(stackConfig("dev"));
+        const reporting = resources.find((r) => r.type === "postgresql:index/database:Database")!;
+        const prefix = "urn:pulumi:dev::rds-iam::rds-iam:index:Database$";
+        assert.deepEqual(
+            [
+                reporting.dependencies.filter((d) => d.includes("securityGroupIngressRule")),
+                reporting.deletedWith,
+                reporting.provider.split("::").slice(0, 4).join("::"),
+            ],
+            [
+                [
+                    `${prefix}aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::db-ingress-cidr-${shortHash("10.20.0.0/16")}`,
+                ],
+                `${prefix}aws:rds/instance:Instance::db-instance`,
+                `${prefix}pulumi:providers:postgresql::db-admin`,
+            ],
+        );
+    });
+
     it("builds an Aurora MySQL stack with a reporting database through the MySQL admin provider", async () => {
         const { resources } = await recordStack({
             ...stackConfig("dev"),
