@@ -30,6 +30,7 @@ const database = new Database("db", {
     instances: config.instances,
     multiAz: config.multiAz,
     deletionProtection: config.deletionProtection,
+    adminProvider: config.adminProvider,
     skipFinalSnapshot: config.skipFinalSnapshot,
     users: config.users as DatabaseUserSpec[],
 });
@@ -44,7 +45,7 @@ const roles = config.workloads.map(
 );
 
 // Extra objects go through the well-kept SQL providers, logged in as master by the component.
-if (config.reportingDatabase) {
+if (config.reportingDatabase && database.adminResourceOptions !== undefined) {
     const name = `${config.databaseName}_reporting`;
     if (engineFamily(database.engine) === "postgres") {
         new postgresql.Database("reporting", { name }, database.adminResourceOptions);

@@ -30,6 +30,7 @@ export type ProblemCode =
     | "unknown-privilege"
     | "privileges-need-database"
     | "bad-version"
+    | "not-pem"
     | "no-iam-authentication";
 
 export interface Problem {
@@ -366,4 +367,11 @@ export function duplicateFailures(
         seen.push(value);
     });
     return failures;
+}
+
+/** A certificate input must be PEM text; anything else would silently trust nothing (or fail late). */
+export function pemProblems(value: unknown): Problem[] {
+    return typeof value === "string" && value.includes("-----BEGIN CERTIFICATE-----")
+        ? []
+        : [{ code: "not-pem", reason: "caCertificate must be PEM text (-----BEGIN CERTIFICATE----- …)" }];
 }

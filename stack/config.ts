@@ -3,7 +3,7 @@
  * the config key (`rds-iam:<key>`) and the fix; the components then check their own Args.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ENGINES, isEngine } from "../components/engines";
+import { ENGINES, engineFamily, isEngine } from "../components/engines";
 import { throwIfInvalid } from "../components/errors";
 import { ValidationFailure } from "../components/validation";
 
@@ -30,6 +30,7 @@ export interface StackConfig {
     readonly users: { username: string; privileges?: string[] }[];
     readonly workloads: WorkloadConfig[];
     readonly reportingDatabase: boolean;
+    readonly adminProvider: boolean;
 }
 
 const SERVICES = ["ec2", "lambda", "ecs-tasks"];
@@ -37,6 +38,8 @@ const SERVICES = ["ec2", "lambda", "ecs-tasks"];
 export function readStackConfig(config: pulumi.Config): StackConfig {
     const engine = config.get("engine") ?? "postgres";
     const aurora = engine.startsWith("aurora-");
+    const adminProvider =
+        config.getBoolean("adminProvider") ?? (isEngine(engine) && engineFamily(engine) === "postgres");
     const stack: StackConfig = {
         engine,
         vpcId: config.require("vpcId"),
@@ -52,7 +55,8 @@ export function readStackConfig(config: pulumi.Config): StackConfig {
         skipFinalSnapshot: config.getBoolean("skipFinalSnapshot") ?? false,
         users: config.getObject<StackConfig["users"]>("users") ?? [],
         workloads: config.getObject<WorkloadConfig[]>("workloads") ?? [],
-        reportingDatabase: config.getBoolean("reportingDatabase") ?? true,
+        adminProvider,
+        reportingDatabase: config.getBoolean("reportingDatabase") ?? adminProvider,
     };
     throwIfInvalid("stack config", validateStackConfig(stack));
     return stack;
@@ -64,6 +68,12 @@ export function validateStackConfig(stack: StackConfig): ValidationFailure[] {
         failures.push({
             property: "rds-iam:engine",
             reason: `unknown engine ${JSON.stringify(stack.engine)}; use one of ${ENGINES.join(", ")}`,
+        });
+    }
+    if (stack.reportingDatabase && !stack.adminProvider) {
+        failures.push({
+            property: "rds-iam:reportingDatabase",
+            reason: `the reporting database is made through the admin provider, which is off (rds-iam:adminProvider; on MySQL/MariaDB it verifies TLS against the deployer's system trust store, see README "Deploying for real"); set rds-iam:reportingDatabase false, or rds-iam:adminProvider true`,
         });
     }
     const defined = new Set(stack.users.map((u) => u.username));

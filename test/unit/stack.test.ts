@@ -101,6 +101,7 @@ describe("the stack program (index.ts) under mocks", () => {
             ...stackConfig("dev"),
             "rds-iam:engine": "aurora-mysql",
             "rds-iam:instances": "2",
+            "rds-iam:adminProvider": "true",
         });
         assert.deepEqual(
             resources
