@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Engine, engineFacts } from "../engines";
 import { EngineVersionChoice, chooseEngineVersion } from "../engineVersions";
+import { finalSnapshotName } from "./finalSnapshot";
 
 export interface ServerArgs {
     readonly engine: Engine;
@@ -99,7 +100,19 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
         deletionProtection: args.deletionProtection,
         backupRetentionPeriod: args.backupRetentionDays,
         skipFinalSnapshot: args.skipFinalSnapshot,
-        finalSnapshotIdentifier: args.skipFinalSnapshot ? undefined : `${name}-final`,
+        finalSnapshotIdentifier: args.skipFinalSnapshot
+            ? undefined
+            : finalSnapshotName(
+                  name,
+                  {
+                      engine: args.engine,
+                      masterUsername: args.masterUsername,
+                      databaseName: args.databaseName,
+                      kmsKeyId: args.kmsKeyId,
+                      subnetGroupName: args.subnetGroupName,
+                  },
+                  parent,
+              ),
         copyTagsToSnapshot: true,
         tags: args.tags,
     };

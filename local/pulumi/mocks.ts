@@ -116,6 +116,20 @@ function computedOutputs(
             return {
                 arn: `arn:${partition}:ec2:${region}:${ACCOUNT_ID}:security-group/sg-${suffix.toLowerCase().slice(0, 17)}`,
             };
+        case "random:index/randomId:RandomId": {
+            const hex = crypto
+                .createHash("sha256")
+                .update(name)
+                .digest("hex")
+                .slice(0, 2 * Number(inputs.byteLength ?? 8));
+            const bytes = Buffer.from(hex, "hex");
+            return {
+                hex,
+                b64Std: bytes.toString("base64"),
+                b64Url: bytes.toString("base64url"),
+                dec: BigInt(`0x${hex}`).toString(),
+            };
+        }
         case "aws:rds/subnetGroup:SubnetGroup":
         case "aws:rds/parameterGroup:ParameterGroup":
         case "aws:rds/clusterParameterGroup:ClusterParameterGroup":

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { Database, DatabaseArgs } from "../../components/database";
 import { shortHash } from "../../components/childNames";
+import { finalSnapshotIdentifier, isSnapshotIdentifier } from "../../components/database/finalSnapshot";
 import { Engine } from "../../components/engines";
 import {
     RecordedInvoke,
@@ -62,6 +63,7 @@ describe("Database on instance engines", () => {
                         "aws:rds/instance:Instance orders-instance",
                         "aws:rds/parameterGroup:ParameterGroup orders-params",
                         "aws:rds/subnetGroup:SubnetGroup orders-subnets",
+                        "random:index/randomId:RandomId orders-final-snapshot",
                         `pulumi-nodejs:dynamic/rds-iam:DatabaseUser orders-user-app`,
                         ...(engine === "postgres" ? ["pulumi:providers:postgresql orders-admin"] : []),
                     ].sort(),
@@ -250,6 +252,7 @@ describe("Database on Aurora", () => {
                         "aws:rds/clusterInstance:ClusterInstance ledger-instance-1",
                         "aws:rds/clusterParameterGroup:ClusterParameterGroup ledger-params",
                         "aws:rds/subnetGroup:SubnetGroup ledger-subnets",
+                        "random:index/randomId:RandomId ledger-final-snapshot",
                         ...(engine === "aurora-postgresql"
                             ? ["pulumi:providers:postgresql ledger-admin"]
                             : []),
@@ -344,6 +347,64 @@ describe("Database connection and destroy order", () => {
         assert.equal(options.provider, db.adminProvider);
         assert.equal(options.deletedWith, db.instance);
         assert.deepEqual(options.dependsOn, [db.instance, ...db.ingressRules]);
+    });
+});
+
+describe("Database final snapshot (#12.6)", () => {
+    it("names the final snapshot with a random suffix made once per instance lifetime, kept by what replaces the instance", async () => {
+        const { resources } = await build("orders", { engine: "postgres", ...network, databaseName: "app" });
+        const suffix = one(resources, "random:index/randomId:RandomId");
+        const hex = suffix.outputs.hex;
+        assert.deepEqual(
+            [one(resources, "aws:rds/instance:Instance").inputs.finalSnapshotIdentifier, suffix.inputs],
+            [
+                `orders-final-${hex}`,
+                {
+                    byteLength: 4,
+                    keepers: {
+                        engine: "postgres",
+                        masterUsername: "dbmaster",
+                        databaseName: "app",
+                        kmsKeyId: "",
+                        subnetGroupName: "orders-subnets",
+                    },
+                },
+            ],
+        );
+        assert.equal(isSnapshotIdentifier(`orders-final-${hex}`), true);
+    });
+
+    it("gives an Aurora cluster the same kind of name, and no snapshot name (nor suffix) when it is skipped", async () => {
+        const kept = await build("ledger", { engine: "aurora-mysql", ...network });
+        const skipped = await build("scratch", {
+            engine: "aurora-mysql",
+            ...network,
+            skipFinalSnapshot: true,
+        });
+        assert.deepEqual(
+            [
+                one(kept.resources, "aws:rds/cluster:Cluster").inputs.finalSnapshotIdentifier,
+                one(skipped.resources, "aws:rds/cluster:Cluster").inputs.finalSnapshotIdentifier,
+                skipped.resources.filter((r) => r.type.startsWith("random:")).length,
+            ],
+            [
+                `ledger-final-${one(kept.resources, "random:index/randomId:RandomId").outputs.hex}`,
+                undefined,
+                0,
+            ],
+        );
+    });
+
+    it("makes any component name a valid RDS snapshot identifier", () => {
+        const names = ["Orders_DB", "1st-db", "a--b-", "ünïcode", "x".repeat(300)];
+        const ids = names.map((n) => finalSnapshotIdentifier(n, "0a1b2c3d"));
+        assert.deepEqual(ids.slice(0, 4), [
+            "orders-db-final-0a1b2c3d",
+            "st-db-final-0a1b2c3d",
+            "a-b-final-0a1b2c3d",
+            "n-code-final-0a1b2c3d",
+        ]);
+        assert.deepEqual([ids[4].length, ids.every(isSnapshotIdentifier)], [255, true]);
     });
 });
 
