@@ -39,6 +39,8 @@ export interface MockOptions {
     readonly project?: string;
     readonly stack?: string;
     readonly preview?: boolean;
+    /** The master password the managed secret's current version holds. @default "mock-master-password" */
+    readonly masterPassword?: string;
 }
 
 export interface RecordedInvoke {
@@ -306,7 +308,7 @@ export function installMocks(options: MockOptions = {}): MockSession {
                             arn: args.inputs.secretId,
                             secretString: JSON.stringify({
                                 username: "dbmaster",
-                                password: "mock-master-password",
+                                password: options.masterPassword ?? "mock-master-password",
                             }),
                             versionId: "v1",
                         };

@@ -157,3 +157,38 @@ describe("the CA bundle file", () => {
         fs.rmSync(path.dirname(dir), { recursive: true });
     });
 });
+
+describe("admin password after rotation (#12.8)", () => {
+    async function adminLogin(masterPassword: string) {
+        const session = installMocks({ masterPassword });
+        const db = new Database("orders", { engine: "postgres", ...network });
+        await valueOf(db.masterSecretArn);
+        await settle();
+        const provider = session.resources.find((r) => r.type === "pulumi:providers:postgresql")!;
+        const reads = session.invokes.filter(
+            (i) => i.token === "aws:secretsmanager/getSecretVersion:getSecretVersion",
+        );
+        return { password: provider.inputs.password, reads: reads.map((r) => r.inputs) };
+    }
+
+    it("reads the managed secret's current version (no version pinned) at every program run, so the run after a rotation logs in with the new password, kept secret", async () => {
+        const before = await adminLogin("password-before-rotation");
+        const after = await adminLogin("password-after-rotation");
+        const secretId = before.reads[0].secretId;
+        // The provider's password is a Pulumi secret (the engine's secret envelope), never plain text in state.
+        const secret = (value: string) => ({
+            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+            value,
+        });
+        assert.deepEqual(
+            [before.password, after.password, before.reads, after.reads],
+            [
+                secret("password-before-rotation"),
+                secret("password-after-rotation"),
+                [{ secretId }],
+                [{ secretId }],
+            ],
+        );
+        assert.match(secretId, /^arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-/);
+    });
+});
