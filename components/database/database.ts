@@ -8,13 +8,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { connectPolicyDocument } from "../connectPolicy";
-import { DatabaseUser } from "../databaseUser";
+import { AwsAccess, DatabaseUser } from "../databaseUser";
 import { Engine, engineFacts } from "../engines";
 import { throwIfInvalid } from "../errors";
 import { rdsCaCoverageProblem } from "../rdsCa";
 import { normalizePrivileges } from "../validation";
 import { AdminProvider, createAdminProvider } from "./adminProvider";
 import { DatabaseArgs } from "./args";
+import { stackAwsAccess } from "./awsAccess";
 import { createNetwork } from "./network";
 import { createServer } from "./server";
 import { regionKnownNow, trustedCertificates as trusted } from "./trust";
@@ -167,6 +168,8 @@ export class Database extends pulumi.ComponentResource {
             dependsOn: [...server.connectable, ...network.ingressRules],
             deletedWith: server.storage,
         };
+        // Names only (profile, roles): the provider reads the master secret as the stack's AWS provider would.
+        const awsAccess = (args.users ?? []).length > 0 ? (stackAwsAccess(this) as pulumi.Output<AwsAccess>) : undefined;
         this.users = {};
         for (const spec of args.users ?? []) {
             this.users[spec.username] = new DatabaseUser(
@@ -178,7 +181,11 @@ export class Database extends pulumi.ComponentResource {
                     username: spec.username,
                     database: this.databaseName,
                     privileges: normalizePrivileges(spec.privileges, engine),
-                    master: { username: this.masterUsername, secretArn: this.masterSecretArn },
+                    master: {
+                        username: this.masterUsername,
+                        secretArn: this.masterSecretArn,
+                        aws: awsAccess,
+                    },
                     region: this.region,
                     caCertificate: customCertificate as pulumi.Output<string>,
                 },

@@ -252,6 +252,36 @@ function engineVersionAnswer(inputs: Record<string, any>): Record<string, unknow
     };
 }
 
+/**
+ * aws.Provider.terraformConfig() as the bridged provider answers it: the provider's configuration in
+ * Terraform's snake_case (complex values are JSON strings among a provider's inputs).
+ */
+async function awsTerraformConfig(
+    resources: RecordedResource[],
+    self: any,
+): Promise<Record<string, unknown>> {
+    const urn = self?.urn ? await self.urn.promise() : undefined;
+    const provider = resources.find(
+        (r) => r.type === "pulumi:providers:aws" && (urn === undefined || r.urn === urn),
+    );
+    const inputs = provider?.inputs ?? {};
+    const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
+    const roles = (json(inputs.assumeRoles) ?? []) as Record<string, string>[];
+    return {
+        result: {
+            region: inputs.region,
+            profile: inputs.profile,
+            shared_config_files: json(inputs.sharedConfigFiles),
+            shared_credentials_files: json(inputs.sharedCredentialsFiles),
+            assume_role: roles.map((r) => ({
+                role_arn: r.roleArn,
+                session_name: r.sessionName,
+                external_id: r.externalId,
+            })),
+        },
+    };
+}
+
 /** Installs the mocks; returns the live list of registered resources. */
 export function installMocks(options: MockOptions = {}): MockSession {
     const region = options.region ?? "us-east-1";
@@ -282,14 +312,21 @@ export function installMocks(options: MockOptions = {}): MockSession {
             call(args: pulumi.runtime.MockCallArgs) {
                 invokes.push({ token: args.token, inputs: args.inputs });
                 switch (args.token) {
-                    case "aws:index/getRegion:getRegion":
+                    case "aws:index/getRegion:getRegion": {
+                        // An explicit provider answers with its own region, as the real one does.
+                        const explicit = resources.find(
+                            (r) =>
+                                r.type === "pulumi:providers:aws" && args.provider?.startsWith(`${r.urn}::`),
+                        );
+                        const answer = String(explicit?.inputs.region ?? region);
                         return {
-                            name: region,
-                            region,
-                            id: region,
-                            endpoint: `ec2.${region}.amazonaws.com`,
-                            description: region,
+                            name: answer,
+                            region: answer,
+                            id: answer,
+                            endpoint: `ec2.${answer}.amazonaws.com`,
+                            description: answer,
                         };
+                    }
                     case "aws:index/getCallerIdentity:getCallerIdentity":
                         return {
                             accountId: ACCOUNT_ID,
@@ -312,6 +349,8 @@ export function installMocks(options: MockOptions = {}): MockSession {
                             }),
                             versionId: "v1",
                         };
+                    case "pulumi:providers:aws/terraformConfig":
+                        return awsTerraformConfig(resources, args.inputs.__self__);
                     case "aws:rds/getEngineVersion:getEngineVersion":
                         return engineVersionAnswer(args.inputs);
                     case "aws:iam/getRole:getRole":
@@ -335,6 +374,26 @@ export function installMocks(options: MockOptions = {}): MockSession {
     monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
         registering = req;
         return register(req, callback);
+    };
+    // The mock monitor has no Call (provider methods such as aws.Provider.terraformConfig): answer
+    // them through the same `call` mock as invokes.
+    monitor.call = async (req: any, callback: (err: unknown, response?: unknown) => void) => {
+        try {
+            const rpc = require("@pulumi/pulumi/runtime/rpc");
+            const providerProto = require("@pulumi/pulumi/proto/provider_pb");
+            const struct = require("google-protobuf/google/protobuf/struct_pb");
+            const inputs = rpc.deserializeProperties(req.getArgs());
+            const result = await monitor.mocks.call({
+                token: req.getTok(),
+                inputs,
+                provider: req.getProvider(),
+            });
+            const response = new providerProto.CallResponse();
+            response.setReturn(struct.Struct.fromJavaScript(await rpc.serializeProperties("", result)));
+            callback(null, response);
+        } catch (e) {
+            callback(e);
+        }
     };
     return { resources, invokes, region, partition };
 }
