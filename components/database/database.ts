@@ -169,7 +169,8 @@ export class Database extends pulumi.ComponentResource {
             deletedWith: server.storage,
         };
         // Names only (profile, roles): the provider reads the master secret as the stack's AWS provider would.
-        const awsAccess = (args.users ?? []).length > 0 ? (stackAwsAccess(this) as pulumi.Output<AwsAccess>) : undefined;
+        const awsAccess =
+            (args.users ?? []).length > 0 ? (stackAwsAccess(this) as pulumi.Output<AwsAccess>) : undefined;
         this.users = {};
         for (const spec of args.users ?? []) {
             this.users[spec.username] = new DatabaseUser(
@@ -188,6 +189,8 @@ export class Database extends pulumi.ComponentResource {
                     },
                     region: this.region,
                     caCertificate: customCertificate as pulumi.Output<string>,
+                    connectHost: args.connectHost,
+                    connectPort: args.connectPort,
                 },
                 connects,
             );

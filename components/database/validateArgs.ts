@@ -8,7 +8,9 @@ import {
     ValidationFailure,
     duplicateFailures,
     failuresAt,
+    hostProblems,
     pemProblems,
+    portProblems,
     privilegesNeedDatabaseProblems,
     usernameProblems,
     validateDatabaseName,
@@ -49,6 +51,22 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
         }
     });
     failures.push(...duplicateFailures("allowedCidrBlocks", args.allowedCidrBlocks));
+    if (args.allowOpenCidr !== true) {
+        (args.allowedCidrBlocks ?? []).forEach((cidr, i) => {
+            if (typeof cidr === "string" && /\/0$/.test(cidr.trim())) {
+                failures.push({
+                    property: `allowedCidrBlocks[${i}]`,
+                    reason: `${JSON.stringify(cidr)} opens the database port to the whole internet; give the CIDR of your VPC, VPN or bastion (or set allowOpenCidr: true if you truly mean it)`,
+                });
+            }
+        });
+    }
+    if (typeof args.connectHost === "string") {
+        failures.push(...failuresAt("connectHost", hostProblems(args.connectHost, "connectHost")));
+    }
+    if (typeof args.connectPort === "number") {
+        failures.push(...failuresAt("connectPort", portProblems(args.connectPort, "connectPort")));
+    }
     failures.push(...duplicateFailures("allowedSecurityGroupIds", args.allowedSecurityGroupIds));
     if (args.instances !== undefined) {
         if (!aurora) {

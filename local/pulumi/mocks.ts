@@ -432,8 +432,9 @@ export async function recordStack(
         ...options,
         region: String(config["aws:region"] ?? options.region ?? "us-east-1"),
     });
+    // As the Pulumi CLI does: the project's config defaults (Pulumi.yaml), then the stack's values.
     const all: Record<string, string> = {};
-    for (const [key, value] of Object.entries(config)) {
+    for (const [key, value] of Object.entries({ ...projectConfigDefaults(), ...config })) {
         all[key.includes(":") ? key : `rds-iam:${key}`] =
             typeof value === "string" ? value : JSON.stringify(value);
     }
@@ -447,6 +448,22 @@ export async function recordStack(
     }
     await settle();
     return { resources: session.resources, outputs };
+}
+
+/** The `default`s of Pulumi.yaml's config schema, as `rds-iam:<key>` entries. */
+export function projectConfigDefaults(): Record<string, unknown> {
+    const fs = require("node:fs") as typeof import("node:fs");
+    const yaml = require("yaml") as typeof import("yaml");
+    const file = path.resolve(__dirname, "..", "..", "Pulumi.yaml");
+    const project = yaml.parse(fs.readFileSync(file, "utf8")) as {
+        name: string;
+        config: Record<string, { default?: unknown }>;
+    };
+    return Object.fromEntries(
+        Object.entries(project.config)
+            .filter(([, schema]) => schema.default !== undefined)
+            .map(([key, schema]) => [`${project.name}:${key}`, schema.default]),
+    );
 }
 
 /** Reads a stack file (Pulumi.<stack>.yaml) into the flat config recordStack takes. */
