@@ -417,6 +417,7 @@ export async function settle(): Promise<void> {
 
 export interface RecordedStack {
     readonly resources: RecordedResource[];
+    readonly invokes: RecordedInvoke[];
     readonly outputs: Record<string, unknown>;
 }
 
@@ -447,7 +448,7 @@ export async function recordStack(
         outputs[key] = await valueOf(value as pulumi.Input<unknown>);
     }
     await settle();
-    return { resources: session.resources, outputs };
+    return { resources: session.resources, invokes: session.invokes, outputs };
 }
 
 /** The `default`s of Pulumi.yaml's config schema, as `rds-iam:<key>` entries. */

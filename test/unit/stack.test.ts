@@ -96,6 +96,29 @@ describe("the stack program (index.ts) under mocks", () => {
         );
     });
 
+    it("passes rds-iam:connectHost and rds-iam:connectPort to every DatabaseUser, for a deployer behind a tunnel (#12.12)", async () => {
+        const { resources } = await recordStack({
+            ...stackConfig("dev"),
+            "rds-iam:connectHost": "127.0.0.1",
+            "rds-iam:connectPort": "15432",
+        });
+        assert.deepEqual(
+            resources
+                .filter((r) => r.type === "pulumi-nodejs:dynamic/rds-iam:DatabaseUser")
+                .map((r) => [r.inputs.username, r.inputs.host, r.inputs.connectHost, r.inputs.connectPort])
+                .sort(),
+            [
+                ["app_rw", "db-instance.c0ffee0example.us-east-1.rds.amazonaws.com", "127.0.0.1", 15432],
+                [
+                    "reporting_ro",
+                    "db-instance.c0ffee0example.us-east-1.rds.amazonaws.com",
+                    "127.0.0.1",
+                    15432,
+                ],
+            ],
+        );
+    });
+
     it("builds an Aurora MySQL stack with a reporting database through the MySQL admin provider", async () => {
         const { resources } = await recordStack({
             ...stackConfig("dev"),
