@@ -5,51 +5,31 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as mysql from "@pulumi/mysql";
 import * as postgresql from "@pulumi/postgresql";
-import {
-    Database,
-    DatabaseAccessRole,
-    DatabaseUserSpec,
-    Engine,
-    WorkloadService,
-    engineFamily,
-} from "./components";
+import { Database, DatabaseAccessRole, engineFamily } from "./components";
 import { connectInstructions } from "./stack/connectInstructions";
 import { readStackConfig } from "./stack/config";
 
-const config = readStackConfig(new pulumi.Config());
+// Every problem of the stack file comes back at once, by config key (stack/config.ts).
+const config = readStackConfig();
 
-const database = new Database("db", {
-    engine: config.engine as Engine,
-    vpcId: config.vpcId,
-    subnetIds: config.subnetIds,
-    allowedCidrBlocks: config.allowedCidrBlocks,
-    allowedSecurityGroupIds: config.allowedSecurityGroupIds,
-    databaseName: config.databaseName,
-    engineVersion: config.engineVersion,
-    instanceClass: config.instanceClass,
-    instances: config.instances,
-    multiAz: config.multiAz,
-    deletionProtection: config.deletionProtection,
-    skipFinalSnapshot: config.skipFinalSnapshot,
-    users: config.users as DatabaseUserSpec[],
-});
+const database = new Database("db", config.database);
 
 const roles = config.workloads.map(
     (workload) =>
         new DatabaseAccessRole(workload.name, {
-            service: workload.service as WorkloadService,
+            service: workload.service,
             grants: workload.users.map((username) => ({ database, username })),
             attachToUsers: workload.attachToUsers,
         }),
 );
 
 // Extra objects go through the well-kept SQL providers, logged in as master by the component.
-if (config.reportingDatabase) {
+if (config.reportingDatabase && database.adminResourceOptions !== undefined) {
     const name = `${config.databaseName}_reporting`;
     if (engineFamily(database.engine) === "postgres") {
-        new postgresql.Database("reporting", { name }, { provider: database.adminProvider });
+        new postgresql.Database("reporting", { name }, database.adminResourceOptions);
     } else {
-        new mysql.Database("reporting", { name }, { provider: database.adminProvider });
+        new mysql.Database("reporting", { name }, database.adminResourceOptions);
     }
 }
 

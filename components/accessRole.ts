@@ -5,13 +5,26 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ConnectGrant, connectPolicyDocument, dbUserArnProblems } from "./connectPolicy";
+import {
+    ConnectGrant,
+    accountIdProblems,
+    arnUsernameProblems,
+    connectPolicyDocument,
+    regionProblems,
+    resourceIdProblems,
+} from "./connectPolicy";
 import { Database } from "./database";
-import { throwIfInvalid } from "./databaseArgs";
-import { ValidationFailure } from "./validation";
+import { childName } from "./childNames";
+import { throwIfInvalid } from "./errors";
+import { ValidationFailure, duplicateFailures } from "./validation";
 
 export type WorkloadService = "ec2" | "lambda" | "ecs-tasks";
-const SERVICES: readonly WorkloadService[] = ["ec2", "lambda", "ecs-tasks"];
+/** The AWS services a new role can be made for. */
+export const WORKLOAD_SERVICES: readonly WorkloadService[] = ["ec2", "lambda", "ecs-tasks"];
+
+export function isWorkloadService(value: unknown): value is WorkloadService {
+    return typeof value === "string" && (WORKLOAD_SERVICES as readonly string[]).includes(value);
+}
 
 /** A user of a `Database` of this program. */
 export interface DatabaseGrant {
@@ -86,17 +99,45 @@ function isDatabaseGrant(grant: Grant): grant is DatabaseGrant {
     return (grant as DatabaseGrant).database !== undefined;
 }
 
-export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): ValidationFailure[] {
+/** IAM user and group names: letters, digits and + = , . @ _ - (64 / 128 characters; IAM User Guide, "IAM object quotas"). */
+const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
+const IAM_GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
+
+function iamNameFailures(
+    property: string,
+    values: readonly unknown[] | undefined,
+    kind: "user" | "group",
+): ValidationFailure[] {
+    const pattern = kind === "user" ? IAM_USER_NAME : IAM_GROUP_NAME;
+    const failures: ValidationFailure[] = [];
+    (values ?? []).forEach((value, i) => {
+        if (typeof value === "string" && !pattern.test(value)) {
+            failures.push({
+                property: `${property}[${i}]`,
+                reason: `${JSON.stringify(value)} is not an IAM ${kind} name: use up to ${kind === "user" ? 64 : 128} letters, digits and + = , . @ _ -`,
+            });
+        }
+    });
+    return [...failures, ...duplicateFailures(property, values)];
+}
+
+/** The problems of who gets the policy: the service or existing role, the instance profile, IAM users and groups. */
+export function validateAccessRoleIdentity(
+    args: Pick<
+        DatabaseAccessRoleArgs,
+        "service" | "existingRoleName" | "instanceProfile" | "attachToUsers" | "attachToGroups"
+    >,
+): ValidationFailure[] {
     const failures: ValidationFailure[] = [];
     if ((args.service === undefined) === (args.existingRoleName === undefined)) {
         failures.push({
             property: "service",
-            reason: `give exactly one of service (${SERVICES.join(", ")}) or existingRoleName`,
+            reason: `give exactly one of service (${WORKLOAD_SERVICES.join(", ")}) or existingRoleName`,
         });
-    } else if (args.service !== undefined && !SERVICES.includes(args.service)) {
+    } else if (args.service !== undefined && !isWorkloadService(args.service)) {
         failures.push({
             property: "service",
-            reason: `unknown service ${JSON.stringify(args.service)}; use one of ${SERVICES.join(", ")}`,
+            reason: `unknown service ${JSON.stringify(args.service)}; use one of ${WORKLOAD_SERVICES.join(", ")}`,
         });
     }
     if (args.instanceProfile === true && args.service !== "ec2") {
@@ -105,6 +146,13 @@ export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): Validation
             reason: 'an instance profile is only for service "ec2"; remove instanceProfile',
         });
     }
+    failures.push(...iamNameFailures("attachToUsers", args.attachToUsers, "user"));
+    failures.push(...iamNameFailures("attachToGroups", args.attachToGroups, "group"));
+    return failures;
+}
+
+export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): ValidationFailure[] {
+    const failures = validateAccessRoleIdentity(args);
     if (!Array.isArray(args.grants) || args.grants.length === 0) {
         failures.push({
             property: "grants",
@@ -122,19 +170,13 @@ export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): Validation
             return;
         }
         // Only values known now can be checked here; Outputs are checked when the policy is built.
-        const known = typeof grant.resourceId === "string";
-        const problems = dbUserArnProblems({
-            region: "us-east-1",
-            accountId: "000000000000",
-            username: grant.username,
-            resourceId: known ? (grant.resourceId as string) : "db-UNKNOWN",
-        });
-        problems.forEach((reason) =>
-            failures.push({
-                property: `grants[${i}].${reason.startsWith("username") ? "username" : "resourceId"}`,
-                reason,
-            }),
-        );
+        const problems = [
+            ...arnUsernameProblems(grant.username),
+            ...(typeof grant.resourceId === "string" ? resourceIdProblems(grant.resourceId) : []),
+            ...(typeof grant.region === "string" ? regionProblems(grant.region) : []),
+            ...(typeof grant.accountId === "string" ? accountIdProblems(grant.accountId) : []),
+        ];
+        problems.forEach((p) => failures.push({ property: `grants[${i}].${p.field}`, reason: p.reason }));
     });
     return failures;
 }
@@ -250,24 +292,26 @@ export class DatabaseAccessRole extends pulumi.ComponentResource {
                 parent,
             ),
         );
-        (args.attachToUsers ?? []).forEach((user, i) =>
+        (args.attachToUsers ?? []).forEach((user, i) => {
+            const child = childName(`${name}-user`, user, i);
             attachments.push(
                 new aws.iam.UserPolicyAttachment(
-                    `${name}-user-${i}`,
+                    child.name,
                     { user, policyArn: policy.arn },
-                    parent,
+                    { parent: this, aliases: child.aliases },
                 ),
-            ),
-        );
-        (args.attachToGroups ?? []).forEach((group, i) =>
+            );
+        });
+        (args.attachToGroups ?? []).forEach((group, i) => {
+            const child = childName(`${name}-group`, group, i);
             attachments.push(
                 new aws.iam.GroupPolicyAttachment(
-                    `${name}-group-${i}`,
+                    child.name,
                     { group, policyArn: policy.arn },
-                    parent,
+                    { parent: this, aliases: child.aliases },
                 ),
-            ),
-        );
+            );
+        });
 
         // Consumers that wait on roleArn (e.g. a Lambda) must not start before the policy is attached.
         const attached = pulumi.all(attachments.map((a) => a.id));

@@ -44,50 +44,131 @@ export interface DbUserArnArgs {
 /** A grant: one database user that a principal may log in as. */
 export type ConnectGrant = DbUserArnArgs;
 
-/** Explains why a value cannot be used in an rds-db:connect ARN; empty when it can. */
-export function dbUserArnProblems(args: DbUserArnArgs): string[] {
-    const problems: string[] = [];
+/** One field of an rds-db:connect ARN that cannot be used, with a stable code and the reason. */
+export interface DbUserArnProblem {
+    readonly field: "partition" | "region" | "accountId" | "resourceId" | "username";
+    readonly code:
+        | "unknown-partition"
+        | "bad-region"
+        | "wrong-partition"
+        | "bad-account"
+        | "wildcard"
+        | "bad-resource-id"
+        | "bad-username";
+    readonly reason: string;
+}
+
+/** Why `resourceId` cannot name a database in an ARN ("*" only with `allowWildcard`). */
+export function resourceIdProblems(resourceId: string, allowWildcard = false): DbUserArnProblem[] {
+    if (resourceId === "*") {
+        return allowWildcard
+            ? []
+            : [
+                  {
+                      field: "resourceId",
+                      code: "wildcard",
+                      reason: `resourceId "*" grants every database in the account; pass allowWildcard: true if you really mean it`,
+                  },
+              ];
+    }
+    return isResourceId(resourceId)
+        ? []
+        : [
+              {
+                  field: "resourceId",
+                  code: "bad-resource-id",
+                  reason:
+                      `resourceId "${resourceId}" is not a resource id: use the instance's DbiResourceId ("db-…", ` +
+                      `aws rds describe-db-instances --query "DBInstances[*].DbiResourceId"), the Aurora cluster's ` +
+                      `DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier, its ARN or a Pulumi autoname`,
+              },
+          ];
+}
+
+/** Why `username` cannot end an ARN ("*" only with `allowWildcard`). */
+export function arnUsernameProblems(username: string, allowWildcard = false): DbUserArnProblem[] {
+    if (username === "*") {
+        return allowWildcard
+            ? []
+            : [
+                  {
+                      field: "username",
+                      code: "wildcard",
+                      reason: `username "*" grants every database user; pass allowWildcard: true if you really mean it`,
+                  },
+              ];
+    }
+    return USERNAME.test(username ?? "")
+        ? []
+        : [
+              {
+                  field: "username",
+                  code: "bad-username",
+                  reason: `username ${JSON.stringify(username)} is not a database user name (letters, digits, _ . @ $ -)`,
+              },
+          ];
+}
+
+/** Why `region` (in `partition`, when given) cannot be used in an ARN. */
+export function regionProblems(region: string, partition?: string): DbUserArnProblem[] {
+    if (!isRegion(region)) {
+        return [
+            {
+                field: "region",
+                code: "bad-region",
+                reason: `region "${region}" is not an AWS region such as "us-east-1"`,
+            },
+        ];
+    }
+    if (partition !== undefined && isPartition(partition) && partitionOfRegion(region) !== partition) {
+        return [
+            {
+                field: "region",
+                code: "wrong-partition",
+                reason:
+                    `region "${region}" is in partition "${partitionOfRegion(region)}", not "${partition}"; ` +
+                    `use partition "${partitionOfRegion(region)}"`,
+            },
+        ];
+    }
+    return [];
+}
+
+/** Why `accountId` cannot be used in an ARN. */
+export function accountIdProblems(accountId: string): DbUserArnProblem[] {
+    return isAccountId(accountId)
+        ? []
+        : [
+              {
+                  field: "accountId",
+                  code: "bad-account",
+                  reason: `accountId "${accountId}" is not a 12-digit AWS account id`,
+              },
+          ];
+}
+
+/** Every field of `args` that cannot be used in an rds-db:connect ARN; empty when all can. */
+export function dbUserArnFieldProblems(args: DbUserArnArgs): DbUserArnProblem[] {
     const wildcard = args.allowWildcard === true;
     const partition = args.partition ?? "aws";
+    const problems: DbUserArnProblem[] = [];
     if (!isPartition(partition)) {
-        problems.push(`partition "${partition}" is not one of ${PARTITION_NAMES.join(", ")}`);
+        problems.push({
+            field: "partition",
+            code: "unknown-partition",
+            reason: `partition "${partition}" is not one of ${PARTITION_NAMES.join(", ")}`,
+        });
     }
-    if (!isRegion(args.region)) {
-        problems.push(`region "${args.region}" is not an AWS region such as "us-east-1"`);
-    } else if (isPartition(partition) && partitionOfRegion(args.region) !== partition) {
-        problems.push(
-            `region "${args.region}" is in partition "${partitionOfRegion(args.region)}", not "${partition}"; ` +
-                `use partition "${partitionOfRegion(args.region)}"`,
-        );
-    }
-    if (!isAccountId(args.accountId)) {
-        problems.push(`accountId "${args.accountId}" is not a 12-digit AWS account id`);
-    }
-    if (args.resourceId === "*") {
-        if (!wildcard) {
-            problems.push(
-                `resourceId "*" grants every database in the account; pass allowWildcard: true if you really mean it`,
-            );
-        }
-    } else if (!isResourceId(args.resourceId)) {
-        problems.push(
-            `resourceId "${args.resourceId}" is not a resource id: use the instance's DbiResourceId ("db-…", ` +
-                `aws rds describe-db-instances --query "DBInstances[*].DbiResourceId"), the Aurora cluster's ` +
-                `DbClusterResourceId ("cluster-…") or an RDS Proxy id ("prx-…"), not the database identifier, its ARN or a Pulumi autoname`,
-        );
-    }
-    if (args.username === "*") {
-        if (!wildcard) {
-            problems.push(
-                `username "*" grants every database user; pass allowWildcard: true if you really mean it`,
-            );
-        }
-    } else if (!USERNAME.test(args.username ?? "")) {
-        problems.push(
-            `username ${JSON.stringify(args.username)} is not a database user name (letters, digits, _ . @ $ -)`,
-        );
-    }
+    problems.push(...regionProblems(args.region, partition));
+    problems.push(...accountIdProblems(args.accountId));
+    problems.push(...resourceIdProblems(args.resourceId, wildcard));
+    problems.push(...arnUsernameProblems(args.username, wildcard));
     return problems;
+}
+
+/** Explains why a value cannot be used in an rds-db:connect ARN; empty when it can. */
+export function dbUserArnProblems(args: DbUserArnArgs): string[] {
+    return dbUserArnFieldProblems(args).map((p) => p.reason);
 }
 
 /** The `rds-db:connect` resource ARN of one database user. Throws when an argument cannot be used. */

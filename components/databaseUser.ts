@@ -22,6 +22,35 @@ export interface MasterCredentials {
      * it), never as a readable output. Prefer `secretArn`.
      */
     readonly password?: pulumi.Input<string>;
+    /**
+     * How the provider reaches Secrets Manager for `secretArn`: the stack's AWS settings, as names
+     * only (never keys). `Database` fills this in from `aws:profile`, `aws:assumeRoles` and the shared
+     * files of the stack's config, or from the explicit `aws.Provider` it was given.
+     * @default the SDK's default credential chain (environment, AWS_PROFILE, SSO, instance role)
+     */
+    readonly aws?: pulumi.Input<AwsAccess>;
+}
+
+/** A role to assume (STS AssumeRole) before reading the master secret, as in the AWS provider's `assumeRoles`. */
+export interface AssumeRole {
+    /** The role's ARN. */
+    readonly roleArn: pulumi.Input<string>;
+    /** @default "rds-iam-database-user" */
+    readonly sessionName?: pulumi.Input<string>;
+    /** The external id the role's trust policy asks for. @default none */
+    readonly externalId?: pulumi.Input<string>;
+}
+
+/** The AWS settings the `DatabaseUser` provider uses for its Secrets Manager calls. */
+export interface AwsAccess {
+    /** A named profile of the shared config/credentials files. @default none (the default chain) */
+    readonly profile?: pulumi.Input<string>;
+    /** Shared config files to read the profile from (the first is used). @default ~/.aws/config or AWS_CONFIG_FILE */
+    readonly sharedConfigFiles?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Shared credentials files (the first is used). @default ~/.aws/credentials or AWS_SHARED_CREDENTIALS_FILE */
+    readonly sharedCredentialsFiles?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Roles to assume in order, each with the previous one's credentials. @default none */
+    readonly assumeRoles?: pulumi.Input<pulumi.Input<AssumeRole>[]>;
 }
 
 export interface DatabaseUserArgs {

@@ -3,14 +3,48 @@
  * provider's `check()` and by the components at construction time, so a bad input is refused with
  * the same words at preview time and never reaches SQL.
  *
- * Every function returns failures as `{ property, reason }` (the shape of a dynamic provider
- * CheckFailure); each reason names what is wrong and how to fix it.
+ * Each rule is written once, as a field validator returning `Problem`s: a stable `code` callers
+ * may branch on, and a `reason` for people that names what is wrong and how to fix it. The
+ * `validate*` functions attach a property path and return `{ property, reason }` (the shape of a
+ * dynamic provider CheckFailure).
  */
-import { Engine, EngineFamily, engineFamily, isEngine, maxUsernameLength, ENGINES } from "./engines";
+import { Engine, EngineFamily, ENGINES, ENGINE_FACTS, isEngine } from "./engines";
 
 export interface ValidationFailure {
     readonly property: string;
     readonly reason: string;
+}
+
+/** What kind of problem a value has; stable, for code that reacts to one kind (not to message text). */
+export type ProblemCode =
+    | "unknown-engine"
+    | "not-a-string"
+    | "empty"
+    | "too-long"
+    | "bad-characters"
+    | "reserved-name"
+    | "system-role-name"
+    | "master-user"
+    | "system-database"
+    | "not-a-list"
+    | "unknown-privilege"
+    | "privileges-need-database"
+    | "bad-version"
+    | "not-pem"
+    | "no-iam-authentication"
+    | "bad-host"
+    | "bad-port";
+
+export interface Problem {
+    readonly code: ProblemCode;
+    readonly reason: string;
+    /** Appended to the property path, e.g. "[3]" for one element of a list. */
+    readonly at?: string;
+}
+
+/** The problems as failures of `property` (element problems get their index appended). */
+export function failuresAt(property: string, problems: readonly Problem[]): ValidationFailure[] {
+    return problems.map((p) => ({ property: property + (p.at ?? ""), reason: p.reason }));
 }
 
 /** Letters, digits and underscores, not starting with a digit: safe in SQL, IAM ARNs and shells. */
@@ -38,6 +72,17 @@ const RESERVED_USERNAMES: readonly string[] = [
     "session_user",
     "current_role",
 ];
+
+/** Why each system database must not be granted to an IAM user. */
+const SYSTEM_DATABASE_REASONS: Readonly<Record<string, string>> = {
+    mysql: "holds the server's accounts and their password hashes",
+    information_schema: "is the server's catalog, not a database of yours",
+    performance_schema: "holds server instrumentation, including other sessions' statements",
+    sys: "holds views over performance_schema and the server's internals",
+    template0: "is PostgreSQL's pristine template and accepts no connections",
+    template1: "is the template every new database is copied from, so grants there spread to new databases",
+    rdsadmin: "belongs to RDS's own management user",
+};
 
 /**
  * Privileges a `DatabaseUser` may be given, per engine family.
@@ -88,9 +133,30 @@ export const PRIVILEGES: Readonly<Record<EngineFamily, readonly string[]>> = {
 /** PostgreSQL privileges that apply to the database rather than to tables. */
 export const POSTGRES_DATABASE_PRIVILEGES: readonly string[] = ["CREATE", "TEMPORARY"];
 
-/** Upper-cases, trims inner whitespace, de-duplicates and sorts, so equal sets compare equal. */
-export function normalizePrivileges(privileges: readonly string[] | undefined): string[] {
-    const set = new Set((privileges ?? []).map((p) => p.trim().replace(/\s+/g, " ").toUpperCase()));
+/** The privileges `ALL` stands for: every MySQL/MariaDB privilege, every PostgreSQL table privilege. */
+function coveredByAll(family: EngineFamily): readonly string[] {
+    return PRIVILEGES[family].filter(
+        (p) => p !== "ALL" && (family === "mysql" || !POSTGRES_DATABASE_PRIVILEGES.includes(p)),
+    );
+}
+
+function canonicalPrivilege(p: string): string {
+    return p.trim().replace(/\s+/g, " ").toUpperCase();
+}
+
+/**
+ * Upper-cases, trims inner whitespace, de-duplicates and sorts, so equal sets compare equal. Given
+ * the engine, it also writes the set the way the server reads it back: privileges `ALL` covers are
+ * dropped next to it, and every one of them listed one by one becomes `ALL` (so `["ALL", "SELECT"]`
+ * and the full list both store `["ALL"]`, and a refresh shows no difference).
+ */
+export function normalizePrivileges(privileges: readonly string[] | undefined, engine?: Engine): string[] {
+    const set = new Set((privileges ?? []).map(canonicalPrivilege));
+    if (engine !== undefined && isEngine(engine)) {
+        const covered = coveredByAll(ENGINE_FACTS[engine].family);
+        if (covered.every((p) => set.has(p))) set.add("ALL");
+        if (set.has("ALL")) covered.forEach((p) => set.delete(p));
+    }
     return [...set].sort();
 }
 
@@ -110,28 +176,25 @@ function describeCharacter(ch: string): string {
     return `${printable ? JSON.stringify(ch) + " " : ""}(U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
 }
 
-function identifierFailures(
-    kind: string,
-    value: unknown,
-    property: string,
-    maxLength: number,
-    engine: string,
-): ValidationFailure[] {
+/** Type, emptiness, length and charset of an identifier. */
+function identifierProblems(kind: string, value: unknown, maxLength: number, engine: string): Problem[] {
     if (typeof value !== "string") {
         return [
             {
-                property,
+                code: "not-a-string",
                 reason: `${kind} must be a string, got ${value === undefined ? "nothing" : typeof value}`,
             },
         ];
     }
     if (value.length === 0) {
-        return [{ property, reason: `${kind} is empty; give a name of letters, digits and underscores` }];
+        return [
+            { code: "empty", reason: `${kind} is empty; give a name of letters, digits and underscores` },
+        ];
     }
     if (value.length > maxLength) {
         return [
             {
-                property,
+                code: "too-long",
                 reason: `${kind} "${value}" is ${value.length} characters; ${engine} allows at most ${maxLength}`,
             },
         ];
@@ -141,7 +204,7 @@ function identifierFailures(
         const why = bad === undefined ? "must not start with a digit" : `contains ${describeCharacter(bad)}`;
         return [
             {
-                property,
+                code: "bad-characters",
                 reason: `${kind} ${JSON.stringify(value)} ${why}; use only ASCII letters, digits and underscores, starting with a letter or underscore`,
             },
         ];
@@ -150,41 +213,38 @@ function identifierFailures(
 }
 
 /**
- * Validates one IAM database user name: charset, length per engine, names reserved by RDS or the
- * engine, and the master user's own name (IAM auth on the master would lock it out of password login).
+ * The problems of one IAM database user name: charset, length per engine, names reserved by RDS or
+ * the engine, and the master user's own name (IAM auth on the master would lock it out of password
+ * login) when `masterUsername` is given.
  */
-export function validateUsername(
-    engine: Engine,
-    username: unknown,
-    property = "username",
-    masterUsername?: string,
-): ValidationFailure[] {
-    const failures = identifierFailures("username", username, property, maxUsernameLength(engine), engine);
-    if (failures.length > 0) {
-        return failures;
+export function usernameProblems(engine: Engine, username: unknown, masterUsername?: string): Problem[] {
+    const problems = identifierProblems("username", username, ENGINE_FACTS[engine].maxUsernameLength, engine);
+    if (problems.length > 0) {
+        return problems;
     }
     const name = username as string;
     const lower = name.toLowerCase();
     if (RESERVED_USERNAMES.includes(lower) || lower.startsWith("rds") || lower.startsWith("mysql")) {
         return [
             {
-                property,
+                code: "reserved-name",
                 reason: `username "${name}" is reserved by RDS or the engine; choose another name (not root, postgres, rds*, mysql*)`,
             },
         ];
     }
-    if (engineFamily(engine) === "postgres" && lower.startsWith("pg_")) {
+    const prefix = ENGINE_FACTS[engine].reservedUsernamePrefixes.find((p) => lower.startsWith(p));
+    if (prefix !== undefined) {
         return [
             {
-                property,
-                reason: `username "${name}" starts with "pg_", which PostgreSQL reserves for system roles; choose another name`,
+                code: "system-role-name",
+                reason: `username "${name}" starts with "${prefix}", which ${ENGINE_FACTS[engine].title} reserves for system roles; choose another name`,
             },
         ];
     }
     if (masterUsername !== undefined && name === masterUsername) {
         return [
             {
-                property,
+                code: "master-user",
                 reason: `username "${name}" is the master user; IAM authentication would lock it out of password login. Create a separate user for IAM`,
             },
         ];
@@ -192,19 +252,94 @@ export function validateUsername(
     return [];
 }
 
-/** Validates a database name the user's privileges apply to (MySQL 64 characters, PostgreSQL 63). */
+/** The problems of a database name the user's privileges apply to: identifier rules and system databases. */
+export function databaseNameProblems(engine: Engine, database: unknown): Problem[] {
+    const facts = ENGINE_FACTS[engine];
+    const problems = identifierProblems("database name", database, facts.maxDatabaseNameLength, engine);
+    if (problems.length > 0) {
+        return problems;
+    }
+    const lower = (database as string).toLowerCase();
+    if (facts.systemDatabases.includes(lower)) {
+        return [
+            {
+                code: "system-database",
+                reason: `database "${database as string}" is a system database of ${facts.title}: it ${SYSTEM_DATABASE_REASONS[lower]}. Grant privileges on a database of your own`,
+            },
+        ];
+    }
+    return [];
+}
+
+/** The problems of a privilege list against the engine's vocabulary (case-insensitive); element problems carry their index. */
+export function privilegeProblems(engine: Engine, privileges: unknown): Problem[] {
+    if (privileges === undefined) {
+        return [];
+    }
+    if (!Array.isArray(privileges)) {
+        return [
+            {
+                code: "not-a-list",
+                reason: `privileges must be a list of strings such as ["SELECT", "INSERT"]`,
+            },
+        ];
+    }
+    const vocabulary = PRIVILEGES[ENGINE_FACTS[engine].family];
+    const problems: Problem[] = [];
+    privileges.forEach((p: unknown, i: number) => {
+        if (typeof p !== "string" || !vocabulary.includes(canonicalPrivilege(p))) {
+            problems.push({
+                code: "unknown-privilege",
+                at: `[${i}]`,
+                reason: `unknown privilege ${JSON.stringify(p)} for ${engine}; use one of ${vocabulary.join(", ")}`,
+            });
+        }
+    });
+    return problems;
+}
+
+/**
+ * MySQL/MariaDB privileges are granted on one database (`db`.*), so a user with privileges needs
+ * one; PostgreSQL users default to the "postgres" database. `databaseKey` names the setting to fix.
+ */
+export function privilegesNeedDatabaseProblems(
+    engine: Engine,
+    privileges: unknown,
+    database: unknown,
+    databaseKey: string,
+): Problem[] {
+    const needs =
+        Array.isArray(privileges) &&
+        privileges.length > 0 &&
+        database === undefined &&
+        ENGINE_FACTS[engine].defaultDatabase === undefined;
+    return needs
+        ? [
+              {
+                  code: "privileges-need-database",
+                  reason: `privileges on ${engine} apply to a database; set ${databaseKey}`,
+              },
+          ]
+        : [];
+}
+
+/** Validates one IAM database user name (see `usernameProblems`). */
+export function validateUsername(
+    engine: Engine,
+    username: unknown,
+    property = "username",
+    masterUsername?: string,
+): ValidationFailure[] {
+    return failuresAt(property, usernameProblems(engine, username, masterUsername));
+}
+
+/** Validates a database name the user's privileges apply to (see `databaseNameProblems`). */
 export function validateDatabaseName(
     engine: Engine,
     database: unknown,
     property = "database",
 ): ValidationFailure[] {
-    return identifierFailures(
-        "database name",
-        database,
-        property,
-        engineFamily(engine) === "postgres" ? 63 : 64,
-        engine,
-    );
+    return failuresAt(property, databaseNameProblems(engine, database));
 }
 
 /** Validates privileges against the engine's vocabulary (case-insensitive). */
@@ -213,22 +348,58 @@ export function validatePrivileges(
     privileges: unknown,
     property = "privileges",
 ): ValidationFailure[] {
-    if (privileges === undefined) {
-        return [];
-    }
-    if (!Array.isArray(privileges)) {
-        return [{ property, reason: `privileges must be a list of strings such as ["SELECT", "INSERT"]` }];
-    }
-    const vocabulary = PRIVILEGES[engineFamily(engine)];
+    return failuresAt(property, privilegeProblems(engine, privileges));
+}
+
+/** Values listed twice (each names one child resource): refuse the repeats. Outputs are not known yet. */
+export function duplicateFailures(
+    property: string,
+    values: readonly unknown[] | undefined,
+): ValidationFailure[] {
+    const seen: string[] = [];
     const failures: ValidationFailure[] = [];
-    privileges.forEach((p: unknown, i: number) => {
-        const normalized = typeof p === "string" ? p.trim().replace(/\s+/g, " ").toUpperCase() : undefined;
-        if (normalized === undefined || !vocabulary.includes(normalized)) {
+    (values ?? []).forEach((value, i) => {
+        if (typeof value !== "string") return;
+        if (seen.includes(value)) {
             failures.push({
                 property: `${property}[${i}]`,
-                reason: `unknown privilege ${JSON.stringify(p)} for ${engine}; use one of ${vocabulary.join(", ")}`,
+                reason: `${JSON.stringify(value)} is listed twice; list each value once`,
             });
         }
+        seen.push(value);
     });
     return failures;
+}
+
+/** A certificate input must be PEM text; anything else would silently trust nothing (or fail late). */
+export function pemProblems(value: unknown): Problem[] {
+    return typeof value === "string" && value.includes("-----BEGIN CERTIFICATE-----")
+        ? []
+        : [{ code: "not-pem", reason: "caCertificate must be PEM text (-----BEGIN CERTIFICATE----- …)" }];
+}
+
+const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
+
+/** A DNS name or IP address, e.g. an RDS endpoint or a tunnel's "127.0.0.1". */
+export function hostProblems(value: unknown, name = "host"): Problem[] {
+    return typeof value === "string" && HOST.test(value)
+        ? []
+        : [
+              {
+                  code: "bad-host",
+                  reason: `${name} must be a DNS name or IP address such as "127.0.0.1" or "mydb.abc123.us-east-1.rds.amazonaws.com" (got ${JSON.stringify(value)})`,
+              },
+          ];
+}
+
+/** A TCP port. */
+export function portProblems(value: unknown, name = "port"): Problem[] {
+    return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535
+        ? []
+        : [
+              {
+                  code: "bad-port",
+                  reason: `${name} must be a whole number from 1 to 65535 (got ${JSON.stringify(value)})`,
+              },
+          ];
 }

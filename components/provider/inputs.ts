@@ -192,6 +192,7 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
         failures.push({ property: "adopt", reason: "adopt must be true or false" });
     }
     failures.push(
+        ...awsAccessFailures(news.master),
         ...deletionFailures(news, engine),
         ...markerFailures(news),
         ...caCoverageFailures(news),
@@ -323,4 +324,97 @@ export function normalizeUserInputs(news: Record<string, unknown>): Record<strin
     const database =
         news.database ?? (isEngine(engine) && engineFamily(engine) === "postgres" ? "postgres" : undefined);
     return { ...news, privileges, ...(database === undefined ? {} : { database }) };
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const PROFILE = /^[\w.@+-]{1,128}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+/** master.aws: the stack's AWS settings, as names only (profile, files, roles to assume). */
+function awsAccessFailures(master: unknown): ValidationFailure[] {
+    const access =
+        typeof master === "object" && master !== null ? (master as Record<string, unknown>).aws : undefined;
+    if (access === undefined || access === null || isUnknown(access)) return [];
+    const at = "master.aws";
+    if (typeof access !== "object") {
+        return [
+            {
+                property: at,
+                reason: `${at} must be { profile?, sharedConfigFiles?, sharedCredentialsFiles?, assumeRoles? }`,
+            },
+        ];
+    }
+    const a = access as Record<string, unknown>;
+    const failures: ValidationFailure[] = [];
+    const known = ["profile", "sharedConfigFiles", "sharedCredentialsFiles", "assumeRoles"];
+    for (const key of Object.keys(a).filter((k) => !known.includes(k))) {
+        failures.push({
+            property: `${at}.${key}`,
+            reason: `unknown setting "${key}"; use ${known.join(", ")} (names only: never keys)`,
+        });
+    }
+    if (
+        a.profile !== undefined &&
+        !isUnknown(a.profile) &&
+        (typeof a.profile !== "string" || !PROFILE.test(a.profile))
+    ) {
+        failures.push({
+            property: `${at}.profile`,
+            reason: `${at}.profile must be a profile name of the shared AWS config files (got ${JSON.stringify(a.profile)})`,
+        });
+    }
+    for (const files of ["sharedConfigFiles", "sharedCredentialsFiles"]) {
+        const v = a[files];
+        if (
+            v !== undefined &&
+            !isUnknown(v) &&
+            (!Array.isArray(v) || v.some((f) => typeof f !== "string" || f.length === 0))
+        ) {
+            failures.push({
+                property: `${at}.${files}`,
+                reason: `${at}.${files} must be a list of file paths`,
+            });
+        }
+    }
+    if (a.assumeRoles !== undefined && !isUnknown(a.assumeRoles)) {
+        if (!Array.isArray(a.assumeRoles)) {
+            failures.push({
+                property: `${at}.assumeRoles`,
+                reason: `${at}.assumeRoles must be a list of { roleArn, sessionName?, externalId? }`,
+            });
+        } else {
+            a.assumeRoles.forEach((role: unknown, i: number) => {
+                const r = (typeof role === "object" && role !== null ? role : {}) as Record<string, unknown>;
+                const p = `${at}.assumeRoles[${i}]`;
+                if (!isUnknown(r.roleArn) && (typeof r.roleArn !== "string" || !ROLE_ARN.test(r.roleArn))) {
+                    failures.push({
+                        property: `${p}.roleArn`,
+                        reason: `${p}.roleArn must be an IAM role ARN such as "arn:aws:iam::123456789012:role/deployer" (got ${JSON.stringify(r.roleArn)})`,
+                    });
+                }
+                if (
+                    r.sessionName !== undefined &&
+                    !isUnknown(r.sessionName) &&
+                    (typeof r.sessionName !== "string" || !SESSION_NAME.test(r.sessionName))
+                ) {
+                    failures.push({
+                        property: `${p}.sessionName`,
+                        reason: `${p}.sessionName must be 2 to 64 letters, digits or +=,.@_-`,
+                    });
+                }
+                if (
+                    r.externalId !== undefined &&
+                    !isUnknown(r.externalId) &&
+                    (typeof r.externalId !== "string" || !EXTERNAL_ID.test(r.externalId))
+                ) {
+                    failures.push({
+                        property: `${p}.externalId`,
+                        reason: `${p}.externalId must be 2 to 1224 letters, digits or +=,.@:/_-`,
+                    });
+                }
+            });
+        }
+    }
+    return failures;
 }

@@ -21,7 +21,7 @@ export function pluginNotLoadedPolicy(): RetryPolicy {
     };
 }
 
-/** PostgreSQL "tuple concurrently updated" when roles change in parallel: short retries. */
+/** PostgreSQL concurrent role changes (see isConcurrentUpdate): short retries. */
 export const CONCURRENT_UPDATE_POLICY: RetryPolicy = { attempts: 8, initialDelayMs: 50, maxDelayMs: 1_000 };
 
 export async function withRetry<T>(
@@ -51,6 +51,14 @@ export function isPluginNotLoaded(error: unknown): boolean {
     return (error as { errno?: number }).errno === 1524;
 }
 
+/**
+ * PostgreSQL role and ACL changes in parallel: "tuple concurrently updated", or a deadlock (40P01)
+ * when two drops rewrite the same shared ACL rows (a table's grants, the master's default
+ * privileges) in different orders. PostgreSQL rolls one back; the retry converges.
+ */
 export function isConcurrentUpdate(error: unknown): boolean {
-    return /tuple concurrently (updated|deleted)/.test((error as Error)?.message ?? "");
+    return (
+        (error as { code?: string })?.code === "40P01" ||
+        /tuple concurrently (updated|deleted)/.test((error as Error)?.message ?? "")
+    );
 }

@@ -9,6 +9,8 @@ export interface FakeSecretsManager {
     /** ARNs the caller may not read (AccessDeniedException). */
     readonly denied: Set<string>;
     readonly requests: string[];
+    /** Who called, per request: the access key id and region of the SigV4 signature. */
+    readonly callers: { accessKeyId: string; region: string }[];
     close(): Promise<void>;
 }
 
@@ -16,7 +18,10 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
     const secrets = new Map<string, string>();
     const denied = new Set<string>();
     const requests: string[] = [];
+    const callers: { accessKeyId: string; region: string }[] = [];
     const server = http.createServer((req, res) => {
+        const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ""));
+        callers.push({ accessKeyId: scope?.[1] ?? "", region: scope?.[2] ?? "" });
         let body = "";
         req.on("data", (c) => (body += c));
         req.on("end", () => {
@@ -59,6 +64,7 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
         secrets,
         denied,
         requests,
+        callers,
         close: () => new Promise((r) => server.close(() => r())),
     };
 }

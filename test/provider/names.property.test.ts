@@ -31,11 +31,18 @@ const names = fc.oneof(
     { weight: 2, arbitrary: anything },
 );
 
+/** Runs `work` over the items, IN_FLIGHT at a time; after a failure no new item starts (nothing leaks into later tests). */
 async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
+    let failed = false;
     await Promise.all(
         Array.from({ length: IN_FLIGHT }, async () => {
-            while (next < items.length) await work(items[next++]);
+            while (!failed && next < items.length) {
+                await work(items[next++]).catch((e) => {
+                    failed = true;
+                    throw e;
+                });
+            }
         }),
     );
 }

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseAccessRole, DatabaseAccessRoleArgs } from "../../components/accessRole";
+import { shortHash } from "../../components/childNames";
 import { Database } from "../../components/database";
 import {
     RecordedResource,
@@ -175,6 +176,30 @@ describe("DatabaseAccessRole", () => {
         assert.equal(await valueOf(role.roleArn), "arn:aws:iam::123456789012:role/legacy-app");
     });
 
+    it("names IAM user and group attachments by the user or group, keeping the positional URN as alias", async () => {
+        const { resources } = await roleWith((db) => ({
+            existingRoleName: "legacy-app",
+            attachToUsers: ["alice", "bob"],
+            attachToGroups: ["dbas"],
+            grants: [{ database: db, username: "app_rw" }],
+        }));
+        const urn = (type: string, n: string) =>
+            `urn:pulumi:dev::rds-iam::rds-iam:index:DatabaseAccessRole$${type}::${n}`;
+        const user = "aws:iam/userPolicyAttachment:UserPolicyAttachment";
+        const group = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment";
+        assert.deepEqual(
+            resources
+                .filter((r) => r.type === user || r.type === group)
+                .map((r) => [r.urn, r.aliases])
+                .sort(),
+            [
+                [urn(user, `api-user-${shortHash("alice")}`), [urn(user, "api-user-0")]],
+                [urn(user, `api-user-${shortHash("bob")}`), [urn(user, "api-user-1")]],
+                [urn(group, `api-group-${shortHash("dbas")}`), [urn(group, "api-group-0")]],
+            ].sort(),
+        );
+    });
+
     describe("argument errors", () => {
         function errorsOf(args: (db: Database) => Partial<DatabaseAccessRoleArgs>) {
             installMocks();
@@ -218,6 +243,44 @@ describe("DatabaseAccessRole", () => {
                     },
                 ],
             );
+        });
+
+        it("checks a resource-id grant field by field: a bad region and account are named, an Output resource id is left for later", () => {
+            assert.deepEqual(
+                errorsOf(() => ({
+                    service: "ec2",
+                    grants: [
+                        {
+                            resourceId: pulumi.output("db-ABCDEFGHIJKLMNOPQRSTUVWX"),
+                            username: "app",
+                            region: "us_east_1",
+                            accountId: "1234",
+                        },
+                    ],
+                })),
+                [
+                    {
+                        propertyPath: "grants[0].region",
+                        reason: 'region "us_east_1" is not an AWS region such as "us-east-1"',
+                    },
+                    {
+                        propertyPath: "grants[0].accountId",
+                        reason: 'accountId "1234" is not a 12-digit AWS account id',
+                    },
+                ],
+            );
+        });
+
+        it("accepts a resource-id grant whose resource id is only known at deploy time", async () => {
+            const { document } = await roleWith(() => ({
+                service: "ec2",
+                grants: [
+                    { resourceId: pulumi.output("cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ"), username: "ledger" },
+                ],
+            }));
+            assert.deepEqual(document.Statement[0].Resource, [
+                "arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ/ledger",
+            ]);
         });
 
         it("refuses both service and existingRoleName, an instance profile for Lambda and no grants", () => {

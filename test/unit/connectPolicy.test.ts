@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { connectPolicyDocument, dbUserArn } from "../../components/connectPolicy";
+import { connectPolicyDocument, dbUserArn, dbUserArnFieldProblems } from "../../components/connectPolicy";
 
 const base = { region: "us-east-1", accountId: "291222035571" };
 
@@ -159,5 +159,23 @@ describe("connect policy builders", () => {
         assert.throws(() => connectPolicyDocument([]), {
             message: "connectPolicyDocument needs at least one grant",
         });
+    });
+
+    it("reports each unusable field of an ARN with its field name and a code", () => {
+        assert.deepEqual(
+            dbUserArnFieldProblems({
+                partition: "aws",
+                region: "cn-north-1",
+                accountId: "12",
+                resourceId: "*",
+                username: "bad user",
+            }).map((p) => [p.field, p.code]),
+            [
+                ["region", "wrong-partition"],
+                ["accountId", "bad-account"],
+                ["resourceId", "wildcard"],
+                ["username", "bad-username"],
+            ],
+        );
     });
 });

@@ -1,8 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { Database, DatabaseArgs } from "../../components/database";
+import { shortHash } from "../../components/childNames";
+import { finalSnapshotIdentifier, isSnapshotIdentifier } from "../../components/database/finalSnapshot";
 import { Engine } from "../../components/engines";
 import {
+    RecordedInvoke,
     RecordedResource,
     fakeResourceSuffix,
     installMocks,
@@ -15,13 +18,13 @@ const network = { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-a", "subnet-b"] };
 async function build(
     name: string,
     args: DatabaseArgs,
-): Promise<{ db: Database; resources: RecordedResource[] }> {
+): Promise<{ db: Database; resources: RecordedResource[]; invokes: RecordedInvoke[] }> {
     const session = installMocks();
     const db = new Database(name, args);
     await valueOf(db.resourceId);
     await valueOf(db.masterSecretArn);
     await settle();
-    return { db, resources: session.resources };
+    return { db, resources: session.resources, invokes: session.invokes };
 }
 
 function children(resources: RecordedResource[]): string[] {
@@ -38,15 +41,15 @@ function one(resources: RecordedResource[], type: string): RecordedResource {
 }
 
 const instanceEngines: [Engine, string, string][] = [
-    ["mysql", "mysql8.0", "require_secure_transport"],
-    ["mariadb", "mariadb10.11", "require_secure_transport"],
-    ["postgres", "postgres16", "rds.force_ssl"],
+    ["mysql", "mysql8.4", "require_secure_transport"],
+    ["mariadb", "mariadb11.4", "require_secure_transport"],
+    ["postgres", "postgres17", "rds.force_ssl"],
 ];
 
 describe("Database on instance engines", () => {
     for (const [engine, family, tlsParameter] of instanceEngines) {
         describe(engine, () => {
-            it("creates exactly a security group, a subnet group, a parameter group, the instance, the admin provider and one user", async () => {
+            it(`creates exactly a security group, a subnet group, a parameter group, the instance, ${engine === "postgres" ? "the admin provider " : ""}and one user`, async () => {
                 const { resources } = await build("orders", {
                     engine,
                     ...network,
@@ -60,8 +63,9 @@ describe("Database on instance engines", () => {
                         "aws:rds/instance:Instance orders-instance",
                         "aws:rds/parameterGroup:ParameterGroup orders-params",
                         "aws:rds/subnetGroup:SubnetGroup orders-subnets",
+                        "random:index/randomId:RandomId orders-final-snapshot",
                         `pulumi-nodejs:dynamic/rds-iam:DatabaseUser orders-user-app`,
-                        `pulumi:providers:${engine === "postgres" ? "postgresql" : "mysql"} orders-admin`,
+                        ...(engine === "postgres" ? ["pulumi:providers:postgresql orders-admin"] : []),
                     ].sort(),
                 );
             });
@@ -95,7 +99,7 @@ describe("Database on instance engines", () => {
         });
     }
 
-    it("admits exactly the given security groups and CIDR blocks on the engine port", async () => {
+    it("admits exactly the given security groups and CIDR blocks on the engine port, one rule each named by its value", async () => {
         const { resources } = await build("orders", {
             engine: "postgres",
             ...network,
@@ -106,37 +110,79 @@ describe("Database on instance engines", () => {
             .filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
             .map((r) => ({ name: r.name, ...r.inputs }));
         const sgId = `sg-${fakeResourceSuffix("orders-sg").toLowerCase().slice(0, 17)}`;
+        const common = { securityGroupId: sgId, ipProtocol: "tcp", fromPort: 5432, toPort: 5432, tags: {} };
         assert.deepEqual(
             rules.sort((a, b) => a.name.localeCompare(b.name)),
             [
                 {
-                    name: "orders-ingress-cidr-0",
-                    securityGroupId: sgId,
+                    name: `orders-ingress-cidr-${shortHash("10.0.0.0/16")}`,
                     cidrIpv4: "10.0.0.0/16",
-                    ipProtocol: "tcp",
-                    fromPort: 5432,
-                    toPort: 5432,
-                    tags: {},
+                    ...common,
                 },
                 {
-                    name: "orders-ingress-cidr-1",
-                    securityGroupId: sgId,
+                    name: `orders-ingress-cidr-${shortHash("10.1.0.0/16")}`,
                     cidrIpv4: "10.1.0.0/16",
-                    ipProtocol: "tcp",
-                    fromPort: 5432,
-                    toPort: 5432,
-                    tags: {},
+                    ...common,
                 },
                 {
-                    name: "orders-ingress-sg-0",
-                    securityGroupId: sgId,
+                    name: `orders-ingress-sg-${shortHash("sg-app")}`,
                     referencedSecurityGroupId: "sg-app",
-                    ipProtocol: "tcp",
-                    fromPort: 5432,
-                    toPort: 5432,
-                    tags: {},
+                    ...common,
                 },
+            ].sort((a, b) => a.name.localeCompare(b.name)),
+        );
+    });
+
+    it("keeps each ingress rule's old positional URN as an alias, so existing stacks replace nothing", async () => {
+        const { resources } = await build("orders", {
+            engine: "postgres",
+            ...network,
+            allowedSecurityGroupIds: ["sg-app", pulumi.output("sg-from-another-stack")],
+            allowedCidrBlocks: ["10.0.0.0/16"],
+        });
+        const parent = "urn:pulumi:dev::rds-iam::rds-iam:index:Database::orders";
+        const urn = (n: string) =>
+            `urn:pulumi:dev::rds-iam::rds-iam:index:Database$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::${n}`;
+        assert.deepEqual(
+            resources
+                .filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                .map((r) => [r.urn, r.parent, r.aliases])
+                .sort(),
+            [
+                [
+                    urn(`orders-ingress-cidr-${shortHash("10.0.0.0/16")}`),
+                    parent,
+                    [urn("orders-ingress-cidr-0")],
+                ],
+                [urn("orders-ingress-sg-1"), parent, []],
+                [urn(`orders-ingress-sg-${shortHash("sg-app")}`), parent, [urn("orders-ingress-sg-0")]],
             ],
+        );
+    });
+
+    it("refuses a CIDR block or security group listed twice", () => {
+        installMocks();
+        assert.throws(
+            () =>
+                new Database("orders", {
+                    engine: "mysql",
+                    ...network,
+                    allowedSecurityGroupIds: ["sg-a", "sg-a"],
+                    allowedCidrBlocks: ["10.0.0.0/16", "10.0.0.0/16"],
+                }),
+            (e: unknown) => {
+                assert.deepEqual((e as pulumi.InputPropertiesError).errors, [
+                    {
+                        propertyPath: "allowedCidrBlocks[1]",
+                        reason: '"10.0.0.0/16" is listed twice; list each value once',
+                    },
+                    {
+                        propertyPath: "allowedSecurityGroupIds[1]",
+                        reason: '"sg-a" is listed twice; list each value once',
+                    },
+                ]);
+                return true;
+            },
         );
     });
 
@@ -177,10 +223,24 @@ describe("Database on instance engines", () => {
     });
 });
 
+describe("Database users' privileges", () => {
+    it("gives a DatabaseUser ALL alone when ALL comes with privileges it covers, as the server reads it back", async () => {
+        const { resources } = await build("orders", {
+            engine: "mariadb",
+            ...network,
+            databaseName: "orders",
+            users: [{ username: "owner", privileges: ["ALL", "drop", "SELECT"] }],
+        });
+        assert.deepEqual(one(resources, "pulumi-nodejs:dynamic/rds-iam:DatabaseUser").inputs.privileges, [
+            "ALL",
+        ]);
+    });
+});
+
 describe("Database on Aurora", () => {
     for (const [engine, family, tlsParameter] of [
         ["aurora-mysql", "aurora-mysql8.0", "require_secure_transport"],
-        ["aurora-postgresql", "aurora-postgresql16", "rds.force_ssl"],
+        ["aurora-postgresql", "aurora-postgresql17", "rds.force_ssl"],
     ] as [Engine, string, string][]) {
         describe(engine, () => {
             it("creates a cluster, a cluster parameter group and one instance per requested instance", async () => {
@@ -194,7 +254,10 @@ describe("Database on Aurora", () => {
                         "aws:rds/clusterInstance:ClusterInstance ledger-instance-1",
                         "aws:rds/clusterParameterGroup:ClusterParameterGroup ledger-params",
                         "aws:rds/subnetGroup:SubnetGroup ledger-subnets",
-                        `pulumi:providers:${engine === "aurora-postgresql" ? "postgresql" : "mysql"} ledger-admin`,
+                        "random:index/randomId:RandomId ledger-final-snapshot",
+                        ...(engine === "aurora-postgresql"
+                            ? ["pulumi:providers:postgresql ledger-admin"]
+                            : []),
                     ].sort(),
                 );
             });
@@ -223,6 +286,220 @@ describe("Database on Aurora", () => {
             });
         });
     }
+});
+
+describe("Database connection and destroy order", () => {
+    const urn = (type: string, name: string, parent = "rds-iam:index:Database") =>
+        `urn:pulumi:dev::rds-iam::${parent}$${type}::${name}`;
+    const ingress = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+    const user = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
+
+    it("on Aurora, makes the admin provider and every user wait for every cluster instance (#12.2)", async () => {
+        const { resources } = await build("ledger", {
+            engine: "aurora-postgresql",
+            ...network,
+            instances: 2,
+            users: [{ username: "app" }],
+        });
+        const instances = [0, 1].map((i) =>
+            urn("aws:rds/clusterInstance:ClusterInstance", `ledger-instance-${i}`),
+        );
+        for (const connecting of [one(resources, "pulumi:providers:postgresql"), one(resources, user)]) {
+            assert.deepEqual(
+                instances.filter((i) => !connecting.dependencies.includes(i)),
+                [],
+                `${connecting.name} depends on ${connecting.dependencies.join(", ")}`,
+            );
+        }
+    });
+
+    it("makes users and the admin provider depend on the ingress rules, and deletes users with the instance (#12.5)", async () => {
+        const { resources } = await build("orders", {
+            engine: "mysql",
+            ...network,
+            databaseName: "orders",
+            allowedCidrBlocks: ["10.0.0.0/16"],
+            allowedSecurityGroupIds: ["sg-app"],
+            users: [{ username: "app" }],
+            adminProvider: true,
+        });
+        const rules = [
+            urn(ingress, `orders-ingress-cidr-${shortHash("10.0.0.0/16")}`),
+            urn(ingress, `orders-ingress-sg-${shortHash("sg-app")}`),
+        ];
+        const provider = one(resources, "pulumi:providers:mysql");
+        const dbUser = one(resources, user);
+        assert.deepEqual(
+            [provider, dbUser].map((r) => rules.filter((rule) => r.dependencies.includes(rule))),
+            [rules, rules],
+        );
+        assert.deepEqual(
+            [dbUser.deletedWith, provider.deletedWith],
+            [urn("aws:rds/instance:Instance", "orders-instance"), ""],
+        );
+    });
+
+    it("offers options for admin-provider resources: the provider, the network path and deletedWith the database", async () => {
+        const { db } = await build("orders", {
+            engine: "postgres",
+            ...network,
+            allowedCidrBlocks: ["10.0.0.0/16"],
+        });
+        const options = db.adminResourceOptions!;
+        assert.equal(options.provider, db.adminProvider);
+        assert.equal(options.deletedWith, db.instance);
+        assert.deepEqual(options.dependsOn, [db.instance, ...db.ingressRules]);
+    });
+});
+
+describe("Database final snapshot (#12.6)", () => {
+    it("names the final snapshot with a random suffix made once per instance lifetime, kept by what replaces the instance", async () => {
+        const { resources } = await build("orders", { engine: "postgres", ...network, databaseName: "app" });
+        const suffix = one(resources, "random:index/randomId:RandomId");
+        const hex = suffix.outputs.hex;
+        assert.deepEqual(
+            [one(resources, "aws:rds/instance:Instance").inputs.finalSnapshotIdentifier, suffix.inputs],
+            [
+                `orders-final-${hex}`,
+                {
+                    byteLength: 4,
+                    keepers: {
+                        engine: "postgres",
+                        masterUsername: "dbmaster",
+                        databaseName: "app",
+                        kmsKeyId: "",
+                        subnetGroupName: "orders-subnets",
+                    },
+                },
+            ],
+        );
+        assert.equal(isSnapshotIdentifier(`orders-final-${hex}`), true);
+    });
+
+    it("gives an Aurora cluster the same kind of name, and no snapshot name (nor suffix) when it is skipped", async () => {
+        const kept = await build("ledger", { engine: "aurora-mysql", ...network });
+        const skipped = await build("scratch", {
+            engine: "aurora-mysql",
+            ...network,
+            skipFinalSnapshot: true,
+        });
+        assert.deepEqual(
+            [
+                one(kept.resources, "aws:rds/cluster:Cluster").inputs.finalSnapshotIdentifier,
+                one(skipped.resources, "aws:rds/cluster:Cluster").inputs.finalSnapshotIdentifier,
+                skipped.resources.filter((r) => r.type.startsWith("random:")).length,
+            ],
+            [
+                `ledger-final-${one(kept.resources, "random:index/randomId:RandomId").outputs.hex}`,
+                undefined,
+                0,
+            ],
+        );
+    });
+
+    it("makes any component name a valid RDS snapshot identifier", () => {
+        const names = ["Orders_DB", "1st-db", "a--b-", "ünïcode", "x".repeat(300)];
+        const ids = names.map((n) => finalSnapshotIdentifier(n, "0a1b2c3d"));
+        assert.deepEqual(ids.slice(0, 4), [
+            "orders-db-final-0a1b2c3d",
+            "st-db-final-0a1b2c3d",
+            "a-b-final-0a1b2c3d",
+            "n-code-final-0a1b2c3d",
+        ]);
+        assert.deepEqual([ids[4].length, ids.every(isSnapshotIdentifier)], [255, true]);
+    });
+});
+
+describe("Database engine versions", () => {
+    function server(resources: RecordedResource[]): RecordedResource {
+        return resources.find(
+            (r) => r.type === "aws:rds/instance:Instance" || r.type === "aws:rds/cluster:Cluster",
+        )!;
+    }
+
+    it("gives instances the default major version only, with auto minor upgrades and no version pinned against them", async () => {
+        const versions: Record<string, unknown[]> = {};
+        for (const engine of ["mysql", "mariadb", "postgres"] as Engine[]) {
+            const { resources } = await build("orders", { engine, ...network });
+            const instance = server(resources);
+            versions[engine] = [
+                instance.inputs.engineVersion,
+                instance.inputs.autoMinorVersionUpgrade,
+                instance.ignoreChanges,
+            ];
+        }
+        assert.deepEqual(versions, {
+            mysql: ["8.4", true, []],
+            mariadb: ["11.4", true, []],
+            postgres: ["17", true, []],
+        });
+    });
+
+    it("resolves Aurora's version at deploy time from AWS's default for the family and keeps later minor upgrades out of the diff", async () => {
+        const { resources, invokes } = await build("ledger", {
+            engine: "aurora-mysql",
+            ...network,
+            instances: 2,
+        });
+        assert.deepEqual(
+            invokes
+                .filter((i) => i.token === "aws:rds/getEngineVersion:getEngineVersion")
+                .map((i) => i.inputs),
+            [
+                {
+                    engine: "aurora-mysql",
+                    parameterGroupFamily: "aurora-mysql8.0",
+                    defaultOnly: true,
+                    latest: true,
+                },
+            ],
+        );
+        assert.deepEqual(
+            resources
+                .filter((r) => r.type.startsWith("aws:rds/cluster"))
+                .map((r) => [
+                    r.name,
+                    r.inputs.engineVersion,
+                    r.inputs.autoMinorVersionUpgrade,
+                    r.ignoreChanges,
+                ])
+                .sort(),
+            [
+                ["ledger-cluster", "8.0.mysql_aurora.3.10.0", undefined, ["engineVersion"]],
+                ["ledger-instance-0", "8.0.mysql_aurora.3.10.0", true, ["engineVersion"]],
+                ["ledger-instance-1", "8.0.mysql_aurora.3.10.0", true, ["engineVersion"]],
+                ["ledger-params", undefined, undefined, []],
+            ],
+        );
+    });
+
+    it("resolves a major version given for Aurora PostgreSQL within that major's family", async () => {
+        const { resources } = await build("ledger", {
+            engine: "aurora-postgresql",
+            ...network,
+            engineVersion: "16",
+        });
+        assert.deepEqual(
+            [
+                server(resources).inputs.engineVersion,
+                one(resources, "aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs.family,
+            ],
+            ["16.8", "aurora-postgresql16"],
+        );
+    });
+
+    it("pins a full version as given, with auto minor upgrades off so state and AWS never disagree", async () => {
+        const { resources } = await build("orders", { engine: "mysql", ...network, engineVersion: "8.4.3" });
+        const instance = server(resources);
+        assert.deepEqual(
+            [
+                instance.inputs.engineVersion,
+                instance.inputs.autoMinorVersionUpgrade,
+                one(resources, "aws:rds/parameterGroup:ParameterGroup").inputs.family,
+            ],
+            ["8.4.3", false, "mysql8.4"],
+        );
+    });
 });
 
 describe("Database argument errors", () => {
@@ -316,6 +593,33 @@ describe("Database argument errors", () => {
                 },
             ],
         );
+    });
+
+    it("refuses a system database as databaseName", () => {
+        assert.deepEqual(errorOf({ engine: "mysql", ...network, databaseName: "sys" }).errors, [
+            {
+                propertyPath: "databaseName",
+                reason: 'database "sys" is a system database of MySQL: it holds views over performance_schema and the server\'s internals. Grant privileges on a database of your own',
+            },
+        ]);
+    });
+
+    it("refuses MariaDB before 10.11, which has no IAM authentication on RDS, naming the fix", () => {
+        assert.deepEqual(errorOf({ engine: "mariadb", ...network, engineVersion: "10.6" }).errors, [
+            {
+                propertyPath: "engineVersion",
+                reason: 'MariaDB 10.6 has no IAM database authentication on RDS (it needs 10.11 or later, see "Supported Regions and DB engines for IAM database authentication" in the RDS User Guide); choose 11.4 or another version from 10.11',
+            },
+        ]);
+    });
+
+    it("refuses a version that is not written the way RDS writes the engine's versions", () => {
+        assert.deepEqual(errorOf({ engine: "aurora-mysql", ...network, engineVersion: "3.08.0" }).errors, [
+            {
+                propertyPath: "engineVersion",
+                reason: '"3.08.0" is not a version of Aurora MySQL; give a major version such as "8.0" (recommended: minor upgrades follow AWS) or a full one such as "8.0.mysql_aurora.3.10.0", or leave it out for 8.0',
+            },
+        ]);
     });
 
     it("refuses a malformed CIDR block", () => {

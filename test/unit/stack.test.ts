@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { shortHash } from "../../components/childNames";
 import { fakeResourceSuffix, recordStack, stackConfig } from "../../local/pulumi/mocks";
 
 describe("the stack program (index.ts) under mocks", () => {
@@ -19,7 +20,7 @@ describe("the stack program (index.ts) under mocks", () => {
             "aws:rds/instance:Instance db-instance",
             "aws:rds/parameterGroup:ParameterGroup db-params",
             "aws:rds/subnetGroup:SubnetGroup db-subnets",
-            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule db-ingress-cidr-0",
+            `aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule db-ingress-cidr-${shortHash("10.20.0.0/16")}`,
             "postgresql:index/database:Database reporting",
             "pulumi-nodejs:dynamic/rds-iam:DatabaseUser db-user-app_rw",
             "pulumi-nodejs:dynamic/rds-iam:DatabaseUser db-user-reporting_ro",
@@ -81,11 +82,55 @@ describe("the stack program (index.ts) under mocks", () => {
         });
     });
 
+    it("makes the reporting database depend on the network path and be deleted with the instance (#12.5)", async () => {
+        const { resources } = await recordStack(stackConfig("dev"));
+        const reporting = resources.find((r) => r.type === "postgresql:index/database:Database")!;
+        const prefix = "urn:pulumi:dev::rds-iam::rds-iam:index:Database$";
+        assert.deepEqual(
+            [
+                reporting.dependencies.filter((d) => d.includes("securityGroupIngressRule")),
+                reporting.deletedWith,
+                reporting.provider.split("::").slice(0, 4).join("::"),
+            ],
+            [
+                [
+                    `${prefix}aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::db-ingress-cidr-${shortHash("10.20.0.0/16")}`,
+                ],
+                `${prefix}aws:rds/instance:Instance::db-instance`,
+                `${prefix}pulumi:providers:postgresql::db-admin`,
+            ],
+        );
+    });
+
+    it("passes rds-iam:connectHost and rds-iam:connectPort to every DatabaseUser, for a deployer behind a tunnel (#12.12)", async () => {
+        const { resources } = await recordStack({
+            ...stackConfig("dev"),
+            "rds-iam:connectHost": "127.0.0.1",
+            "rds-iam:connectPort": "15432",
+        });
+        assert.deepEqual(
+            resources
+                .filter((r) => r.type === "pulumi-nodejs:dynamic/rds-iam:DatabaseUser")
+                .map((r) => [r.inputs.username, r.inputs.host, r.inputs.connectHost, r.inputs.connectPort])
+                .sort(),
+            [
+                ["app_rw", "db-instance.c0ffee0example.us-east-1.rds.amazonaws.com", "127.0.0.1", 15432],
+                [
+                    "reporting_ro",
+                    "db-instance.c0ffee0example.us-east-1.rds.amazonaws.com",
+                    "127.0.0.1",
+                    15432,
+                ],
+            ],
+        );
+    });
+
     it("builds an Aurora MySQL stack with a reporting database through the MySQL admin provider", async () => {
         const { resources } = await recordStack({
             ...stackConfig("dev"),
             "rds-iam:engine": "aurora-mysql",
             "rds-iam:instances": "2",
+            "rds-iam:adminProvider": "true",
         });
         assert.deepEqual(
             resources

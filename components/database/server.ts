@@ -1,0 +1,195 @@
+/**
+ * The database server itself: a TLS-forcing parameter group (one piece of code for instances and
+ * clusters), then either one RDS instance or an Aurora cluster with its cluster instances, all with
+ * IAM authentication, encrypted storage and the master password managed by RDS.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { Engine, engineFacts } from "../engines";
+import { EngineVersionChoice, chooseEngineVersion } from "../engineVersions";
+import { finalSnapshotName } from "./finalSnapshot";
+
+export interface ServerArgs {
+    readonly engine: Engine;
+    /** The version asked for, if any (validated): see `chooseEngineVersion`. */
+    readonly engineVersion?: string;
+    readonly masterUsername: string;
+    readonly databaseName?: string;
+    readonly instanceClass?: pulumi.Input<string>;
+    readonly allocatedStorage?: number;
+    readonly publiclyAccessible: boolean;
+    readonly multiAz?: boolean;
+    readonly instances: number;
+    readonly deletionProtection: boolean;
+    readonly backupRetentionDays: number;
+    readonly skipFinalSnapshot: boolean;
+    readonly kmsKeyId?: pulumi.Input<string>;
+    readonly tags: Record<string, string>;
+    readonly subnetGroupName: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+}
+
+export interface Server {
+    /** Endpoint host name: the instance address, or the Aurora cluster's writer endpoint. */
+    readonly address: pulumi.Output<string>;
+    readonly port: pulumi.Output<number>;
+    /** `db-…` DbiResourceId, or the cluster's `cluster-…` DbClusterResourceId. */
+    readonly resourceId: pulumi.Output<string>;
+    readonly masterSecretArn: pulumi.Output<string>;
+    readonly instance?: aws.rds.Instance;
+    readonly cluster?: aws.rds.Cluster;
+    readonly clusterInstances: aws.rds.ClusterInstance[];
+    /** What must exist before anything can connect: the instance, or the cluster and its instances. */
+    readonly connectable: pulumi.Resource[];
+    /** The resource whose deletion takes every SQL object with it: the instance or the cluster. */
+    readonly storage: aws.rds.Instance | aws.rds.Cluster;
+}
+
+/** The parameter group that makes the server refuse connections without TLS. */
+function tlsParameterGroup(
+    name: string,
+    args: ServerArgs,
+    version: EngineVersionChoice,
+    parent: pulumi.Resource,
+): aws.rds.ParameterGroup | aws.rds.ClusterParameterGroup {
+    const facts = engineFacts(args.engine);
+    const groupArgs = {
+        family: version.parameterGroupFamily,
+        description: `rds-iam ${name}: TLS required`,
+        parameters: [{ name: facts.tlsParameter, value: "1", applyMethod: "immediate" }],
+        tags: args.tags,
+    };
+    return facts.aurora
+        ? new aws.rds.ClusterParameterGroup(`${name}-params`, groupArgs, { parent })
+        : new aws.rds.ParameterGroup(`${name}-params`, groupArgs, { parent });
+}
+
+/**
+ * The version to give RDS. Instances take the major version and RDS picks its current default minor;
+ * Aurora needs a full version, resolved here at deploy time as AWS's default for the major's
+ * parameter-group family (aws.rds.getEngineVersion), so no minor version AWS retires is written down.
+ */
+function engineVersion(
+    engine: Engine,
+    choice: EngineVersionChoice,
+    parent: pulumi.Resource,
+): pulumi.Input<string> {
+    if (choice.version !== undefined) return choice.version;
+    return aws.rds.getEngineVersionOutput(
+        { engine, parameterGroupFamily: choice.parameterGroupFamily, defaultOnly: true, latest: true },
+        { parent },
+    ).versionActual;
+}
+
+export function createServer(name: string, args: ServerArgs, parent: pulumi.Resource): Server {
+    const facts = engineFacts(args.engine);
+    const choice = chooseEngineVersion(args.engine, args.engineVersion);
+    const version = engineVersion(args.engine, choice, parent);
+    // A resolved version moves with AWS's auto minor upgrades; keep it out of later diffs so an
+    // upgrade never reads as a downgrade. (A major prefix on an instance already matches any minor.)
+    const ignoreChanges = facts.aurora && choice.followsMinorUpgrades ? ["engineVersion"] : [];
+    const parameters = tlsParameterGroup(name, args, choice, parent);
+    const common = {
+        engineVersion: version,
+        iamDatabaseAuthenticationEnabled: true,
+        storageEncrypted: true,
+        kmsKeyId: args.kmsKeyId,
+        manageMasterUserPassword: true,
+        dbSubnetGroupName: args.subnetGroupName,
+        vpcSecurityGroupIds: [args.securityGroupId],
+        deletionProtection: args.deletionProtection,
+        backupRetentionPeriod: args.backupRetentionDays,
+        skipFinalSnapshot: args.skipFinalSnapshot,
+        finalSnapshotIdentifier: args.skipFinalSnapshot
+            ? undefined
+            : finalSnapshotName(
+                  name,
+                  {
+                      engine: args.engine,
+                      masterUsername: args.masterUsername,
+                      databaseName: args.databaseName,
+                      kmsKeyId: args.kmsKeyId,
+                      subnetGroupName: args.subnetGroupName,
+                  },
+                  parent,
+              ),
+        copyTagsToSnapshot: true,
+        tags: args.tags,
+    };
+    const instanceClass = args.instanceClass ?? facts.defaultInstanceClass;
+
+    if (facts.aurora) {
+        const cluster = new aws.rds.Cluster(
+            `${name}-cluster`,
+            {
+                ...common,
+                engine: args.engine as aws.rds.EngineType,
+                masterUsername: args.masterUsername,
+                databaseName: args.databaseName,
+                dbClusterParameterGroupName: parameters.name,
+            },
+            { parent, ignoreChanges },
+        );
+        const clusterInstances = Array.from(
+            { length: args.instances },
+            (_, i) =>
+                new aws.rds.ClusterInstance(
+                    `${name}-instance-${i}`,
+                    {
+                        clusterIdentifier: cluster.id,
+                        engine: args.engine as aws.rds.EngineType,
+                        engineVersion: version,
+                        autoMinorVersionUpgrade: choice.followsMinorUpgrades,
+                        instanceClass,
+                        dbSubnetGroupName: args.subnetGroupName,
+                        publiclyAccessible: args.publiclyAccessible,
+                        tags: args.tags,
+                    },
+                    { parent, ignoreChanges },
+                ),
+        );
+        // A cluster answers on its endpoint only once an instance runs: the address settles after
+        // every cluster instance exists, so whatever connects with it (admin provider, users) waits.
+        const address = pulumi
+            .all([cluster.endpoint, ...clusterInstances.map((i) => i.id)])
+            .apply(([endpoint]) => endpoint);
+        return {
+            address,
+            port: cluster.port,
+            resourceId: cluster.clusterResourceId,
+            masterSecretArn: cluster.masterUserSecrets.apply((s) => s[0].secretArn),
+            cluster,
+            clusterInstances,
+            connectable: [cluster, ...clusterInstances],
+            storage: cluster,
+        };
+    }
+
+    const instance = new aws.rds.Instance(
+        `${name}-instance`,
+        {
+            ...common,
+            engine: args.engine,
+            instanceClass,
+            allocatedStorage: args.allocatedStorage ?? 20,
+            storageType: "gp3",
+            username: args.masterUsername,
+            dbName: args.databaseName,
+            parameterGroupName: parameters.name,
+            publiclyAccessible: args.publiclyAccessible,
+            multiAz: args.multiAz ?? false,
+            autoMinorVersionUpgrade: choice.followsMinorUpgrades,
+        },
+        { parent },
+    );
+    return {
+        address: instance.address,
+        port: instance.port,
+        resourceId: instance.resourceId,
+        masterSecretArn: instance.masterUserSecrets.apply((s) => s[0].secretArn),
+        instance,
+        clusterInstances: [],
+        connectable: [instance],
+        storage: instance,
+    };
+}

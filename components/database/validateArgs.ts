@@ -1,0 +1,155 @@
+/**
+ * Validation of `DatabaseArgs`. It runs at construction (preview time) and reports every problem at
+ * once, each naming the property and the fix.
+ */
+import { engineFacts } from "../engines";
+import { engineVersionProblems } from "../engineVersions";
+import {
+    ValidationFailure,
+    duplicateFailures,
+    failuresAt,
+    hostProblems,
+    pemProblems,
+    portProblems,
+    privilegesNeedDatabaseProblems,
+    usernameProblems,
+    validateDatabaseName,
+    validateEngine,
+    validatePrivileges,
+    validateUsername,
+} from "../validation";
+import { DatabaseArgs } from "./args";
+
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+function isCidr(value: string): boolean {
+    const m = CIDR.exec(value);
+    return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
+/** Every problem with the Args, as `{ property, reason }`; empty when they are valid. */
+export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
+    const failures = validateEngine(args.engine);
+    if (failures.length > 0) {
+        return failures; // every other rule depends on the engine
+    }
+    const engine = args.engine;
+    const facts = engineFacts(engine);
+    const aurora = facts.aurora;
+    if (!Array.isArray(args.subnetIds) || args.subnetIds.length < 2) {
+        failures.push({
+            property: "subnetIds",
+            reason: `give at least two private subnet ids in different availability zones (got ${Array.isArray(args.subnetIds) ? args.subnetIds.length : "none"})`,
+        });
+    }
+    (args.allowedCidrBlocks ?? []).forEach((cidr, i) => {
+        if (!isCidr(cidr)) {
+            failures.push({
+                property: `allowedCidrBlocks[${i}]`,
+                reason: `${JSON.stringify(cidr)} is not an IPv4 CIDR block such as "10.0.0.0/16"`,
+            });
+        }
+    });
+    failures.push(...duplicateFailures("allowedCidrBlocks", args.allowedCidrBlocks));
+    if (args.allowOpenCidr !== true) {
+        (args.allowedCidrBlocks ?? []).forEach((cidr, i) => {
+            if (typeof cidr === "string" && /\/0$/.test(cidr.trim())) {
+                failures.push({
+                    property: `allowedCidrBlocks[${i}]`,
+                    reason: `${JSON.stringify(cidr)} opens the database port to the whole internet; give the CIDR of your VPC, VPN or bastion (or set allowOpenCidr: true if you truly mean it)`,
+                });
+            }
+        });
+    }
+    if (typeof args.connectHost === "string") {
+        failures.push(...failuresAt("connectHost", hostProblems(args.connectHost, "connectHost")));
+    }
+    if (typeof args.connectPort === "number") {
+        failures.push(...failuresAt("connectPort", portProblems(args.connectPort, "connectPort")));
+    }
+    failures.push(...duplicateFailures("allowedSecurityGroupIds", args.allowedSecurityGroupIds));
+    if (args.instances !== undefined) {
+        if (!aurora) {
+            failures.push({
+                property: "instances",
+                reason: `instances is Aurora-only; for ${engine} remove it (use multiAz for a standby) or choose engine ${facts.counterpart}`,
+            });
+        } else if (!Number.isInteger(args.instances) || args.instances < 1 || args.instances > 16) {
+            failures.push({
+                property: "instances",
+                reason: `instances must be a whole number from 1 to 16 (got ${args.instances})`,
+            });
+        }
+    }
+    if (aurora && args.multiAz !== undefined) {
+        failures.push({
+            property: "multiAz",
+            reason: "multiAz is for instance engines; for Aurora set instances: 2 or more",
+        });
+    }
+    if (aurora && args.allocatedStorage !== undefined) {
+        failures.push({
+            property: "allocatedStorage",
+            reason: "Aurora storage grows by itself; remove allocatedStorage",
+        });
+    }
+    if (
+        args.allocatedStorage !== undefined &&
+        (!Number.isInteger(args.allocatedStorage) || args.allocatedStorage < 20)
+    ) {
+        failures.push({
+            property: "allocatedStorage",
+            reason: `allocatedStorage must be a whole number of GiB, at least 20 (got ${args.allocatedStorage})`,
+        });
+    }
+    if (
+        args.backupRetentionDays !== undefined &&
+        (!Number.isInteger(args.backupRetentionDays) ||
+            args.backupRetentionDays < 1 ||
+            args.backupRetentionDays > 35)
+    ) {
+        failures.push({
+            property: "backupRetentionDays",
+            reason: `backupRetentionDays must be from 1 to 35 (got ${args.backupRetentionDays})`,
+        });
+    }
+    failures.push(...failuresAt("engineVersion", engineVersionProblems(engine, args.engineVersion)));
+    if (args.caCertificate !== undefined) {
+        failures.push(...failuresAt("caCertificate", pemProblems(args.caCertificate)));
+    }
+    if (args.adminProvider !== undefined && typeof args.adminProvider !== "boolean") {
+        failures.push({ property: "adminProvider", reason: "adminProvider must be true or false" });
+    }
+    if (args.databaseName !== undefined) {
+        failures.push(...validateDatabaseName(engine, args.databaseName, "databaseName"));
+    }
+    const master = args.masterUsername ?? "dbmaster";
+    if (args.masterUsername !== undefined) {
+        failures.push(...failuresAt("masterUsername", usernameProblems(engine, master)));
+        if (master.length > 16) {
+            failures.push({
+                property: "masterUsername",
+                reason: `RDS master user names are at most 16 characters (got ${master.length})`,
+            });
+        }
+    }
+    const seen = new Set<string>();
+    (args.users ?? []).forEach((user, i) => {
+        failures.push(...validateUsername(engine, user?.username, `users[${i}].username`, master));
+        failures.push(...validatePrivileges(engine, user?.privileges, `users[${i}].privileges`));
+        if (seen.has(user?.username)) {
+            failures.push({
+                property: `users[${i}].username`,
+                reason: `user "${user.username}" is listed twice; list each user once`,
+            });
+        }
+        seen.add(user?.username);
+        failures.push(
+            ...failuresAt(
+                `users[${i}].privileges`,
+                privilegesNeedDatabaseProblems(engine, user?.privileges, args.databaseName, "databaseName"),
+            ),
+        );
+    });
+    return failures;
+}

@@ -1,0 +1,45 @@
+import * as assert from "node:assert/strict";
+// The contract's types must be importable from the package root (checked by the compiler).
+import type {
+    DatabaseAccessRoleArgs,
+    DatabaseArgs,
+    DatabaseUserArgs,
+    DatabaseUserSpec,
+    Engine,
+    WorkloadService,
+} from "../../components";
+
+describe("the library's public API (components/index.ts)", () => {
+    it("exports exactly the listed names: every name of the contract and no internals", async () => {
+        const api = await import("../../components");
+        assert.deepEqual(Object.keys(api).sort(), [
+            "Database",
+            "DatabaseAccessRole",
+            "DatabaseUser",
+            "ENGINES",
+            "PRIVILEGES",
+            "assumeRolePolicy",
+            "client",
+            "connectPolicyDocument",
+            "databaseUserProvider",
+            "dbUserArn",
+            "dbUserArnProblems",
+            "engineFamily",
+            "getConnectionOptions",
+            "isEngine",
+        ]);
+    });
+
+    it("exports the contract's Args types", () => {
+        const engine: Engine = "aurora-postgresql";
+        const service: WorkloadService = "ecs-tasks";
+        const user: DatabaseUserSpec = { username: "app", privileges: ["SELECT"] };
+        const args: Pick<DatabaseArgs, "engine" | "users"> = { engine, users: [user] };
+        const role: Pick<DatabaseAccessRoleArgs, "service"> = { service };
+        const userArgs: Pick<DatabaseUserArgs, "engine" | "username"> = { engine, username: "app" };
+        assert.deepEqual(
+            [args.engine, role.service, userArgs.username],
+            ["aurora-postgresql", "ecs-tasks", "app"],
+        );
+    });
+});
