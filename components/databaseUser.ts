@@ -124,6 +124,16 @@ export interface DatabaseUserArgs {
      * @default "<project>/<stack>/<resource name>"
      */
     readonly managedBy?: pulumi.Input<string>;
+    /**
+     * Where the SQL runs: `"deployer"`, this machine (it must reach `connectHost ?? host`); or
+     * `"lambda"`, the SQL runner function `runnerFunction` (a `SqlRunner`'s `functionName`) inside the
+     * database's VPC, invoked through the Lambda API with the stack's AWS credentials. The master
+     * password is read here either way and sent in the invocation, never stored.
+     * @default "deployer"
+     */
+    readonly sqlRunner?: pulumi.Input<"deployer" | "lambda">;
+    /** With sqlRunner "lambda": the runner function's name or ARN. */
+    readonly runnerFunction?: pulumi.Input<string>;
 }
 
 export class DatabaseUser extends pulumi.dynamic.Resource {

@@ -6,6 +6,7 @@
 #   libmariadbd-dev  MariaDB's plugin headers, to build the test AWSAuthenticationPlugin
 #   gcc              to compile that plugin
 #   openssl          self-signed certificates for the servers' TLS
+#   chromium         to look at the access report as a person would (one screenshot-tested check)
 # As root, missing packages are installed with apt-get (saying which and why); as anyone else the
 # one command that installs them is printed and the run stops.
 set -euo pipefail
@@ -15,6 +16,7 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(ma
 [ -f /usr/include/mariadb/server/mysql/plugin_auth.h ] || missing+=(libmariadbd-dev)
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi

@@ -223,6 +223,7 @@ export function checkStackConfig(
         caCertificate: caCertificateOf(reader, readFile),
         connectHost: reader.string("connectHost"),
         connectPort,
+        sqlRunner: reader.string("sqlRunner") as DatabaseArgs["sqlRunner"],
     } satisfies DatabaseArgs;
     const reporting = reportingDatabase ?? database.adminProvider;
     if (reporting && !database.adminProvider) {

@@ -28,6 +28,7 @@ export const CONFIG_KEYS = [
     "caBundleFile",
     "connectHost",
     "connectPort",
+    "sqlRunner",
 ] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];

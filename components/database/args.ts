@@ -134,6 +134,19 @@ export interface DatabaseArgs {
      */
     readonly caCertificate?: string;
     /**
+     * Where the users' SQL runs.
+     * - `"lambda"`: a small function the component creates in the database's subnets (`SqlRunner`),
+     *   which the provider invokes through the Lambda API: `pulumi up` then works from any machine
+     *   with AWS credentials (a hosted CI runner, a laptop without VPN) while the database stays
+     *   private. The deployer reads the master secret and sends the password in each invocation, so
+     *   the subnets need no route to Secrets Manager (no NAT, no VPC endpoint); the deployer needs
+     *   lambda:InvokeFunction on the runner.
+     * - `"deployer"`: from the machine running Pulumi, which must reach the database port (VPN,
+     *   bastion, `connectHost` tunnel, or `allowedCidrBlocks`).
+     * @default "lambda" (the default database is private, and this is what reaches it from anywhere)
+     */
+    readonly sqlRunner?: "deployer" | "lambda";
+    /**
      * Host the users' provider opens its connections to, when the machine running Pulumi reaches the
      * database through a tunnel or bastion (e.g. "127.0.0.1"); TLS still verifies the RDS host name.
      * The PostgreSQL admin provider verifies the name it connects to, so for it map the RDS host name
@@ -143,6 +156,8 @@ export interface DatabaseArgs {
     readonly connectHost?: pulumi.Input<string>;
     /** Port of that tunnel, with `connectHost`. @default the database's port */
     readonly connectPort?: pulumi.Input<number>;
+    /** With sqlRunner "lambda": the runner function's time limit in seconds. @default 120 */
+    readonly runnerTimeoutSeconds?: number;
     /** Tags for every resource created. @default {} */
     readonly tags?: Record<string, string>;
 }

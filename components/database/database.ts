@@ -12,6 +12,7 @@ import { AwsAccess, DatabaseUser } from "../databaseUser";
 import { Engine, engineFacts } from "../engines";
 import { throwIfInvalid } from "../errors";
 import { rdsCaCoverageProblem } from "../rdsCa";
+import { SqlRunner } from "../runner/sqlRunner";
 import { normalizePrivileges } from "../validation";
 import { AdminProvider, createAdminProvider } from "./adminProvider";
 import { DatabaseArgs } from "./args";
@@ -70,6 +71,8 @@ export class Database extends pulumi.ComponentResource {
     public readonly clusterInstances: aws.rds.ClusterInstance[];
     /** The name this component was given. */
     public readonly componentName: string;
+    /** The function the users' SQL runs in (sqlRunner "lambda", the default), when there are users. */
+    public readonly sqlRunner?: SqlRunner;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid(`Database "${name}"`, validateDatabaseArgs(args));
@@ -168,6 +171,24 @@ export class Database extends pulumi.ComponentResource {
             dependsOn: [...server.connectable, ...network.ingressRules],
             deletedWith: server.storage,
         };
+        // The users' SQL runs from inside the VPC unless asked otherwise (args.ts, sqlRunner). The
+        // users depend on the runner and its network path, so they are dropped before those go.
+        const runner =
+            (args.sqlRunner ?? "lambda") === "lambda" && (args.users ?? []).length > 0
+                ? new SqlRunner(
+                      `${name}-runner`,
+                      {
+                          subnetIds: args.subnetIds,
+                          vpcId: args.vpcId,
+                          databaseSecurityGroupId: network.securityGroup.id,
+                          databasePort: facts.port,
+                          timeoutSeconds: args.runnerTimeoutSeconds,
+                          tags,
+                      },
+                      parent,
+                  )
+                : undefined;
+        this.sqlRunner = runner;
         // Names only (profile, roles): the provider reads the master secret as the stack's AWS provider would.
         const awsAccess =
             (args.users ?? []).length > 0 ? (stackAwsAccess(this) as pulumi.Output<AwsAccess>) : undefined;
@@ -191,8 +212,13 @@ export class Database extends pulumi.ComponentResource {
                     caCertificate: customCertificate as pulumi.Output<string>,
                     connectHost: args.connectHost,
                     connectPort: args.connectPort,
+                    ...(runner === undefined
+                        ? {}
+                        : { sqlRunner: "lambda" as const, runnerFunction: runner.functionName }),
                 },
-                connects,
+                runner === undefined
+                    ? connects
+                    : { ...connects, dependsOn: [...connects.dependsOn, ...runner.ready] },
             );
         }
 

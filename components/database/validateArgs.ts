@@ -61,6 +61,32 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
             }
         });
     }
+    if (args.sqlRunner !== undefined && args.sqlRunner !== "deployer" && args.sqlRunner !== "lambda") {
+        failures.push({
+            property: "sqlRunner",
+            reason: `sqlRunner must be "lambda" (SQL from a function in the database's subnets) or "deployer" (from the machine running Pulumi) (got ${JSON.stringify(args.sqlRunner)})`,
+        });
+    }
+    if (
+        (args.sqlRunner ?? "lambda") === "lambda" &&
+        (args.connectHost !== undefined || args.connectPort !== undefined)
+    ) {
+        failures.push({
+            property: args.connectHost !== undefined ? "connectHost" : "connectPort",
+            reason: 'connectHost/connectPort are the deployer\'s tunnel, but the users\' SQL runs in the SQL runner function (sqlRunner "lambda", the default): remove them, or set sqlRunner: "deployer"',
+        });
+    }
+    if (
+        args.runnerTimeoutSeconds !== undefined &&
+        (!Number.isInteger(args.runnerTimeoutSeconds) ||
+            args.runnerTimeoutSeconds < 30 ||
+            args.runnerTimeoutSeconds > 900)
+    ) {
+        failures.push({
+            property: "runnerTimeoutSeconds",
+            reason: `runnerTimeoutSeconds must be a whole number from 30 to 900, Lambda's limit (got ${args.runnerTimeoutSeconds})`,
+        });
+    }
     if (typeof args.connectHost === "string") {
         failures.push(...failuresAt("connectHost", hostProblems(args.connectHost, "connectHost")));
     }

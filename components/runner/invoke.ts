@@ -6,6 +6,7 @@
 import type { Operation } from "../provider/core";
 import type { ObservedUser } from "../provider/dialect";
 import type { UserInputs } from "../provider/inputs";
+import { stackCredentials } from "../provider/secrets";
 import type { RunnerRequest, RunnerResponse } from "./protocol";
 
 /** The region in a Lambda function ARN, if `name` is one. */
@@ -31,8 +32,11 @@ export async function invokeRunner(
         },
         password,
     };
+    const region = regionOfFunctionArn(functionName) ?? u.region;
     const client = new lambda.LambdaClient({
-        region: regionOfFunctionArn(functionName) ?? u.region,
+        region,
+        // The stack's AWS settings (profile, roles to assume), as for the master secret.
+        credentials: stackCredentials(u.master.aws, region),
         // The function's own limits bound the call; the SDK must not retry an operation that may have run.
         maxAttempts: 1,
     });

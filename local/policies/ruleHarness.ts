@@ -137,3 +137,21 @@ export function runStackRule(
 export function fromRecorded(resources: readonly RecordedResource[]): Fixture[] {
     return resources.map((r) => ({ type: r.type, name: r.name, props: r.outputs }));
 }
+
+/** Every rule of the pack over a stack's resources, as the analyzer would report them after `up`. */
+export function runPack(
+    resources: readonly RecordedResource[],
+    rules: { resource: readonly ResourceValidationPolicy[]; stack: readonly StackValidationPolicy[] },
+): { rule: string; enforcement: "mandatory" | "advisory"; message: string }[] {
+    const fixtures = fromRecorded(resources);
+    const findings: { rule: string; enforcement: "mandatory" | "advisory"; message: string }[] = [];
+    for (const rule of rules.resource) {
+        for (const fixture of fixtures) {
+            for (const f of runResourceRule(rule, fixture)) findings.push({ rule: rule.name, ...f });
+        }
+    }
+    for (const rule of rules.stack) {
+        for (const f of runStackRule(rule, fixtures)) findings.push({ rule: rule.name, ...f });
+    }
+    return findings;
+}

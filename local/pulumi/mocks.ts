@@ -106,6 +106,17 @@ function computedOutputs(
                 arn: `arn:${partition}:iam::${ACCOUNT_ID}:role/${name}`,
                 uniqueId: `AROA${suffix.slice(0, 17)}`,
             };
+        case "aws:lambda/function:Function":
+            return {
+                name,
+                arn: `arn:${partition}:lambda:${region}:${ACCOUNT_ID}:function:${name}`,
+                invokeArn: `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/arn:${partition}:lambda:${region}:${ACCOUNT_ID}:function:${name}/invocations`,
+            };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return {
+                name: inputs.name ?? name,
+                arn: `arn:${partition}:logs:${region}:${ACCOUNT_ID}:log-group:${name}`,
+            };
         case "aws:iam/policy:Policy":
             return {
                 name,

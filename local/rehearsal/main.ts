@@ -1,65 +1,105 @@
 /**
  * `npm run local [-- --stack NAME]`: rehearse a stack end to end on this machine, without AWS.
- * Prints the access table and writes local-output/access-map.md (and .png when Graphviz is present).
- * Exits non-zero when any login does not go the way the stack's policies say.
+ * Prints the login table and writes local-output/<stack>/access-report.html (one self-contained
+ * page: the picture, every login with its reason, what each login could do, the policy pack's
+ * findings) and, when Chromium is installed, a screenshot of it. Exits 1 when anything went
+ * otherwise than the stack says, 2 when the stack cannot be rehearsed (each problem named).
  */
-import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { accessGraph, renderSvg } from "../report/graph";
+import { accessReportHtml } from "../report/html";
+import { AccessReport, mismatches } from "../report/model";
+import { chromiumPath, screenshot } from "../report/screenshot";
 import { stopTestServers } from "../servers";
-import { accessMapMarkdown, rehearse } from "./rehearsal";
+import { ConfigurationError, rehearse } from "./rehearsal";
+import { readStackFile } from "./stackFile";
 
-async function main(): Promise<number> {
-    const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" } } });
-    const stack = values.stack as string;
-    const started = Date.now();
-    const result = await rehearse(stack, (line) => console.log(line));
-    const width = (k: keyof (typeof result.rows)[0]) =>
-        Math.max(k.length, ...result.rows.map((r) => String(r[k]).length));
-    const columns = ["role", "user", "database", "expected", "observed"] as const;
-    const format = (cells: string[]) => cells.map((c, i) => c.padEnd(width(columns[i]))).join("  ");
-    console.log("");
-    console.log(format([...columns]));
-    for (const r of result.rows)
-        console.log(
-            format(columns.map((c) => String(r[c]))) +
-                (r.expected === r.observed ? "" : "   <-- MISMATCH: " + r.reason),
-        );
-    const outDir = path.resolve(__dirname, "..", "..", "local-output");
-    fs.mkdirSync(outDir, { recursive: true });
-    const mapFile = path.join(outDir, "access-map.md");
-    fs.writeFileSync(mapFile, accessMapMarkdown(result));
-    console.log(`\naccess map: ${path.relative(process.cwd(), mapFile)}`);
-    const dot = childProcess.spawnSync("dot", ["-V"]);
-    if (dot.status === 0) {
-        const graph = [
-            "digraph access { rankdir=LR;",
-            ...result.rows
-                .filter((r) => r.observed === "allowed")
-                .map((r) => `  "role ${r.role}" -> "user ${r.user}";`),
-            "}",
-        ].join("\n");
-        childProcess.spawnSync("dot", ["-Tpng", "-o", path.join(outDir, "access-map.png")], { input: graph });
-        console.log(
-            `access map picture: ${path.relative(process.cwd(), path.join(outDir, "access-map.png"))}`,
-        );
-    } else {
-        console.log("(Graphviz not installed: no PNG; apt-get install -y graphviz for one)");
-    }
-    console.log(
-        `${result.rows.length - result.mismatches.length} as expected, ${result.mismatches.length} mismatched (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-    );
-    return result.mismatches.length === 0 ? 0 : 1;
+const USAGE = `usage: npm run local [-- --stack <name>]
+
+Rehearses the stack in Pulumi.<name>.yaml (default: dev; a shipped Pulumi.<name>.yaml.example is used
+when the stack file does not exist) on this machine: throwaway databases, the real provider, emulated
+IAM logins. Writes local-output/<name>/access-report.html.`;
+
+/** A problem the person running the command can fix: printed without a stack trace. */
+class UsageError extends Error {}
+
+function table(report: AccessReport): string[] {
+    const rows = report.logins.map((l) => ({
+        principal: l.principal,
+        user: l.user,
+        expected: l.expected,
+        observed: l.observed,
+        could: l.probes.map((p) => `${p.needs} ${p.observed === "succeeds" ? "ok" : "refused"}`).join(", "),
+        note: l.expected === l.observed ? "" : `  <-- MISMATCH: ${l.reason}`,
+    }));
+    const columns = ["principal", "user", "expected", "observed", "could"] as const;
+    const width = (c: (typeof columns)[number]) => Math.max(c.length, ...rows.map((r) => r[c].length));
+    const line = (cells: string[]) =>
+        cells
+            .map((c, i) => c.padEnd(width(columns[i])))
+            .join("  ")
+            .trimEnd();
+    return [line([...columns]), ...rows.map((r) => line(columns.map((c) => r[c])) + r.note)];
 }
 
-main().then(
+async function main(argv: string[]): Promise<number> {
+    let values: { stack?: string; help?: boolean };
+    try {
+        ({ values } = parseArgs({
+            args: argv,
+            options: { stack: { type: "string", default: "dev" }, help: { type: "boolean", short: "h" } },
+            strict: true,
+            allowPositionals: false,
+        }));
+    } catch (e) {
+        throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
+    }
+    if (values.help) {
+        console.log(USAGE);
+        return 0;
+    }
+    const started = Date.now();
+    const stackFile = readStackFile(values.stack as string);
+    for (const note of stackFile.notes) console.log(`note: ${note}`);
+    const report = await rehearse(stackFile, { log: (line) => console.log(line) });
+
+    console.log("");
+    for (const line of table(report)) console.log(line);
+    const outDir = path.resolve(__dirname, "..", "..", "local-output", report.stack);
+    fs.mkdirSync(outDir, { recursive: true });
+    const htmlFile = path.join(outDir, "access-report.html");
+    fs.writeFileSync(htmlFile, accessReportHtml(report, await renderSvg(accessGraph(report))));
+    console.log(`\naccess report: ${path.relative(process.cwd(), htmlFile)}`);
+    if (chromiumPath() !== undefined) {
+        const png = path.join(outDir, "access-report.png");
+        screenshot(htmlFile, png);
+        console.log(`screenshot:    ${path.relative(process.cwd(), png)}`);
+    }
+    const mandatory = report.findings.filter((f) => f.enforcement === "mandatory");
+    for (const f of report.findings) console.log(`policy ${f.enforcement} ${f.rule}: ${f.message}`);
+    const problems = mismatches(report);
+    const probes = report.logins.reduce((n, l) => n + l.probes.length, 0);
+    console.log(
+        `${report.logins.length - report.logins.filter((l) => l.expected !== l.observed).length} of ${report.logins.length} logins and ` +
+            `${probes} statements as expected, ${problems.length} mismatched, ${mandatory.length} mandatory finding(s) ` +
+            `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
+    return problems.length === 0 && mandatory.length === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
     async (code) => {
         await stopTestServers();
         process.exit(code);
     },
-    async (e) => {
-        console.error(`npm run local failed: ${(e as Error).stack ?? e}`);
+    async (e: unknown) => {
+        const known =
+            e instanceof UsageError ||
+            e instanceof ConfigurationError ||
+            /^there is no Pulumi\.|^--stack /.test((e as Error).message);
+        console.error(`npm run local: ${known ? (e as Error).message : ((e as Error).stack ?? String(e))}`);
         await stopTestServers();
         process.exit(2);
     },

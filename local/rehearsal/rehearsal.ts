@@ -1,66 +1,68 @@
 /**
  * A local rehearsal of a stack, without AWS: evaluate index.ts under mocks, let a throwaway server
- * play the stack's database, create the stack's DatabaseUsers through the real dynamic-provider
- * host (master password from a loopback Secrets Manager under the stack's secret ARN), then log in
- * as every workload role × every user with IAM tokens checked by the emulator.
+ * (RDS's privilege model, the stack's own endpoint name in its certificate) play the stack's
+ * database, create the stack's DatabaseUsers through the real dynamic-provider host — through the
+ * SQL runner bundle behind a loopback Lambda endpoint when the stack uses it — with the master
+ * password read by the stack's secret ARN from a loopback Secrets Manager; then log in as every
+ * principal × every user with IAM tokens checked by the emulator, and try what each login may do.
  */
-import { engineFamily, isEngine } from "../../components/engines";
 import { getMysqlConnectionOptions, getPgConnectionOptions } from "../../components/client";
 import { TokenCache } from "../../components/client/tokenCache";
-import { NamedDocument } from "../emulator/iamPolicy";
+import { engineFamily } from "../../components/engines";
+import { databaseUserProvider } from "../../components/provider/provider";
+import { runnerBundlePath } from "../../components/runner/bundle";
+import { resourceRules, stackRules } from "../../policies/rules";
+import { checkStackConfig } from "../../stack/config";
+import { startFakeLambda } from "../aws/lambda";
+import { startFakeSecretsManager } from "../aws/secretsManager";
 import { fakePrincipal } from "../emulator/principals";
 import { Principal, createIamLoginVerifier } from "../emulator/verifier";
+import type { NetworkNamespace } from "../network/netns";
+import { runPack } from "../policies/ruleHarness";
 import { serializeProvider, startDynamicProviderHost } from "../pulumi/dynamicProviderHost";
-import { startFakeSecretsManager } from "../aws/secretsManager";
-import { ACCOUNT_ID, RecordedResource, recordStack, stackConfig } from "../pulumi/mocks";
-import { ThrowawayServer, getTestServers, loginLog, resetLoginDecider, setLoginDecider } from "../servers";
-import { databaseUserProvider } from "../../components/provider/provider";
+import { ACCOUNT_ID, projectConfigDefaults, recordStack } from "../pulumi/mocks";
+import type { AccessReport, ReportLogin } from "../report/model";
+import { ThrowawayServer, getServer, loginLog, resetLoginDecider, setLoginDecider } from "../servers";
+import { RunSql, probeTableStatements, runProbes } from "./probes";
+import { stackPrincipals } from "./principals";
+import type { StackFile } from "./stackFile";
 
-export interface AccessRow {
-    readonly role: string;
-    readonly user: string;
-    readonly database: string;
-    readonly expected: "allowed" | "denied";
-    readonly observed: "allowed" | "denied";
-    readonly reason: string;
+const DATABASE_USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
+
+/** The stack's configuration is wrong: every problem, by its rds-iam: key. */
+export class ConfigurationError extends Error {}
+
+export interface RehearsalOptions {
+    readonly log?: (line: string) => void;
+    /**
+     * Put the database and the SQL runner in this namespace (a private VPC this process cannot
+     * reach). The users are then only created and dropped, through the runner: logins, which would
+     * come from inside the VPC, are not tried.
+     */
+    readonly netns?: NetworkNamespace;
 }
 
-export interface Rehearsal {
-    readonly stack: string;
-    readonly engine: string;
-    readonly rows: AccessRow[];
-    readonly mismatches: AccessRow[];
+/** The flat string config Pulumi hands a program: project defaults, then the stack file's values. */
+function rawConfig(config: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries({ ...projectConfigDefaults(), ...config }).map(([k, v]) => [
+            k.includes(":") ? k : `rds-iam:${k}`,
+            typeof v === "string" ? v : JSON.stringify(v),
+        ]),
+    );
 }
 
-interface Workload {
-    readonly name: string;
-    readonly users: string[];
-}
-
-/** The policy documents attached to a role, read from what the program registered. */
-function policiesOfRole(resources: readonly RecordedResource[], roleName: string): NamedDocument[] {
-    const policyArns = resources
-        .filter(
-            (r) =>
-                r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.outputs.role === roleName,
-        )
-        .map((r) => r.outputs.policyArn);
-    return resources
-        .filter((r) => r.type === "aws:iam/policy:Policy" && policyArns.includes(r.outputs.arn))
-        .map((r) => ({ name: r.name, document: r.outputs.policy }));
-}
-
+/** Opens a session as `user` with an IAM token signed by `principal`; resolves to a SQL runner and a closer. */
 async function loginAs(
     server: ThrowawayServer,
-    engine: string,
+    address: string,
     principal: Principal,
     user: string,
     database: string,
     region: string,
-): Promise<void> {
+): Promise<{ run: RunSql; close: () => Promise<void> }> {
     const request = {
-        engine: engine as "postgres",
-        host: server.endpoint,
+        host: address,
         port: server.port,
         username: user,
         region,
@@ -76,60 +78,82 @@ async function loginAs(
     };
     if (server.engine === "postgres") {
         const pg = require("pg") as typeof import("pg");
-        const client = new pg.Client(getPgConnectionOptions(request));
+        const client = new pg.Client(getPgConnectionOptions({ ...request, engine: "postgres" }));
         await client.connect();
-        await client.query("SELECT 1");
-        await client.end();
-    } else {
-        const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
-        const connection = await mysql.createConnection(
-            await getMysqlConnectionOptions({ ...request, engine: "mysql" }),
-        );
-        await connection.query("SELECT 1");
-        await connection.end();
+        return { run: (sql) => client.query(sql), close: () => client.end() };
     }
+    const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
+    const connection = await mysql.createConnection(
+        await getMysqlConnectionOptions({ ...request, engine: "mysql" }),
+    );
+    return { run: (sql) => connection.query(sql), close: () => connection.end() };
 }
 
-export async function rehearse(
-    stack: string,
-    log: (line: string) => void = () => undefined,
-): Promise<Rehearsal> {
-    const config = stackConfig(stack);
-    const engine = String(config["rds-iam:engine"] ?? "postgres");
-    if (!isEngine(engine))
-        throw new Error(`Pulumi.${stack}.yaml: unknown rds-iam:engine ${JSON.stringify(engine)}`);
-    const region = String(config["aws:region"] ?? "us-east-1");
-    const databaseName = String(config["rds-iam:databaseName"] ?? "app");
-    const workloads = (config["rds-iam:workloads"] ?? []) as Workload[];
+export async function rehearse(stackFile: StackFile, options: RehearsalOptions = {}): Promise<AccessReport> {
+    const log = options.log ?? (() => undefined);
+    const { config: checked, failures } = checkStackConfig(rawConfig(stackFile.config));
+    if (checked === undefined) {
+        throw new ConfigurationError(
+            `${stackFile.file} has ${failures.length} problem(s):\n` +
+                failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n"),
+        );
+    }
+    if (checked.users.length === 0 || checked.workloads.length === 0) {
+        throw new ConfigurationError(
+            `${stackFile.file} defines ${checked.users.length} database user(s) and ${checked.workloads.length} workload(s): nothing to rehearse. ` +
+                "Add rds-iam:users and rds-iam:workloads (see Pulumi.dev.yaml).",
+        );
+    }
+    const region = String(stackFile.config["aws:region"] ?? "us-east-1");
+    const family = engineFamily(checked.engine);
 
-    log(`evaluating index.ts for stack "${stack}" under mocks…`);
-    const { resources, outputs } = await recordStack(config);
-    log(`  ${resources.length} resources; database resource id ${outputs.resourceId}`);
+    log(`evaluating index.ts for stack "${stackFile.stack}" (${stackFile.file}) under mocks…`);
+    const { resources, outputs } = await recordStack(stackFile.config);
+    const address = String(outputs.address);
+    const resourceId = String(outputs.resourceId);
+    log(`  ${resources.length} resources; database ${address} (${resourceId})`);
 
-    log("starting throwaway PostgreSQL and MariaDB…");
-    const servers = await getTestServers();
-    const server = engineFamily(engine) === "postgres" ? servers.postgres : servers.mariadb;
+    const server = await getServer(family === "postgres" ? "postgres15" : "mariadb", {
+        endpoint: address,
+        netns: options.netns,
+    });
     log(
-        `  ${server.engine} plays ${engine} database ${outputs.resourceId} at ${server.endpoint}:${server.port} (${servers.startupMs} ms)`,
+        `  a throwaway ${server.label} with RDS's privilege model plays it${options.netns ? ` inside network namespace ${options.netns.name}` : ""}`,
     );
-    if (server.engine === "postgres") {
-        const exists = await server.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName]);
-        if (exists.length === 0) await server.query(`CREATE DATABASE ${databaseName}`);
+    const database = checked.databaseName;
+    if (family === "postgres") {
+        const exists = await server.inspect("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+        if (exists.length === 0)
+            await server.inspect(`CREATE DATABASE "${database}" OWNER ${server.master.username}`);
+        for (const sql of probeTableStatements(family)) {
+            await server.inspect(`SET ROLE ${server.master.username}; ${sql}`, [], database);
+        }
     } else {
-        await server.query(`CREATE DATABASE IF NOT EXISTS \`${databaseName}\``);
+        await server.inspect(`CREATE DATABASE IF NOT EXISTS \`${database}\``);
+        for (const sql of probeTableStatements(family)) await server.inspect(sql, [], database);
     }
 
-    // The provider reads the master password by the stack's secret ARN, as it would on AWS.
     const secrets = await startFakeSecretsManager();
+    const lambda = await startFakeLambda();
     const secretArn = String(outputs.masterSecretArn);
     secrets.secrets.set(
         secretArn,
         JSON.stringify({ username: server.master.username, password: server.master.password }),
     );
+    const users = resources.filter((r) => r.type === DATABASE_USER);
+    const runners = [
+        ...new Set(
+            users.map((u) => u.inputs.runnerFunction).filter((f): f is string => typeof f === "string"),
+        ),
+    ];
+    for (const name of runners)
+        lambda.functions.set(name, { bundle: runnerBundlePath(), netns: options.netns, timeoutMs: 60_000 });
     const env = {
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+        AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
         AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
         AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        AWS_REGION: region,
         AWS_EC2_METADATA_DISABLED: "true",
     };
     const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -138,113 +162,141 @@ export async function rehearse(
     const host = await startDynamicProviderHost(await serializeProvider(databaseUserProvider));
     const created: { id: string; properties: Record<string, unknown> }[] = [];
     try {
-        for (const r of resources.filter((x) => x.type === "pulumi-nodejs:dynamic/rds-iam:DatabaseUser")) {
+        for (const r of users) {
             const { __provider: _provider, ...inputs } = r.inputs;
-            const checked = await host.check(
+            const checkedUser = await host.check(
                 {},
                 {
                     ...inputs,
-                    host: server.endpoint,
                     port: server.port,
                     connectHost: server.host,
                     caCertificate: server.caCertificate,
+                    // The stack's AWS settings name profiles of a real account: the rehearsal signs with fake keys.
                     master: { username: server.master.username, secretArn },
                 },
             );
-            if (checked.failures.length > 0)
-                throw new Error(`${r.name}: ${JSON.stringify(checked.failures)}`);
-            created.push(await host.create(checked.inputs));
+            if (checkedUser.failures.length > 0)
+                throw new Error(`${r.name}: ${JSON.stringify(checkedUser.failures)}`);
+            created.push(await host.create(checkedUser.inputs));
             log(
-                `  created DatabaseUser ${inputs.username} (${(inputs.privileges as string[]).join(", ") || "login only"}) through the dynamic-provider host`,
+                `  created DatabaseUser ${inputs.username} (${(inputs.privileges as string[]).join(", ") || "login only"}) ` +
+                    `through the dynamic-provider host${inputs.sqlRunner === "lambda" ? ` and the SQL runner ${inputs.runnerFunction}` : ""}`,
             );
         }
 
-        const roleArns = outputs.roleArns as Record<string, string>;
-        const principals = workloads.map((w) =>
-            fakePrincipal(
-                roleArns[w.name],
-                policiesOfRole(resources, roleArns[w.name].split("/").pop() as string),
-            ),
+        const principals = stackPrincipals(
+            resources,
+            checked.workloads,
+            outputs.roleArns as Record<string, string>,
+            (outputs.instanceProfileNames ?? {}) as Record<string, string>,
         );
-        const outsider = fakePrincipal(`arn:aws:iam::${ACCOUNT_ID}:role/outsider`, []);
+        const signers = [
+            ...principals.map((p) => ({
+                name: p.name,
+                grants: p.grants,
+                identity: fakePrincipal(p.roleArn, p.policies),
+            })),
+            ...principals.flatMap((p) =>
+                p.iamUsers.map((u) => ({
+                    name: `IAM user ${u}`,
+                    grants: p.grants,
+                    identity: fakePrincipal(`arn:aws:iam::${ACCOUNT_ID}:user/${u}`, p.policies, false),
+                })),
+            ),
+            {
+                name: "outsider",
+                grants: [] as readonly string[],
+                identity: fakePrincipal(`arn:aws:iam::${ACCOUNT_ID}:role/outsider`, []),
+            },
+        ];
         setLoginDecider(
             createIamLoginVerifier({
                 databases: [
                     {
                         engine: server.engine,
-                        endpoint: server.endpoint,
+                        endpoint: address,
                         port: server.port,
                         region,
                         accountId: ACCOUNT_ID,
-                        resourceId: String(outputs.resourceId),
+                        resourceId,
                     },
                 ],
-                principals: [...principals, outsider],
+                principals: signers.map((s) => s.identity),
             }),
         );
-
-        const users = ((config["rds-iam:users"] ?? []) as { username: string }[]).map((u) => u.username);
-        const rows: AccessRow[] = [];
-        const who = [
-            ...workloads.map((w, i) => ({ role: w.name, principal: principals[i], users: w.users })),
-            { role: "outsider", principal: outsider, users: [] as string[] },
-        ];
-        for (const { role, principal, users: granted } of who) {
-            for (const user of users) {
+        const logins: ReportLogin[] = [];
+        for (const signer of options.netns === undefined ? signers : []) {
+            for (const user of checked.users) {
                 const before = loginLog.length;
-                let observed: AccessRow["observed"] = "allowed";
+                const expected = signer.grants.includes(user.username) ? "allowed" : "denied";
+                let observed: ReportLogin["observed"] = "allowed";
                 let reason = "";
+                let probes: ReportLogin["probes"] = [];
                 try {
-                    await loginAs(server, engine, principal, user, databaseName, region);
+                    const session = await loginAs(
+                        server,
+                        address,
+                        signer.identity,
+                        user.username,
+                        database,
+                        region,
+                    );
+                    try {
+                        probes = await runProbes(family, user.privileges ?? [], session.run);
+                    } finally {
+                        await session.close();
+                    }
                 } catch (e) {
                     observed = "denied";
                     reason = (e as Error).message;
                 }
                 if (loginLog.length > before) reason = String(loginLog.at(-1)?.reason);
-                const row: AccessRow = {
-                    role,
-                    user,
-                    database: String(outputs.resourceId),
-                    expected: granted.includes(user) ? "allowed" : "denied",
+                logins.push({
+                    principal: signer.name,
+                    user: user.username,
+                    expected,
                     observed,
                     reason,
-                };
-                rows.push(row);
+                    probes,
+                });
                 log(
-                    `  ${role} → ${user}: ${observed}${row.expected === observed ? "" : `  (EXPECTED ${row.expected})`}`,
+                    `  ${signer.name} → ${user.username}: ${observed}${expected === observed ? "" : `  (EXPECTED ${expected})`}`,
                 );
             }
         }
-        return { stack, engine, rows, mismatches: rows.filter((r) => r.expected !== r.observed) };
+        return {
+            stack: stackFile.stack,
+            stackFile: stackFile.file,
+            engine: checked.engine,
+            region,
+            database: { address, resourceId, name: database },
+            principals: principals.map(({ policies: _policies, ...p }) => p),
+            users: checked.users.map((u) => ({ username: u.username, privileges: u.privileges ?? [] })),
+            logins,
+            findings: runPack(resources, { resource: resourceRules, stack: stackRules }),
+            created: created.map((c) => ({
+                username: String(c.properties.username),
+                iamAuthentication: c.properties.iamAuthentication === true,
+                privileges: c.properties.privileges as string[],
+            })),
+            sqlRunner:
+                runners.length > 0
+                    ? `the SQL runner function ${runners.join(", ")} (its bundle behind a loopback Lambda endpoint${options.netns ? ", inside the database's network namespace" : ""})`
+                    : 'the machine running Pulumi (sqlRunner "deployer")',
+        };
     } finally {
         resetLoginDecider();
-        for (const c of created)
+        for (const c of created) {
             await host
                 .delete(c.id, c.properties)
                 .catch((e) => log(`  could not delete ${c.id}: ${(e as Error).message}`));
+        }
         await host.stop();
         await secrets.close();
+        await lambda.close();
         for (const [k, v] of Object.entries(savedEnv)) {
             if (v === undefined) delete process.env[k];
             else process.env[k] = v;
         }
     }
-}
-
-/** The access map as Mermaid in Markdown: roles → users they may log in as, on the database. */
-export function accessMapMarkdown(r: Rehearsal): string {
-    const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
-    const lines = ["flowchart LR"];
-    const database = r.rows[0]?.database ?? "database";
-    lines.push(`  db[("${r.engine} ${database}")]`);
-    for (const user of [...new Set(r.rows.map((x) => x.user))])
-        lines.push(`  u_${id(user)}["db user ${user}"] --> db`);
-    for (const row of r.rows.filter((x) => x.observed === "allowed"))
-        lines.push(`  r_${id(row.role)}(["role ${row.role}"]) -->|rds-db:connect| u_${id(row.user)}`);
-    const table = [
-        "| role | user | database | expected | observed |",
-        "| --- | --- | --- | --- | --- |",
-        ...r.rows.map((x) => `| ${x.role} | ${x.user} | ${x.database} | ${x.expected} | ${x.observed} |`),
-    ];
-    return [`# Access map: stack ${r.stack}`, "", "```mermaid", ...lines, "```", "", ...table, ""].join("\n");
 }

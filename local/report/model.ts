@@ -62,6 +62,12 @@ export interface AccessReport {
     readonly findings: readonly ReportFinding[];
     /** Where the users' SQL ran in the rehearsal ("deployer" or the runner function). */
     readonly sqlRunner: string;
+    /** The users as the provider reported them after creating them. */
+    readonly created: readonly {
+        username: string;
+        iamAuthentication: boolean;
+        privileges: readonly string[];
+    }[];
 }
 
 /** Logins and probes that did not go as the stack's policies and privileges say. */

@@ -91,13 +91,20 @@ async function startShared(): Promise<Shared> {
 
 const newPassword = () => crypto.randomBytes(18).toString("base64url");
 
-async function startServer(name: ServerName, netns?: NetworkNamespace): Promise<ThrowawayServer> {
+export interface ServerOptions {
+    /** Run it inside this network namespace (a private "VPC"): its TCP port is then reachable only from inside. */
+    readonly netns?: NetworkNamespace;
+    /** The RDS-like name its certificate carries (e.g. a stack's own endpoint). */
+    readonly endpoint?: string;
+}
+
+async function startServer(name: ServerName, { netns, endpoint }: ServerOptions): Promise<ThrowawayServer> {
     shared ??= startShared();
     const { root, loginSocket, ldapPort } = await shared;
     const port = await freePort();
     const { server, stop } =
         name === "mariadb"
-            ? await startMariadb(root, newPassword(), loginSocket, port, netns)
+            ? await startMariadb(root, newPassword(), loginSocket, port, netns, endpoint)
             : await startPostgres({
                   root,
                   major: Number(name.slice("postgres".length)) as PostgresMajor,
@@ -105,22 +112,20 @@ async function startServer(name: ServerName, netns?: NetworkNamespace): Promise<
                   port,
                   ldapPort,
                   netns,
+                  endpoint,
               });
     stops.push(stop);
     return server;
 }
 
-/** One server, started on its first use; later calls get the same server. */
-export function getServer(name: ServerName): Promise<ThrowawayServer> {
-    return memoized(name, () => startServer(name));
-}
-
 /**
- * A server inside a network namespace (a private "VPC"): its TCP port is reachable only from inside
- * that namespace; set-up and `inspect` still work through its Unix socket, `query` does not.
+ * One server, started on its first use; later calls with the same options get the same server.
+ * In a network namespace its TCP port is reachable only from inside it; set-up and `inspect` still
+ * work through its Unix socket, `query` does not.
  */
-export function getIsolatedServer(name: ServerName, netns: NetworkNamespace): Promise<ThrowawayServer> {
-    return memoized(`${name}@${netns.name}`, () => startServer(name, netns));
+export function getServer(name: ServerName, options: ServerOptions = {}): Promise<ThrowawayServer> {
+    const key = [name, options.netns?.name ?? "", options.endpoint ?? ""].join("|");
+    return memoized(key, () => startServer(name, options));
 }
 
 function memoized(key: string, start: () => Promise<ThrowawayServer>): Promise<ThrowawayServer> {

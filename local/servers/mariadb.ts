@@ -65,14 +65,12 @@ export async function startMariadb(
     loginSocket: string,
     port: number,
     netns?: NetworkNamespace,
+    endpoint: string = MARIADB_ENDPOINT,
 ): Promise<{ server: ThrowawayServer; stop: () => Promise<void> }> {
-    const dir = path.join(root, netns ? `mariadb-${netns.name}` : "mariadb");
+    const dir = fs.mkdtempSync(path.join(root, "mariadb-"));
     const dataDir = path.join(dir, "data");
     fs.mkdirSync(dir, { recursive: true });
-    const [cert, pluginDir] = await Promise.all([
-        selfSignedCertificate(dir, MARIADB_ENDPOINT),
-        buildAuthPlugin(),
-    ]);
+    const [cert, pluginDir] = await Promise.all([selfSignedCertificate(dir, endpoint), buildAuthPlugin()]);
     await run(requireBinary(["mariadb-install-db", "mysql_install_db"]), [
         "--no-defaults",
         `--datadir=${dataDir}`,
@@ -160,14 +158,14 @@ export async function startMariadb(
         iamLogin: true,
         host: "127.0.0.1",
         port,
-        endpoint: MARIADB_ENDPOINT,
+        endpoint,
         caCertificate: cert.pem,
         master: { username: MASTER_USERNAME, password },
         database: "appdb",
         dataDir,
         async query(sql, params, database) {
             const connection = await mysql.createConnection({
-                host: MARIADB_ENDPOINT,
+                host: endpoint,
                 port,
                 stream: () => net.connect(port, "127.0.0.1"),
                 user: MASTER_USERNAME,

@@ -46,6 +46,8 @@ export interface PostgresOptions {
     readonly ldapPort: number;
     /** Run the server inside this network namespace (a private "VPC" the test process cannot reach). */
     readonly netns?: NetworkNamespace;
+    /** The RDS-like name its certificate carries. @default postgresEndpoint(major) */
+    readonly endpoint?: string;
 }
 
 function hbaLines(ldap: boolean, ldapPort: number): string[] {
@@ -69,12 +71,9 @@ export async function startPostgres(
 ): Promise<{ server: ThrowawayServer; stop: () => Promise<void> }> {
     const { root, major, password, port } = options;
     const binaries = postgresBinaries(major);
-    const dir = path.join(
-        root,
-        options.netns ? `postgres${major}-${options.netns.name}` : `postgres${major}`,
-    );
+    const dir = fs.mkdtempSync(path.join(root, `postgres${major}-`));
     const dataDir = path.join(dir, "data");
-    const endpoint = postgresEndpoint(major);
+    const endpoint = options.endpoint ?? postgresEndpoint(major);
     fs.mkdirSync(dir, { recursive: true });
     const cert = await selfSignedCertificate(dir, endpoint);
     chownToUser("postgres", dir, cert.certFile, cert.keyFile);

@@ -6,7 +6,7 @@ import { databaseUserProvider as provider } from "../../components/provider/prov
 import { buildRunnerBundle } from "../../components/runner/bundle";
 import { FakeLambda, startFakeLambda } from "../../local/aws/lambda";
 import { NetworkNamespace, createNetworkNamespace, isolationUnavailable } from "../../local/network/netns";
-import { ThrowawayServer, getIsolatedServer } from "../../local/servers";
+import { ThrowawayServer, getServer } from "../../local/servers";
 import { userInputs } from "../../local/servers/userInputs";
 
 /**
@@ -39,8 +39,8 @@ describe("the SQL runner inside an isolated network", function () {
         }
         netns = createNetworkNamespace("vpc");
         [servers.postgres16, servers.mariadb] = await Promise.all([
-            getIsolatedServer("postgres16", netns),
-            getIsolatedServer("mariadb", netns),
+            getServer("postgres16", { netns }),
+            getServer("mariadb", { netns }),
         ]);
         bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-runner-")), "index.js");
         buildRunnerBundle(bundle);

@@ -49,7 +49,7 @@ const instanceEngines: [Engine, string, string][] = [
 describe("Database on instance engines", () => {
     for (const [engine, family, tlsParameter] of instanceEngines) {
         describe(engine, () => {
-            it(`creates exactly a security group, a subnet group, a parameter group, the instance, ${engine === "postgres" ? "the admin provider " : ""}and one user`, async () => {
+            it(`creates exactly a security group, a subnet group, a parameter group, the instance, the SQL runner, ${engine === "postgres" ? "the admin provider " : ""}and one user`, async () => {
                 const { resources } = await build("orders", {
                     engine,
                     ...network,
@@ -65,6 +65,15 @@ describe("Database on instance engines", () => {
                         "aws:rds/subnetGroup:SubnetGroup orders-subnets",
                         "random:index/randomId:RandomId orders-final-snapshot",
                         `pulumi-nodejs:dynamic/rds-iam:DatabaseUser orders-user-app`,
+                        // sqlRunner "lambda", the default: the users' SQL runs in the database's VPC.
+                        "rds-iam:index:SqlRunner orders-runner",
+                        "aws:ec2/securityGroup:SecurityGroup orders-runner-sg",
+                        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule orders-runner-to-database",
+                        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule orders-runner-from-runner",
+                        "aws:cloudwatch/logGroup:LogGroup orders-runner-logs",
+                        "aws:iam/role:Role orders-runner-role",
+                        "aws:iam/rolePolicy:RolePolicy orders-runner-policy",
+                        "aws:lambda/function:Function orders-runner-function",
                         ...(engine === "postgres" ? ["pulumi:providers:postgresql orders-admin"] : []),
                     ].sort(),
                 );
@@ -219,6 +228,9 @@ describe("Database on instance engines", () => {
             region: "us-east-1",
             // The marker a retried create recognises its own user by: project/stack/resource.
             managedBy: "rds-iam/dev/orders-user-App_RW",
+            // The users' SQL runs in the SQL runner function inside the VPC (the default).
+            sqlRunner: "lambda",
+            runnerFunction: "orders-runner-function",
         });
     });
 });

@@ -29,6 +29,13 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
         "ec2:DescribeNetworkInterfaces",
         ...TAGS_EC2,
     ],
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": [
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:DescribeSecurityGroupRules",
+        "ec2:ModifySecurityGroupRules",
+        "ec2:RevokeSecurityGroupEgress",
+        ...TAGS_EC2,
+    ],
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": [
         "ec2:AuthorizeSecurityGroupIngress",
         "ec2:DescribeSecurityGroupRules",
@@ -116,6 +123,34 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
         "iam:DetachUserPolicy",
         "iam:ListAttachedUserPolicies",
     ],
+    "aws:iam/rolePolicy:RolePolicy": ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"],
+    // The SQL runner (sqlRunner "lambda"): creating a function in a VPC needs the caller to describe
+    // its subnets, security groups and VPC (Lambda Developer Guide, "Giving Lambda functions access
+    // to resources in an Amazon VPC"), and to pass the function its role.
+    "aws:lambda/function:Function": [
+        "lambda:CreateFunction",
+        "lambda:GetFunction",
+        "lambda:GetFunctionCodeSigningConfig",
+        "lambda:ListVersionsByFunction",
+        "lambda:UpdateFunctionCode",
+        "lambda:UpdateFunctionConfiguration",
+        "lambda:DeleteFunction",
+        "lambda:TagResource",
+        "lambda:UntagResource",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeVpcs",
+        "iam:PassRole",
+    ],
+    "aws:cloudwatch/logGroup:LogGroup": [
+        "logs:CreateLogGroup",
+        "logs:DescribeLogGroups",
+        "logs:PutRetentionPolicy",
+        "logs:DeleteLogGroup",
+        "logs:ListTagsForResource",
+        "logs:TagResource",
+        "logs:UntagResource",
+    ],
     "aws:iam/instanceProfile:InstanceProfile": [
         "iam:CreateInstanceProfile",
         "iam:GetInstanceProfile",
@@ -132,8 +167,8 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
     "aws:index/getRegion:getRegion": [],
     "aws:index/getPartition:getPartition": [],
     "aws:index/getCallerIdentity:getCallerIdentity": [],
-    // The DatabaseUser provider reads the managed master secret at each operation.
-    "pulumi-nodejs:dynamic/rds-iam:DatabaseUser": ["secretsmanager:GetSecretValue"],
+    // The DatabaseUser provider reads the managed master secret at each operation, and invokes the SQL runner.
+    "pulumi-nodejs:dynamic/rds-iam:DatabaseUser": ["secretsmanager:GetSecretValue", "lambda:InvokeFunction"],
 };
 
 /** Every configuration of the program that reaches different AWS resources. */
@@ -207,18 +242,20 @@ describe("the deployer's least-privilege policy (stack/deployer-policy.json, #12
         assert.deepEqual([...allowed].sort(), [...used].sort());
     });
 
-    it("scopes what can be scoped: RDS's service-linked role only, and only RDS-managed secrets", () => {
+    it("scopes what can be scoped: RDS's service-linked role only, only RDS-managed secrets, roles passed to Lambda only", () => {
         const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
         assert.deepEqual(
             [
                 bySid.RdsServiceLinkedRole.Resource,
                 bySid.RdsServiceLinkedRole.Condition,
                 bySid.RdsManagedMasterSecret.Resource,
+                bySid.PassSqlRunnerRole.Condition,
             ],
             [
                 "arn:aws:iam::*:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS",
                 { StringLike: { "iam:AWSServiceName": "rds.amazonaws.com" } },
                 "arn:aws:secretsmanager:*:*:secret:rds!*",
+                { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
             ],
         );
     });

@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { Database, DatabaseArgs } from "../../components/database";
 import { SqlRunner } from "../../components/runner/sqlRunner";
 import {
     RecordedResource,
@@ -113,10 +115,83 @@ describe("SqlRunner", () => {
                     Sid: "OwnLogs",
                     Effect: "Allow",
                     Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                    Resource: `arn:aws:logs:us-east-1:123456789012:log-group:${logGroup.outputs.name ?? logGroup.inputs.name}:*`,
+                    Resource: `arn:aws:logs:us-east-1:123456789012:log-group:orders-runner-logs:*`,
                 },
             ],
         });
         assert.equal(logGroup.inputs.retentionInDays, 30);
+    });
+});
+
+describe("Database and its SQL runner", () => {
+    const network = { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-a", "subnet-b"] };
+
+    async function database(args: Record<string, unknown>) {
+        const session = installMocks();
+        const db = new Database("orders", {
+            engine: "postgres",
+            ...network,
+            users: [{ username: "app" }],
+            ...args,
+        } as DatabaseArgs);
+        await valueOf(db.address);
+        await settle();
+        return { db, resources: session.resources };
+    }
+
+    it("runs the users' SQL in a runner in the database's subnets by default, admitted by the database's security group", async () => {
+        const { resources } = await database({});
+        const user = ofType(resources, "pulumi-nodejs:dynamic/rds-iam:DatabaseUser")[0];
+        assert.deepEqual(
+            [user.inputs.sqlRunner, user.inputs.runnerFunction],
+            ["lambda", "orders-runner-function"],
+        );
+        const [fn] = ofType(resources, "aws:lambda/function:Function");
+        assert.deepEqual(fn.inputs.vpcConfig.subnetIds, ["subnet-a", "subnet-b"]);
+        const [ingress] = ofType(
+            resources,
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        ).filter((r) => r.name === "orders-runner-from-runner");
+        assert.equal(
+            ingress.inputs.securityGroupId,
+            `sg-${fakeResourceSuffix("orders-sg").toLowerCase().slice(0, 17)}`,
+        );
+    });
+
+    it("drops the users before the runner, its role policy or its network path go (they depend on all four)", async () => {
+        const { resources } = await database({});
+        const user = ofType(resources, "pulumi-nodejs:dynamic/rds-iam:DatabaseUser")[0];
+        const urnOf = (name: string) => resources.find((r) => r.name === name)!.urn;
+        for (const name of [
+            "orders-runner-function",
+            "orders-runner-policy",
+            "orders-runner-to-database",
+            "orders-runner-from-runner",
+        ]) {
+            assert.ok(user.dependencies.includes(urnOf(name)), `the user depends on ${name}`);
+        }
+    });
+
+    it('makes no runner with sqlRunner "deployer": the users connect from the machine running Pulumi', async () => {
+        const { resources } = await database({ sqlRunner: "deployer" });
+        assert.deepEqual(ofType(resources, "aws:lambda/function:Function"), []);
+        const user = ofType(resources, "pulumi-nodejs:dynamic/rds-iam:DatabaseUser")[0];
+        assert.deepEqual([user.inputs.sqlRunner, user.inputs.runnerFunction], [undefined, undefined]);
+    });
+
+    it("refuses the deployer's tunnel (connectHost) when the SQL runs in the runner", () => {
+        installMocks();
+        assert.throws(
+            () => new Database("orders", { engine: "postgres", ...network, connectHost: "127.0.0.1" }),
+            (e: unknown) => {
+                assert.deepEqual((e as pulumi.InputPropertiesError).errors, [
+                    {
+                        propertyPath: "connectHost",
+                        reason: 'connectHost/connectPort are the deployer\'s tunnel, but the users\' SQL runs in the SQL runner function (sqlRunner "lambda", the default): remove them, or set sqlRunner: "deployer"',
+                    },
+                ]);
+                return true;
+            },
+        );
     });
 });

@@ -4,23 +4,30 @@ import { shortHash } from "../../components/childNames";
 import { fakeResourceSuffix, recordStack, stackConfig } from "../../local/pulumi/mocks";
 
 describe("the stack program (index.ts) under mocks", () => {
-    it("builds the dev stack: one PostgreSQL instance, two IAM users, an EC2 and a Lambda workload, and a reporting database", async () => {
+    it("builds the dev stack: one PostgreSQL instance, two IAM users made through the SQL runner, an EC2 and a Lambda workload, and a reporting database", async () => {
         const { resources } = await recordStack(stackConfig("dev"));
         assert.deepEqual(resources.map((r) => `${r.type} ${r.name}`).sort(), [
+            "aws:cloudwatch/logGroup:LogGroup db-runner-logs",
+            "aws:ec2/securityGroup:SecurityGroup db-runner-sg",
             "aws:ec2/securityGroup:SecurityGroup db-sg",
             "aws:iam/instanceProfile:InstanceProfile api-profile",
             "aws:iam/policy:Policy api-connect",
             "aws:iam/policy:Policy reports-connect",
             "aws:iam/role:Role api-role",
+            "aws:iam/role:Role db-runner-role",
             "aws:iam/role:Role reports-role",
+            "aws:iam/rolePolicy:RolePolicy db-runner-policy",
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment api-connect",
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment reports-AWSLambdaBasicExecutionRole",
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment reports-AWSLambdaVPCAccessExecutionRole",
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment reports-connect",
+            "aws:lambda/function:Function db-runner-function",
             "aws:rds/instance:Instance db-instance",
             "aws:rds/parameterGroup:ParameterGroup db-params",
             "aws:rds/subnetGroup:SubnetGroup db-subnets",
+            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule db-runner-to-database",
             `aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule db-ingress-cidr-${shortHash("10.20.0.0/16")}`,
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule db-runner-from-runner",
             "postgresql:index/database:Database reporting",
             "pulumi-nodejs:dynamic/rds-iam:DatabaseUser db-user-app_rw",
             "pulumi-nodejs:dynamic/rds-iam:DatabaseUser db-user-reporting_ro",
@@ -28,6 +35,7 @@ describe("the stack program (index.ts) under mocks", () => {
             "rds-iam:index:Database db",
             "rds-iam:index:DatabaseAccessRole api",
             "rds-iam:index:DatabaseAccessRole reports",
+            "rds-iam:index:SqlRunner db-runner",
         ]);
     });
 
@@ -105,6 +113,7 @@ describe("the stack program (index.ts) under mocks", () => {
     it("passes rds-iam:connectHost and rds-iam:connectPort to every DatabaseUser, for a deployer behind a tunnel (#12.12)", async () => {
         const { resources } = await recordStack({
             ...stackConfig("dev"),
+            "rds-iam:sqlRunner": "deployer",
             "rds-iam:connectHost": "127.0.0.1",
             "rds-iam:connectPort": "15432",
         });
