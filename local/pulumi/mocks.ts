@@ -291,22 +291,36 @@ export function installMocks(options: MockOptions = {}): MockSession {
     const project = options.project ?? "rds-iam";
     const stack = options.stack ?? "dev";
     let registering: RegisterRequest | undefined;
+    /** The explicit AWS providers registered so far, by URN; a provider reference is `<urn>::<id>`. */
+    const awsProviders = new Map<string, RecordedResource>();
+    const awsProviderOf = (ref: string | undefined) =>
+        ref === undefined ? undefined : awsProviders.get(ref.split("::").slice(0, -1).join("::"));
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
+                // A resource of an explicit AWS provider lives in that provider's region.
+                const explicit = awsProviderOf(args.provider);
                 const outputs = {
                     ...args.inputs,
-                    ...computedOutputs(args.type, args.name, args.inputs, region, partition),
+                    ...computedOutputs(
+                        args.type,
+                        args.name,
+                        args.inputs,
+                        String(explicit?.inputs.region ?? region),
+                        partition,
+                    ),
                 };
                 const request = registering;
                 registering = undefined;
-                resources.push({
+                const recorded = {
                     type: args.type,
                     name: args.name,
                     inputs: args.inputs,
                     outputs,
                     ...registrationOptions(request, args.type, args.name, project, stack),
-                });
+                };
+                resources.push(recorded);
+                if (args.type === "pulumi:providers:aws") awsProviders.set(recorded.urn, recorded);
                 return { id: idFor(args.type, args.name), state: outputs };
             },
             call(args: pulumi.runtime.MockCallArgs) {
@@ -314,10 +328,7 @@ export function installMocks(options: MockOptions = {}): MockSession {
                 switch (args.token) {
                     case "aws:index/getRegion:getRegion": {
                         // An explicit provider answers with its own region, as the real one does.
-                        const explicit = resources.find(
-                            (r) =>
-                                r.type === "pulumi:providers:aws" && args.provider?.startsWith(`${r.urn}::`),
-                        );
+                        const explicit = awsProviderOf(args.provider);
                         const answer = String(explicit?.inputs.region ?? region);
                         return {
                             name: answer,

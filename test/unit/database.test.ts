@@ -216,7 +216,6 @@ describe("Database on instance engines", () => {
                 username: "dbmaster",
                 secretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-${suffix}-${suffix.toLowerCase().slice(0, 8)}-AbCdEf`,
             },
-            region: "us-east-1",
         });
     });
 });
