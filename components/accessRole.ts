@@ -14,6 +14,7 @@ import {
     resourceIdProblems,
 } from "./connectPolicy";
 import { Database } from "./database";
+import { awsFacts } from "./awsFacts";
 import { childName } from "./childNames";
 import { throwIfInvalid } from "./errors";
 import { ValidationFailure, duplicateFailures } from "./validation";
@@ -197,40 +198,43 @@ export class DatabaseAccessRole extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags = args.tags ?? {};
         // The caller's partition/region/account are only needed for resource-id grants and Lambda's
-        // managed policies: ask for them only then (each is an invoke; programs have hundreds of roles).
-        let callerFacts:
-            | {
-                  partition: pulumi.Output<string>;
-                  region: pulumi.Output<string>;
-                  accountId: pulumi.Output<string>;
-              }
-            | undefined;
-        const caller = () =>
-            (callerFacts ??= {
-                partition: aws.getPartitionOutput({}, parent).partition,
-                region: aws.getRegionOutput({}, parent).region,
-                accountId: aws.getCallerIdentityOutput({}, parent).accountId,
-            });
+        // managed policies (and are asked once per provider: awsFacts.ts).
+        const caller = () => awsFacts(this);
 
-        const grants: pulumi.Output<ConnectGrant>[] = args.grants.map((grant) =>
-            isDatabaseGrant(grant)
-                ? grant.database.arnFacts.apply((facts) => ({ ...facts, username: grant.username }))
-                : pulumi
-                      .all([
-                          caller().partition,
-                          grant.region ?? caller().region,
-                          grant.accountId ?? caller().accountId,
-                          grant.resourceId,
-                      ])
-                      .apply(([p, r, a, id]) => ({
-                          partition: p,
-                          region: r,
-                          accountId: a,
-                          resourceId: id,
-                          username: grant.username,
-                      })),
+        // One Output per database (not per grant): its ARN facts serve all of its granted users.
+        const databases = [...new Set(args.grants.filter(isDatabaseGrant).map((g) => g.database))];
+        const facts: pulumi.Output<Omit<ConnectGrant, "username">>[] = [
+            ...databases.map((d) => d.arnFacts),
+            ...args.grants
+                .filter((g): g is ResourceIdGrant => !isDatabaseGrant(g))
+                .map((grant) =>
+                    pulumi
+                        .all([
+                            caller().partition,
+                            grant.region ?? caller().region,
+                            grant.accountId ?? caller().accountId,
+                            grant.resourceId,
+                        ])
+                        .apply(([partition, region, accountId, resourceId]) => ({
+                            partition,
+                            region,
+                            accountId,
+                            resourceId,
+                        })),
+                ),
+        ];
+        // Each grant, in the order given, points at its facts: its database's, or its own.
+        let nextOwn = databases.length;
+        const factIndex = args.grants.map((g) =>
+            isDatabaseGrant(g) ? databases.indexOf(g.database) : nextOwn++,
         );
-        this.policyDocument = pulumi.all(grants).apply((g) => JSON.stringify(connectPolicyDocument(g)));
+        const grants = pulumi.all(facts).apply((resolved) =>
+            args.grants.map((g, i): ConnectGrant => ({
+                ...resolved[factIndex[i]],
+                username: g.username,
+            })),
+        );
+        this.policyDocument = grants.apply((g) => JSON.stringify(connectPolicyDocument(g)));
 
         const policy = new aws.iam.Policy(
             `${name}-connect`,

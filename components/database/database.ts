@@ -7,8 +7,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { awsFacts } from "../awsFacts";
 import { connectPolicyDocument } from "../connectPolicy";
-import { AwsAccess, DatabaseUser } from "../databaseUser";
+import { DatabaseUser, MasterCredentials } from "../databaseUser";
 import { Engine, engineFacts } from "../engines";
 import { throwIfInvalid } from "../errors";
 import { rdsCaCoverageProblem } from "../rdsCa";
@@ -88,9 +89,10 @@ export class Database extends pulumi.ComponentResource {
         this.userNames = (args.users ?? []).map((u) => u.username);
 
         const parent = { parent: this };
-        this.region = aws.getRegionOutput({}, parent).region;
-        this.accountId = aws.getCallerIdentityOutput({}, parent).accountId;
-        this.partition = aws.getPartitionOutput({}, parent).partition;
+        const caller = awsFacts(this);
+        this.region = caller.region;
+        this.accountId = caller.accountId;
+        this.partition = caller.partition;
 
         const network = createNetwork(
             name,
@@ -160,9 +162,6 @@ export class Database extends pulumi.ComponentResource {
         const trustedCertificates = this.region.apply((region) =>
             trusted(`Database "${name}"`, region, args.caCertificate),
         );
-        const customCertificate = trustedCertificates.apply((pem) =>
-            args.caCertificate === undefined ? undefined : pem,
-        );
         // Whatever connects waits for the database (on Aurora, its instances) and for the network
         // path, and is deleted with the database: destroy never revokes access before the last
         // statement, and never drops users one by one from a database that is going away anyway.
@@ -189,37 +188,46 @@ export class Database extends pulumi.ComponentResource {
                   )
                 : undefined;
         this.sqlRunner = runner;
-        // Names only (profile, roles): the provider reads the master secret as the stack's AWS provider would.
-        const awsAccess =
-            (args.users ?? []).length > 0 ? (stackAwsAccess(this) as pulumi.Output<AwsAccess>) : undefined;
         this.users = {};
-        for (const spec of args.users ?? []) {
-            this.users[spec.username] = new DatabaseUser(
-                `${name}-user-${spec.username}`,
-                {
-                    engine,
-                    host: this.address,
-                    port: this.port,
-                    username: spec.username,
-                    database: this.databaseName,
-                    privileges: normalizePrivileges(spec.privileges, engine),
-                    master: {
-                        username: this.masterUsername,
-                        secretArn: this.masterSecretArn,
-                        aws: awsAccess,
+        if ((args.users ?? []).length > 0) {
+            // Shared by every user: one Output for the master credentials, not one per user and field.
+            // It fails the users at preview where no CA can verify the server, and master.aws names
+            // the stack's AWS profile and roles, so the provider reads the secret as the AWS provider
+            // would; the secret's ARN names its region. The port is the engine's (RDS never moves it).
+            const master: pulumi.Output<MasterCredentials> = pulumi
+                .all([this.masterSecretArn, stackAwsAccess(this), trustedCertificates])
+                .apply(([secretArn, aws]) => ({
+                    username: this.masterUsername,
+                    secretArn,
+                    ...(aws === undefined ? {} : { aws }),
+                }));
+            const optional = {
+                ...(args.caCertificate === undefined ? {} : { caCertificate: args.caCertificate }),
+                ...(args.connectHost === undefined ? {} : { connectHost: args.connectHost }),
+                ...(args.connectPort === undefined ? {} : { connectPort: args.connectPort }),
+                // The runner's ARN names its region, which the provider's Lambda client uses.
+                ...(runner === undefined
+                    ? {}
+                    : { sqlRunner: "lambda" as const, runnerFunction: runner.functionArn }),
+            };
+            for (const spec of args.users ?? []) {
+                this.users[spec.username] = new DatabaseUser(
+                    `${name}-user-${spec.username}`,
+                    {
+                        engine,
+                        host: this.address,
+                        port: facts.port,
+                        username: spec.username,
+                        database: this.databaseName,
+                        privileges: normalizePrivileges(spec.privileges, engine),
+                        master,
+                        ...optional,
                     },
-                    region: this.region,
-                    caCertificate: customCertificate as pulumi.Output<string>,
-                    connectHost: args.connectHost,
-                    connectPort: args.connectPort,
-                    ...(runner === undefined
-                        ? {}
-                        : { sqlRunner: "lambda" as const, runnerFunction: runner.functionName }),
-                },
-                runner === undefined
-                    ? connects
-                    : { ...connects, dependsOn: [...connects.dependsOn, ...runner.ready] },
-            );
+                    runner === undefined
+                        ? connects
+                        : { ...connects, dependsOn: [...connects.dependsOn, ...runner.ready] },
+                );
+            }
         }
 
         const wantsAdminProvider = args.adminProvider ?? facts.family === "postgres";

@@ -180,7 +180,7 @@ export async function rehearse(stackFile: StackFile, options: RehearsalOptions =
             created.push(await host.create(checkedUser.inputs));
             log(
                 `  created DatabaseUser ${inputs.username} (${(inputs.privileges as string[]).join(", ") || "login only"}) ` +
-                    `through the dynamic-provider host${inputs.sqlRunner === "lambda" ? ` and the SQL runner ${inputs.runnerFunction}` : ""}`,
+                    `through the dynamic-provider host${inputs.sqlRunner === "lambda" ? ` and the SQL runner ${String(inputs.runnerFunction).replace(/^arn:.*:function:/, "")}` : ""}`,
             );
         }
 
@@ -281,7 +281,7 @@ export async function rehearse(stackFile: StackFile, options: RehearsalOptions =
             })),
             sqlRunner:
                 runners.length > 0
-                    ? `the SQL runner function ${runners.join(", ")} (its bundle behind a loopback Lambda endpoint${options.netns ? ", inside the database's network namespace" : ""})`
+                    ? `the SQL runner function ${runners.map((r) => r.replace(/^arn:.*:function:/, "")).join(", ")} (its bundle behind a loopback Lambda endpoint${options.netns ? ", inside the database's network namespace" : ""})`
                     : 'the machine running Pulumi (sqlRunner "deployer")',
         };
     } finally {

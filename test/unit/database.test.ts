@@ -225,12 +225,11 @@ describe("Database on instance engines", () => {
                 username: "dbmaster",
                 secretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-${suffix}-${suffix.toLowerCase().slice(0, 8)}-AbCdEf`,
             },
-            region: "us-east-1",
             // The marker a retried create recognises its own user by: project/stack/resource.
             managedBy: "rds-iam/dev/orders-user-App_RW",
             // The users' SQL runs in the SQL runner function inside the VPC (the default).
             sqlRunner: "lambda",
-            runnerFunction: "orders-runner-function",
+            runnerFunction: "arn:aws:lambda:us-east-1:123456789012:function:orders-runner-function",
         });
     });
 });

@@ -144,7 +144,7 @@ describe("Database and its SQL runner", () => {
         const user = ofType(resources, "pulumi-nodejs:dynamic/rds-iam:DatabaseUser")[0];
         assert.deepEqual(
             [user.inputs.sqlRunner, user.inputs.runnerFunction],
-            ["lambda", "orders-runner-function"],
+            ["lambda", "arn:aws:lambda:us-east-1:123456789012:function:orders-runner-function"],
         );
         const [fn] = ofType(resources, "aws:lambda/function:Function");
         assert.deepEqual(fn.inputs.vpcConfig.subnetIds, ["subnet-a", "subnet-b"]);

@@ -170,3 +170,34 @@ describe("stack configuration errors in one round (#16)", () => {
         assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
     });
 });
+
+describe("the shipped example stack files", () => {
+    it("Pulumi.dev.yaml passes every config rule", () => {
+        const { failures } = checkStackConfig(devConfig());
+        assert.deepEqual(failures, []);
+    });
+
+    it("Pulumi.prod.yaml.example is refused until its placeholders are replaced, and only for them", () => {
+        const yaml = require("yaml") as typeof import("yaml");
+        const example = yaml.parse(
+            fs.readFileSync(path.resolve(__dirname, "..", "..", "Pulumi.prod.yaml.example"), "utf8"),
+        ).config as Record<string, unknown>;
+        const raw = Object.fromEntries(
+            Object.entries({ ...projectConfigDefaults(), ...example }).map(([k, v]) => [
+                k,
+                typeof v === "string" ? v : JSON.stringify(v),
+            ]),
+        );
+        assert.deepEqual(
+            checkStackConfig(raw).failures.map((f) => f.property),
+            [
+                "rds-iam:vpcId",
+                "rds-iam:subnetIds[0]",
+                "rds-iam:subnetIds[1]",
+                "rds-iam:subnetIds[2]",
+                "rds-iam:allowedSecurityGroupIds[0]",
+                "rds-iam:allowedSecurityGroupIds[1]",
+            ],
+        );
+    });
+});
