@@ -196,7 +196,6 @@ describe("the shipped example stack files", () => {
                 "rds-iam:subnetIds[1]",
                 "rds-iam:subnetIds[2]",
                 "rds-iam:allowedSecurityGroupIds[0]",
-                "rds-iam:allowedSecurityGroupIds[1]",
             ],
         );
     });
