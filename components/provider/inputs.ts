@@ -6,7 +6,12 @@ import { isRegion } from "../awsNames";
 import { Engine, engineFamily, isEngine } from "../engines";
 import {
     ValidationFailure,
+    failuresAt,
+    hostProblems,
     normalizePrivileges,
+    pemProblems,
+    portProblems,
+    privilegesNeedDatabaseProblems,
     validateDatabaseName,
     validateEngine,
     validatePrivileges,
@@ -47,32 +52,8 @@ export interface UserInputs {
 
 const OWNED_OBJECTS_POLICIES: readonly OwnedObjectsOnDelete[] = ["fail", "drop", "reassign"];
 
-const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
-
 function isUnknown(value: unknown): boolean {
     return value === UNKNOWN;
-}
-
-function hostFailures(value: unknown, property: string): ValidationFailure[] {
-    return typeof value === "string" && HOST.test(value)
-        ? []
-        : [
-              {
-                  property,
-                  reason: `${property} must be a DNS name or IP address such as "mydb.abc123.us-east-1.rds.amazonaws.com" (got ${JSON.stringify(value)})`,
-              },
-          ];
-}
-
-function portFailures(value: unknown, property: string): ValidationFailure[] {
-    return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535
-        ? []
-        : [
-              {
-                  property,
-                  reason: `${property} must be a whole number from 1 to 65535 (got ${JSON.stringify(value)})`,
-              },
-          ];
 }
 
 function masterFailures(master: unknown, username: unknown): ValidationFailure[] {
@@ -134,8 +115,8 @@ function masterFailures(master: unknown, username: unknown): ValidationFailure[]
 export function checkUserInputs(news: Record<string, unknown>): ValidationFailure[] {
     const failures = isUnknown(news.engine) ? [] : validateEngine(news.engine);
     const engine = isEngine(news.engine) ? news.engine : undefined;
-    if (!isUnknown(news.host)) failures.push(...hostFailures(news.host, "host"));
-    if (!isUnknown(news.port)) failures.push(...portFailures(news.port, "port"));
+    if (!isUnknown(news.host)) failures.push(...failuresAt("host", hostProblems(news.host, "host")));
+    if (!isUnknown(news.port)) failures.push(...failuresAt("port", portProblems(news.port, "port")));
     if (engine !== undefined) {
         if (!isUnknown(news.username)) {
             // The master-name check needs the master's name; it is done with the master block below.
@@ -149,17 +130,12 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
                 ? news.privileges.filter((p) => !isUnknown(p))
                 : news.privileges;
             failures.push(...validatePrivileges(engine, privileges, "privileges"));
-            if (
-                engineFamily(engine) === "mysql" &&
-                Array.isArray(privileges) &&
-                privileges.length > 0 &&
-                news.database === undefined
-            ) {
-                failures.push({
-                    property: "database",
-                    reason: `privileges on ${engine} apply to a database; set database`,
-                });
-            }
+            failures.push(
+                ...failuresAt(
+                    "database",
+                    privilegesNeedDatabaseProblems(engine, privileges, news.database, "database"),
+                ),
+            );
         }
     }
     if (failures.every((f) => f.property !== "username")) {
@@ -174,20 +150,11 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
         });
     }
     if (news.connectHost !== undefined && !isUnknown(news.connectHost))
-        failures.push(...hostFailures(news.connectHost, "connectHost"));
+        failures.push(...failuresAt("connectHost", hostProblems(news.connectHost, "connectHost")));
     if (news.connectPort !== undefined && !isUnknown(news.connectPort))
-        failures.push(...portFailures(news.connectPort, "connectPort"));
-    if (
-        news.caCertificate !== undefined &&
-        !isUnknown(news.caCertificate) &&
-        (typeof news.caCertificate !== "string" ||
-            !news.caCertificate.includes("-----BEGIN CERTIFICATE-----"))
-    ) {
-        failures.push({
-            property: "caCertificate",
-            reason: "caCertificate must be PEM text (-----BEGIN CERTIFICATE----- …)",
-        });
-    }
+        failures.push(...failuresAt("connectPort", portProblems(news.connectPort, "connectPort")));
+    if (news.caCertificate !== undefined && !isUnknown(news.caCertificate))
+        failures.push(...failuresAt("caCertificate", pemProblems(news.caCertificate)));
     if (news.adopt !== undefined && !isUnknown(news.adopt) && typeof news.adopt !== "boolean") {
         failures.push({ property: "adopt", reason: "adopt must be true or false" });
     }
@@ -319,7 +286,7 @@ export function normalizeUserInputs(news: Record<string, unknown>): Record<strin
     const engine = news.engine;
     const privileges =
         Array.isArray(news.privileges) && !news.privileges.some(isUnknown)
-            ? normalizePrivileges(news.privileges as string[])
+            ? normalizePrivileges(news.privileges as string[], isEngine(engine) ? engine : undefined)
             : (news.privileges ?? []);
     const database =
         news.database ?? (isEngine(engine) && engineFamily(engine) === "postgres" ? "postgres" : undefined);

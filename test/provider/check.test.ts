@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { UNKNOWN } from "../../components/provider/inputs";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
-import { TestServers, getTestServers } from "../../local/servers";
+import { TestServers, getServer, getTestServers } from "../../local/servers";
 import { userInputs } from "../../local/servers/userInputs";
 
 type Case = [
@@ -164,4 +164,71 @@ describe("DatabaseUser check() on hostile inputs", function () {
             [["INSERT", "SELECT"], "postgres"],
         );
     });
+});
+
+describe("DatabaseUser check() on system databases and privilege spellings", function () {
+    this.timeout(60_000);
+
+    for (const [engine, database] of [
+        ["mariadb", "mysql"],
+        ["mariadb", "information_schema"],
+        ["mariadb", "performance_schema"],
+        ["mariadb", "sys"],
+        ["postgres", "template0"],
+        ["postgres", "template1"],
+        ["postgres", "rdsadmin"],
+    ] as const) {
+        it(`refuses the system database ${database} on ${engine}, naming database (#11.3)`, async () => {
+            const server = await getServer(engine === "mariadb" ? "mariadb" : "postgres15");
+            const result = await provider.check!(
+                {},
+                userInputs(server, "app", { database, privileges: ["SELECT"] }),
+            );
+            assert.deepEqual(
+                result.failures!.map((f) => f.property),
+                ["database"],
+            );
+            assert.match(
+                result.failures![0].reason,
+                new RegExp(`^database "${database}" is a system database of (MariaDB|PostgreSQL|RDS)`),
+            );
+        });
+    }
+
+    for (const name of ["postgres16", "mariadb"] as const) {
+        it(`stores privileges as ${name} reads them back, so nothing shows a diff on the next run (#11.13)`, async () => {
+            const server = await getServer(name);
+            const everything =
+                server.engine === "mariadb"
+                    ? [
+                          "SELECT",
+                          "INSERT",
+                          "UPDATE",
+                          "DELETE",
+                          "CREATE",
+                          "DROP",
+                          "INDEX",
+                          "ALTER",
+                          "CREATE TEMPORARY TABLES",
+                          "LOCK TABLES",
+                          "EXECUTE",
+                          "CREATE VIEW",
+                          "SHOW VIEW",
+                          "CREATE ROUTINE",
+                          "ALTER ROUTINE",
+                          "EVENT",
+                          "TRIGGER",
+                          "REFERENCES",
+                      ]
+                    : ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"];
+            for (const privileges of [["ALL", "SELECT"], everything]) {
+                const checked = await provider.check!({}, userInputs(server, "spelled", { privileges }));
+                assert.deepEqual(checked.inputs!.privileges, ["ALL"]);
+                const created = await provider.create(checked.inputs!);
+                const read = await provider.read!(created.id, created.outs);
+                assert.equal((await provider.diff!(created.id, read.props!, checked.inputs!)).changes, false);
+                await provider.delete!(created.id, created.outs);
+            }
+        });
+    }
 });
