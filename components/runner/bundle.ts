@@ -34,7 +34,20 @@ export function buildRunnerBundle(outFile: string): number {
 
 let built: string | undefined;
 
-/** The path of the runner bundle: the shipped one, else one built from source once per process. */
+/** The newest modification time of the library's sources (the bundle is stale when older). */
+function newestSource(dir: string): number {
+    let newest = 0;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
+    }
+    return newest;
+}
+
+/**
+ * The path of the runner bundle: the shipped one; in a checkout, the one built from source under
+ * .tmp/runner, rebuilt when a library source is newer than it.
+ */
 export function runnerBundlePath(): string {
     if (fs.existsSync(PREBUILT)) return PREBUILT;
     if (built !== undefined) return built;
@@ -42,8 +55,15 @@ export function runnerBundlePath(): string {
         throw new Error(`the SQL runner bundle is missing (${PREBUILT}); reinstall rds-iam`);
     }
     const outFile = path.resolve(__dirname, "..", "..", ".tmp", "runner", "index.js");
-    fs.mkdirSync(path.dirname(outFile), { recursive: true });
-    buildRunnerBundle(outFile);
+    const fresh =
+        fs.existsSync(outFile) && fs.statSync(outFile).mtimeMs > newestSource(path.resolve(__dirname, ".."));
+    if (!fresh) {
+        fs.mkdirSync(path.dirname(outFile), { recursive: true });
+        // Written aside and renamed: parallel processes never see half a file.
+        const staging = `${outFile}.${process.pid}.tmp`;
+        buildRunnerBundle(staging);
+        fs.renameSync(staging, outFile);
+    }
     built = outFile;
     return outFile;
 }

@@ -11,6 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { awsFacts } from "../awsFacts";
 import { runnerBundlePath } from "./bundle";
 
 export interface SqlRunnerArgs {
@@ -87,11 +88,8 @@ export class SqlRunner extends pulumi.ComponentResource {
         super("rds-iam:index:SqlRunner", name, {}, opts);
         const parent = { parent: this };
         const tags = args.tags ?? {};
-        const facts = pulumi.all([
-            aws.getPartitionOutput({}, parent).partition,
-            aws.getRegionOutput({}, parent).region,
-            aws.getCallerIdentityOutput({}, parent).accountId,
-        ]);
+        const caller = awsFacts(this);
+        const facts = pulumi.all([caller.partition, caller.region, caller.accountId]);
 
         const securityGroup = new aws.ec2.SecurityGroup(
             `${name}-sg`,
