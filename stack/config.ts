@@ -225,7 +225,9 @@ export function checkStackConfig(
         connectPort,
         sqlRunner: reader.string("sqlRunner") as DatabaseArgs["sqlRunner"],
     } satisfies DatabaseArgs;
-    const reporting = reportingDatabase ?? database.adminProvider;
+    // Off unless asked: the admin provider connects from the deployer, which the SQL runner spares the
+    // default stack (it then deploys from any machine with AWS credentials).
+    const reporting = reportingDatabase ?? false;
     if (reporting && !database.adminProvider) {
         failures.push({
             property: `${PROJECT}:reportingDatabase`,
