@@ -1,8 +1,13 @@
 import * as assert from "node:assert/strict";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
-import { PROVIDER_MATRIX, ThrowawayServer, getServer } from "../../local/servers";
+import { PROVIDER_MATRIX, ThrowawayServer } from "../../local/servers";
 import { userInputs } from "../../local/servers/userInputs";
-import { assertMasterKeepsPasswordLogin, inAppDb, removeAsSuperuser } from "../support/providerHarness";
+import {
+    assertMasterKeepsPasswordLogin,
+    inAppDb,
+    removeAsSuperuser,
+    serverWithTable,
+} from "../support/providerHarness";
 
 /** Adopted users end with exactly IAM login and exactly the declared privileges — or adopt refuses. */
 async function adopt(server: ThrowawayServer, username: string, privileges: string[]) {
@@ -16,13 +21,7 @@ for (const name of PROVIDER_MATRIX) {
         this.timeout(60_000);
         let server: ThrowawayServer;
         before(async () => {
-            server = await getServer(name);
-            if (server.engine === "postgres") {
-                await inAppDb(
-                    server,
-                    "CREATE TABLE IF NOT EXISTS public.orders (id serial PRIMARY KEY, note text)",
-                );
-            }
+            server = await serverWithTable(name);
         });
         afterEach(async () => {
             await assertMasterKeepsPasswordLogin(server);

@@ -1,11 +1,12 @@
 import * as assert from "node:assert/strict";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
-import { PROVIDER_MATRIX, ThrowawayServer, getServer } from "../../local/servers";
+import { PROVIDER_MATRIX, ThrowawayServer } from "../../local/servers";
 import {
     assertMasterKeepsPasswordLogin,
     createVia,
     inAppDb,
     removeAsSuperuser,
+    serverWithTable,
 } from "../support/providerHarness";
 
 /**
@@ -17,12 +18,8 @@ for (const name of PROVIDER_MATRIX) {
         this.timeout(60_000);
         let server: ThrowawayServer;
         before(async () => {
-            server = await getServer(name);
+            server = await serverWithTable(name);
             if (server.engine === "postgres") {
-                await inAppDb(
-                    server,
-                    "CREATE TABLE IF NOT EXISTS public.orders (id serial PRIMARY KEY, note text)",
-                );
                 await server.inspect("CREATE DATABASE otherdb OWNER master_admin").catch(() => undefined);
             } else {
                 await server.inspect("CREATE DATABASE IF NOT EXISTS otherdb");

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
-import { PROVIDER_MATRIX, ThrowawayServer, getServer } from "../../local/servers";
+import { PROVIDER_MATRIX, ThrowawayServer } from "../../local/servers";
 import { loginAndAsk } from "../../local/servers/login";
 import { userInputs } from "../../local/servers/userInputs";
 import {
@@ -9,6 +9,7 @@ import {
     inAppDb,
     removeAsSuperuser,
     updateVia,
+    serverWithTable,
 } from "../support/providerHarness";
 
 const USERS = ["iam_app", "iam_app2", "adoptee"];
@@ -31,13 +32,7 @@ for (const name of PROVIDER_MATRIX) {
         this.timeout(60_000);
         let server: ThrowawayServer;
         before(async () => {
-            server = await getServer(name);
-            if (server.engine === "postgres") {
-                await inAppDb(
-                    server,
-                    "CREATE TABLE IF NOT EXISTS public.orders (id serial PRIMARY KEY, note text)",
-                );
-            }
+            server = await serverWithTable(name);
         });
         afterEach(async () => {
             await assertMasterKeepsPasswordLogin(server);

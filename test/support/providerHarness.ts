@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
 import { loginAndAsk } from "../../local/servers/login";
-import type { ThrowawayServer } from "../../local/servers";
+import { ServerName, ThrowawayServer, getServer } from "../../local/servers";
 import { userInputs } from "../../local/servers/userInputs";
 
 export interface Created {
@@ -77,4 +77,16 @@ export async function assertMasterKeepsPasswordLogin(server: ThrowawayServer): P
 /** Runs SQL as the master in the server's app database. */
 export function inAppDb(server: ThrowawayServer, sql: string, params?: unknown[]) {
     return server.query(sql, params, server.engine === "postgres" ? server.database : undefined);
+}
+
+/**
+ * The server for a provider test, with a table the master owns in the app database (PostgreSQL:
+ * grants "on all tables" and default privileges have something to act on).
+ */
+export async function serverWithTable(name: ServerName): Promise<ThrowawayServer> {
+    const server = await getServer(name);
+    if (server.engine === "postgres") {
+        await inAppDb(server, "CREATE TABLE IF NOT EXISTS public.orders (id serial PRIMARY KEY, note text)");
+    }
+    return server;
 }
