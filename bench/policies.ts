@@ -13,7 +13,11 @@ export async function benchPolicies(recorded: RecordedResource[]): Promise<{ [k:
     const all = fromRecorded(recorded);
     const out: { [k: string]: number } = {};
     for (const n of [1000, 5000]) {
-        const fixtures = Array.from({ length: n }, (_, i) => all[i % all.length]);
+        // The same mix of resource types at every size: evenly spread over the program's resources.
+        const fixtures = Array.from(
+            { length: n },
+            (_, i) => all[Math.floor((i * all.length) / n) % all.length],
+        );
         const ms = await bestOf(3, async () => {
             const resources = toPolicyResources(fixtures); // fresh array: no cached index between runs
             for (const f of fixtures) for (const rule of resourceRules) runResourceRule(rule, f);
