@@ -181,6 +181,23 @@ for (const name of PROVIDER_MATRIX) {
             });
         });
 
+        if (name !== "mariadb") {
+            it("recognises its own user by the marker when a create is retried after its answer was lost", async () => {
+                // The COMMIT went through but the answer never came back: Pulumi retries the create.
+                const first = await createVia(server, "iam_app", {
+                    privileges: ["SELECT"],
+                    managedBy: "rds-iam/dev/db-user-iam_app", // what DatabaseUser sets
+                });
+                const again = await provider.create(first.inputs);
+                assert.deepEqual([again.outs.iamAuthentication, again.outs.privileges], [true, ["SELECT"]]);
+                // Another stack's create of the same name is still refused.
+                await assert.rejects(
+                    provider.create({ ...first.inputs, managedBy: "other/stack/user" }),
+                    /already exists/,
+                );
+            });
+        }
+
         it("gives the loser of two concurrent creates of one name the same clear message", async () => {
             const inputs = (await provider.check!({}, userInputs(server, "iam_app"))).inputs;
             const results = await Promise.allSettled([

@@ -1,5 +1,5 @@
 /**
- * What the master can read about a role on RDS, without pg_authid/pg_shadow (unreadable there):
+ * What the master can read about a role on RDS, without the role catalog itself (unreadable there):
  * pg_roles, pg_auth_members, ACLs through aclexplode, pg_default_acl and pg_shdepend. Queries are
  * plain strings; `observedUser` turns their rows into what the provider compares.
  */
@@ -9,12 +9,18 @@ import { TABLE_PRIVILEGES, managedByComment, splitPrivileges } from "./sql";
 
 const MARKER = managedByComment("");
 
+/**
+ * The fixed OID of the role catalog, by which comments (pg_shdescription) and dependencies
+ * (pg_shdepend) refer to roles; those views are readable by everyone, the catalog is not.
+ */
+const ROLE_CATALOG = 1260;
+
 export const SERVER_VERSION = "SELECT current_setting('server_version_num')::int AS version";
 
 /** The role; parameters [name]. */
 export const ROLE = `SELECT r.oid::int8 AS oid, r.rolcanlogin AS login, r.rolsuper AS superuser,
     r.rolcreatedb AS createdb, r.rolcreaterole AS createrole, r.rolreplication AS replication,
-    r.rolbypassrls AS bypassrls, shobj_description(r.oid, 'pg_authid') AS comment
+    r.rolbypassrls AS bypassrls, (SELECT description FROM pg_shdescription WHERE objoid = r.oid AND classoid = ${ROLE_CATALOG}) AS comment
   FROM pg_roles r WHERE r.rolname = $1`;
 
 /** Roles the role belongs to; parameters [oid]. */
@@ -63,7 +69,7 @@ export const DEFAULT_ACL = `SELECT pg_get_userbyid(da.defaclrole) AS owner, coal
 export const DEPENDENCIES = `SELECT coalesce(d.datname, '') AS database, s.deptype AS type,
     s.classid::regclass::text AS catalog, count(*)::int AS n
   FROM pg_shdepend s LEFT JOIN pg_database d ON d.oid = s.dbid
-  WHERE s.refclassid = 'pg_authid'::regclass AND s.refobjid = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+  WHERE s.refclassid = ${ROLE_CATALOG} AND s.refobjid = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 
 /** Every query above (but the role's own row) in one round trip, each as a JSON array; parameters [oid]. */
 export function catalogQuery(major: number): string {

@@ -246,7 +246,7 @@ export const postgresDialect: Dialect = {
 
     isAlreadyExists(error) {
         const e = error as { code?: string; message?: string };
-        return e.code === "42710" || (e.code === "23505" && /pg_authid_rolname_index/.test(e.message ?? ""));
+        return e.code === "42710" || (e.code === "23505" && /rolname_index/.test(e.message ?? ""));
     },
 };
 
