@@ -60,8 +60,39 @@ export interface EngineFacts {
     readonly defaultInstanceClass: string;
 }
 
-const MYSQL_DATABASES = ["mysql", "information_schema", "performance_schema", "sys"] as const;
-const POSTGRES_DATABASES = ["template0", "template1", "rdsadmin"] as const;
+/** What every engine of a family shares: wire protocol, port, TLS parameter, identifier rules, system databases. */
+type FamilyFacts = Pick<
+    EngineFacts,
+    | "family"
+    | "port"
+    | "tlsParameter"
+    | "maxUsernameLength"
+    | "maxDatabaseNameLength"
+    | "reservedUsernamePrefixes"
+    | "systemDatabases"
+    | "defaultDatabase"
+>;
+
+const MYSQL_FAMILY: FamilyFacts = {
+    family: "mysql",
+    port: 3306,
+    tlsParameter: "require_secure_transport",
+    maxUsernameLength: 32,
+    maxDatabaseNameLength: 64,
+    reservedUsernamePrefixes: [],
+    systemDatabases: ["mysql", "information_schema", "performance_schema", "sys"],
+};
+
+const POSTGRES_FAMILY: FamilyFacts = {
+    family: "postgres",
+    port: 5432,
+    tlsParameter: "rds.force_ssl",
+    maxUsernameLength: 63,
+    maxDatabaseNameLength: 63,
+    reservedUsernamePrefixes: ["pg_"],
+    systemDatabases: ["template0", "template1", "rdsadmin"],
+    defaultDatabase: "postgres",
+};
 
 /**
  * The table. MariaDB before 10.11 has no IAM authentication on RDS ("Not available" for 10.4, 10.5
@@ -71,15 +102,9 @@ const POSTGRES_DATABASES = ["template0", "template1", "rdsadmin"] as const;
 export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
     mysql: {
         engine: "mysql",
-        family: "mysql",
+        ...MYSQL_FAMILY,
         aurora: false,
         title: "MySQL",
-        port: 3306,
-        tlsParameter: "require_secure_transport",
-        maxUsernameLength: 32,
-        maxDatabaseNameLength: 64,
-        reservedUsernamePrefixes: [],
-        systemDatabases: MYSQL_DATABASES,
         counterpart: "aurora-mysql",
         defaultMajorVersion: "8.4",
         versionPolicy: "major",
@@ -90,15 +115,9 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
     },
     mariadb: {
         engine: "mariadb",
-        family: "mysql",
+        ...MYSQL_FAMILY,
         aurora: false,
         title: "MariaDB",
-        port: 3306,
-        tlsParameter: "require_secure_transport",
-        maxUsernameLength: 32,
-        maxDatabaseNameLength: 64,
-        reservedUsernamePrefixes: [],
-        systemDatabases: MYSQL_DATABASES,
         counterpart: "aurora-mysql",
         defaultMajorVersion: "11.4",
         versionPolicy: "major",
@@ -110,16 +129,9 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
     },
     postgres: {
         engine: "postgres",
-        family: "postgres",
+        ...POSTGRES_FAMILY,
         aurora: false,
         title: "PostgreSQL",
-        port: 5432,
-        tlsParameter: "rds.force_ssl",
-        maxUsernameLength: 63,
-        maxDatabaseNameLength: 63,
-        reservedUsernamePrefixes: ["pg_"],
-        systemDatabases: POSTGRES_DATABASES,
-        defaultDatabase: "postgres",
         counterpart: "aurora-postgresql",
         defaultMajorVersion: "17",
         versionPolicy: "major",
@@ -130,15 +142,9 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
     },
     "aurora-mysql": {
         engine: "aurora-mysql",
-        family: "mysql",
+        ...MYSQL_FAMILY,
         aurora: true,
         title: "Aurora MySQL",
-        port: 3306,
-        tlsParameter: "require_secure_transport",
-        maxUsernameLength: 32,
-        maxDatabaseNameLength: 64,
-        reservedUsernamePrefixes: [],
-        systemDatabases: MYSQL_DATABASES,
         counterpart: "mysql",
         defaultMajorVersion: "8.0",
         versionPolicy: "resolve",
@@ -150,16 +156,9 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
     },
     "aurora-postgresql": {
         engine: "aurora-postgresql",
-        family: "postgres",
+        ...POSTGRES_FAMILY,
         aurora: true,
         title: "Aurora PostgreSQL",
-        port: 5432,
-        tlsParameter: "rds.force_ssl",
-        maxUsernameLength: 63,
-        maxDatabaseNameLength: 63,
-        reservedUsernamePrefixes: ["pg_"],
-        systemDatabases: POSTGRES_DATABASES,
-        defaultDatabase: "postgres",
         counterpart: "postgres",
         defaultMajorVersion: "17",
         versionPolicy: "resolve",
