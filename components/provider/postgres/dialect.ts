@@ -3,7 +3,7 @@
  * in a transaction that, before COMMIT, checks the master would not log in with IAM afterwards
  * (a master with rds_iam's privileges is locked out of password login on RDS) and rolls back if so.
  */
-import type { Row, Session } from "../connection";
+import { type Row, type Session, sessionTimeouts } from "../connection";
 import { Dialect, NOT_THERE, ObservedUser, UserSpec } from "../dialect";
 import { CONCURRENT_UPDATE_POLICY, isConcurrentUpdate, withRetry } from "../retry";
 import * as catalog from "./catalog";
@@ -12,6 +12,32 @@ import * as sql from "./sql";
 async function serverMajor(session: Session): Promise<number> {
     const [row] = await session.query(catalog.SERVER_VERSION);
     return Math.floor(Number(row.version) / 10_000);
+}
+
+/**
+ * Waits, inside the transaction, until earlier rds-iam changes in this database have committed
+ * (sql.takeTurnStatements). A queue of short transactions can take longer than one lock wait, so
+ * the wait is bounded by the statement limit instead; the lock limit applies again afterwards.
+ */
+async function takeTurn(session: Session): Promise<void> {
+    const { statementMs, lockMs } = sessionTimeouts();
+    const [setQueueLimit, lock, setLockLimit] = sql.takeTurnStatements(statementMs, lockMs);
+    await session.query(setQueueLimit);
+    try {
+        await session.query(lock);
+    } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code !== "55P03" && code !== "57014") throw e;
+        throw Object.assign(
+            new Error(
+                `other rds-iam changes in database "${session.database ?? "postgres"}" did not finish within ` +
+                    `${statementMs / 1000} s (RDS_IAM_STATEMENT_TIMEOUT_MS), so this one did not start: nothing was changed, ` +
+                    `retry when they have finished (${(e as Error).message})`,
+            ),
+            { code },
+        );
+    }
+    await session.query(setLockLimit);
 }
 
 /**
@@ -27,6 +53,7 @@ async function transaction(
     await withRetry(CONCURRENT_UPDATE_POLICY, isConcurrentUpdate, async () => {
         await session.query("BEGIN");
         try {
+            await takeTurn(session);
             for (const statement of statements) await session.query(statement);
             await verify?.();
             const [check] = await session.query(catalog.masterIamCheck(major));

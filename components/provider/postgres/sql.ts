@@ -65,6 +65,23 @@ function grantsOf(
     return statements;
 }
 
+/**
+ * rds-iam's changes to roles and privileges in one database take turns: each transaction first
+ * takes this transaction-scoped advisory lock (no privilege needed; released at COMMIT or
+ * ROLLBACK). Pulumi runs resource operations in parallel (unbounded by default), and concurrent
+ * GRANT/REVOKE on one object — the database's CONNECT, the schema's USAGE, the master's default
+ * privileges — fail with "tuple concurrently updated" (cyrilgdn/terraform-provider-postgresql#178).
+ * Advisory locks are per database; changes that span databases keep the retry (retry.ts) as backstop.
+ * The key is "rds-iam" in ASCII.
+ */
+export function takeTurnStatements(queueMs: number, lockMs: number): string[] {
+    return [
+        `SET LOCAL lock_timeout = ${Math.trunc(queueMs)}`,
+        "SELECT pg_advisory_xact_lock(32198593190912365)",
+        `SET LOCAL lock_timeout = ${Math.trunc(lockMs)}`,
+    ];
+}
+
 /** First statement of every transaction that creates or changes roles (16+). */
 export function roleSessionSettings(major: number): string[] {
     return major >= 16 ? ["SET LOCAL createrole_self_grant = ''"] : [];
