@@ -52,12 +52,14 @@ async function main(): Promise<void> {
             inFlight10Ms: number;
             inFlight50Ms: number;
             errors: number;
+            firstError?: string;
         };
         rows.push([
             `${engine} 200 users, 10 / 50 in flight`,
             `${p.inFlight10Ms} / ${p.inFlight50Ms} ms`,
             `no errors (${p.errors})`,
         ]);
+        if (p.firstError !== undefined) console.log(`  ${engine} in parallel, first error: ${p.firstError}`);
     }
     const d = (k: string) => program[k] as { ms: number; heapMB: number; resources: number };
     rows.push(["program t(50)/t(25) databases", `${program.ratio50to25}`, "≤ 2.2"]);

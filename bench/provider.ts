@@ -79,7 +79,7 @@ export interface ProviderResults {
     [engine: string]: {
         [n: string]:
             | { providerMs: number; floorMs: number; ratio: number }
-            | { inFlight10Ms: number; inFlight50Ms: number; errors: number };
+            | { inFlight10Ms: number; inFlight50Ms: number; errors: number; firstError?: string };
     };
 }
 
@@ -100,10 +100,12 @@ export async function benchProvider(servers: TestServers): Promise<ProviderResul
         }
         const names = Array.from({ length: 200 }, (_, i) => `bench_par_${i}`);
         let errors = 0;
+        let firstError: string | undefined;
         const run = (inFlight: number) =>
             timed(() =>
-                providerRun(server, names, inFlight).catch(() => {
+                providerRun(server, names, inFlight).catch((e: Error) => {
                     errors++;
+                    firstError ??= e.message;
                 }),
             );
         const ten = await run(10);
@@ -112,6 +114,7 @@ export async function benchProvider(servers: TestServers): Promise<ProviderResul
             inFlight10Ms: round(ten.ms),
             inFlight50Ms: round(fifty.ms),
             errors,
+            ...(firstError === undefined ? {} : { firstError }),
         };
     }
     return results;
