@@ -104,18 +104,19 @@ async function dump(databases: number, file: string): Promise<void> {
     process.stdout.write(JSON.stringify({ resources: declared.length }));
 }
 
-async function program(databases: number): Promise<void> {
+/**
+ * Warms up (loads modules), then times `work` from a collected heap and writes its wall and CPU
+ * time, heap growth and resource count as JSON: the same measurement for the program and the floor.
+ */
+async function measureAndReport(
+    warmUp: () => Promise<unknown>,
+    work: () => Promise<readonly unknown[]>,
+): Promise<void> {
     if (process.env.BENCH_NO_SOURCE_MAPS) process.setSourceMapsEnabled(false);
-    await buildProgram(1); // load modules before timing
+    await warmUp();
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
-    const { ms, cpuMs, result } = await measured(() =>
-        profiled(async () => {
-            const resources = await buildProgram(databases);
-            await allRegistered();
-            return resources;
-        }),
-    );
+    const { ms, cpuMs, result } = await measured(() => profiled(work));
     global.gc?.();
     process.stdout.write(
         JSON.stringify({
@@ -127,21 +128,22 @@ async function program(databases: number): Promise<void> {
     );
 }
 
-async function floor(dump: string): Promise<void> {
-    if (process.env.BENCH_NO_SOURCE_MAPS) process.setSourceMapsEnabled(false);
+function program(databases: number): Promise<void> {
+    return measureAndReport(
+        () => buildProgram(1),
+        async () => {
+            const resources = await buildProgram(databases);
+            await allRegistered();
+            return resources;
+        },
+    );
+}
+
+function floor(dump: string): Promise<void> {
     const resources = JSON.parse(fs.readFileSync(dump, "utf8")) as Declared[];
-    await declareFlat(resources.slice(0, 60), "-warm-up"); // load modules before timing
-    global.gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
-    const { ms, cpuMs, result } = await measured(() => profiled(() => declareFlat(resources)));
-    global.gc?.();
-    process.stdout.write(
-        JSON.stringify({
-            ms: round(ms),
-            cpuMs: round(cpuMs),
-            heapMB: round((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20),
-            resources: result.length,
-        }),
+    return measureAndReport(
+        () => declareFlat(resources.slice(0, 60), "-warm-up"),
+        () => declareFlat(resources),
     );
 }
 
