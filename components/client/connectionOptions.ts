@@ -34,7 +34,10 @@ export interface ConnectionRequest extends TargetRequest {
      */
     readonly database?: string;
     /**
-     * Credentials to sign the token with.
+     * Credentials to sign the token with: static credentials or a provider. RDS logs the token in as
+     * the identity that signed it, so the token cache keys by identity too (static credentials by
+     * access key id, a provider by the object itself: pass the same provider object each time, or
+     * every call signs anew); a caller never gets a token another identity signed.
      * @default the default AWS credential chain (env, profile, ECS task role, Lambda, EC2 instance profile)
      */
     readonly credentials?: SigningCredentials;
@@ -180,8 +183,9 @@ export function getPgConnectionOptions(request: ConnectionRequest): PgConnection
 
 /**
  * Options for the engine's driver: `mysql2` for mysql/mariadb/aurora-mysql, `pg` for
- * postgres/aurora-postgresql. Tokens are cached per (host, port, username, region). A bad request
- * (or a region whose RDS CA the shipped bundle lacks, without `caCertificate`) rejects at once.
+ * postgres/aurora-postgresql. Tokens are cached per (host, port, username, region, signing
+ * identity). A bad request (or a region whose RDS CA the shipped bundle lacks, without
+ * `caCertificate`) rejects at once.
  */
 export function getConnectionOptions(
     request: ConnectionRequest & { engine: MysqlEngine },

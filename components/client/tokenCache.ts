@@ -1,6 +1,6 @@
 /**
  * RDS IAM auth tokens, signed with `@aws-sdk/rds-signer` and cached per
- * (signing host, port, username, region). A token is valid for 15 minutes from the moment it is
+ * (signing host, port, username, region, signing identity). A token is valid for 15 minutes from the moment it is
  * signed (X-Amz-Date); the cache hands out the same token for 10 minutes counted from when the
  * signing STARTED (a slow signing never makes a token look younger than it is) and then signs a new
  * one, so a connection opened with a cached token has at least 5 minutes left for its login.
@@ -63,7 +63,7 @@ export interface TokenCacheOptions {
      */
     readonly renewAfterMs?: number;
     /**
-     * The most (host, port, username, region) entries kept; the least recently used goes first.
+     * The most (host, port, username, region, identity) entries kept; the least recently used goes first.
      * Expired tokens are dropped whenever a token is signed.
      * @default 1000
      */
@@ -111,8 +111,8 @@ const warnRenewalError: RenewalErrorHandler = (error, request, remainingMs) => {
 };
 
 /**
- * Tokens per (host, port, username, region). The key leaves out `credentials`: one cache serves one
- * identity (use a separate cache per identity when a process signs as several).
+ * Tokens per (host, port, username, region, signing identity): one cache serves any number of
+ * identities, and a caller only ever gets a token signed with the credentials it passed.
  */
 export class TokenCache {
     /** Number of signings started (a benchmark's "signatures per N requests"). */
@@ -224,8 +224,46 @@ export class TokenCache {
     }
 }
 
+/**
+ * Which identity signs: RDS logs a token in as the IAM principal that signed it (and CloudTrail and the
+ * database audit show that principal), so a token may only be handed to callers that would have signed
+ * as the same one. Static credentials are named by their access key id (it names exactly one principal,
+ * and it is no secret: every token carries it in X-Amz-Credential); a credential provider by the object
+ * itself; no credentials means the default chain. Why not resolve the provider and key by the access key
+ * id it returns: that would call the provider on every lookup (some call STS each time), and make the
+ * lookup asynchronous, losing the shared in-flight signing and the fallback to the previous token when a
+ * renewal's provider fails. Why not skip the cache when `credentials` is given: every new pool connection
+ * would resolve credentials and sign again, and a TokenCache of one's own would still mix identities.
+ * The cost of this choice: a new provider object per call never finds a cached token (reuse one).
+ */
+const providerIds = new WeakMap<object, number>();
+let lastProviderId = 0;
+
+function identityKey(credentials: SigningCredentials | undefined): string {
+    if (credentials === undefined) return "default-chain";
+    if (
+        typeof credentials === "object" &&
+        typeof credentials.accessKeyId === "string" &&
+        credentials.accessKeyId !== ""
+    ) {
+        return `key:${credentials.accessKeyId}`;
+    }
+    let id = providerIds.get(credentials);
+    if (id === undefined) {
+        id = ++lastProviderId;
+        providerIds.set(credentials, id); // held weakly: a dropped provider is not kept alive
+    }
+    return `provider:${id}`;
+}
+
 function cacheKey(request: TokenRequest): string {
-    return JSON.stringify([request.host.toLowerCase(), request.port, request.username, request.region]);
+    return JSON.stringify([
+        request.host.toLowerCase(),
+        request.port,
+        request.username,
+        request.region,
+        identityKey(request.credentials),
+    ]);
 }
 
 /** The process-wide cache `getConnectionOptions` uses unless given another. */
