@@ -34,6 +34,16 @@ export default tseslint.config(
         },
     },
 
+    // Plain CommonJS preloads (loaded with node --require before any TypeScript loader).
+    {
+        files: ["**/*.cjs"],
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", process: "readonly", module: "writable", __dirname: "readonly" },
+        },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+
     // One-way dependencies (ARCHITECTURE.md): the library imports nothing from the stack program,
     // the local proving ground, the policy pack or the tests; nothing outside test/ imports test/.
     boundary(["components/**/*.ts"], ["local", "stack", "test", "policies", "bench", "index"]),

@@ -1,5 +1,6 @@
 /**
- * The stack's `rds-iam:` config keys (the same as Pulumi.yaml's schema; a test keeps them equal),
+ * The stack's `rds-iam:` config keys (Pulumi.yaml's schema and the undeclared optional keys; a test
+ * keeps them equal),
  * the closest known key for a misspelt one, and readers that report a bad value instead of throwing
  * on the first, so every problem of a stack file comes back in one round.
  */
@@ -32,6 +33,22 @@ export const CONFIG_KEYS = [
 ] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+/**
+ * Keys the program reads that Pulumi.yaml does not declare (its header comment documents them): their
+ * unset meaning depends on the engine, and the engine fails every preview of a stack that leaves a
+ * declared key without a default unset (pulumi/pulumi pkg/workspace/config.go).
+ */
+export const UNDECLARED_KEYS: readonly ConfigKey[] = [
+    "engineVersion",
+    "instanceClass",
+    "instances",
+    "multiAz",
+    "adminProvider",
+    "caBundleFile",
+    "connectHost",
+    "connectPort",
+];
 
 /** Levenshtein distance, case-insensitive: how many edits turn `a` into `b`. */
 function distance(a: string, b: string): number {

@@ -110,6 +110,43 @@ export function computedOutputs(
     }
 }
 
+/**
+ * The AWS provider's answers to the invokes that read the caller's account and place: getRegion
+ * (the provider's region), getCallerIdentity (the deployer in ACCOUNT_ID) and getPartition; undefined
+ * for other tokens.
+ */
+export function callerAnswer(
+    token: string,
+    region: string,
+    partition: string,
+): Record<string, unknown> | undefined {
+    switch (token) {
+        case "aws:index/getRegion:getRegion":
+            return {
+                name: region,
+                region,
+                id: region,
+                endpoint: `ec2.${region}.amazonaws.com`,
+                description: region,
+            };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                accountId: ACCOUNT_ID,
+                arn: `arn:${partition}:iam::${ACCOUNT_ID}:user/deployer`,
+                userId: "AIDAEXAMPLE",
+                id: ACCOUNT_ID,
+            };
+        case "aws:index/getPartition:getPartition":
+            return {
+                partition,
+                dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
+                id: partition,
+            };
+        default:
+            return undefined;
+    }
+}
+
 export function idFor(type: string, name: string): string {
     if (type === "aws:ec2/securityGroup:SecurityGroup") {
         return `sg-${fakeResourceSuffix(name).toLowerCase().slice(0, 17)}`;

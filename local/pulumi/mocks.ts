@@ -4,8 +4,17 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT_ID, awsTerraformConfig, computedOutputs, engineVersionAnswer, idFor } from "./mockAnswers";
+import {
+    ACCOUNT_ID,
+    awsTerraformConfig,
+    callerAnswer,
+    computedOutputs,
+    engineVersionAnswer,
+    idFor,
+} from "./mockAnswers";
 import { RegisterRequest, registrationOptions } from "./mockRecorder";
+import { missingConfigError, missingKeys, readProject } from "./projectConfig";
+import { schemaFailures } from "../aws/schema";
 
 export { ACCOUNT_ID, DEFAULT_ENGINE_VERSIONS, fakeResourceSuffix } from "./mockAnswers";
 export { urnOf } from "./mockRecorder";
@@ -67,6 +76,12 @@ export function installMocks(options: MockOptions = {}): MockSession {
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
+                // What the real AWS provider refuses, the mocks refuse too (local/aws/schema.ts).
+                const failures = schemaFailures(args.type, args.inputs);
+                if (failures.length > 0)
+                    throw new Error(
+                        `${args.type} "${args.name}": ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+                    );
                 // A resource of an explicit AWS provider lives in that provider's region.
                 const explicit = awsProviderOf(args.provider);
                 const outputs = {
@@ -94,32 +109,14 @@ export function installMocks(options: MockOptions = {}): MockSession {
             },
             call(args: pulumi.runtime.MockCallArgs) {
                 invokes.push({ token: args.token, inputs: args.inputs });
+                // An explicit provider answers with its own region, as the real one does.
+                const caller = callerAnswer(
+                    args.token,
+                    String(awsProviderOf(args.provider)?.inputs.region ?? region),
+                    partition,
+                );
+                if (caller !== undefined) return caller;
                 switch (args.token) {
-                    case "aws:index/getRegion:getRegion": {
-                        // An explicit provider answers with its own region, as the real one does.
-                        const explicit = awsProviderOf(args.provider);
-                        const answer = String(explicit?.inputs.region ?? region);
-                        return {
-                            name: answer,
-                            region: answer,
-                            id: answer,
-                            endpoint: `ec2.${answer}.amazonaws.com`,
-                            description: answer,
-                        };
-                    }
-                    case "aws:index/getCallerIdentity:getCallerIdentity":
-                        return {
-                            accountId: ACCOUNT_ID,
-                            arn: `arn:${partition}:iam::${ACCOUNT_ID}:user/deployer`,
-                            userId: "AIDAEXAMPLE",
-                            id: ACCOUNT_ID,
-                        };
-                    case "aws:index/getPartition:getPartition":
-                        return {
-                            partition,
-                            dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
-                            id: partition,
-                        };
                     case "aws:secretsmanager/getSecretVersion:getSecretVersion":
                         return {
                             arn: args.inputs.secretId,
@@ -209,6 +206,9 @@ export async function recordStack(
     config: Record<string, unknown>,
     options: MockOptions = {},
 ): Promise<RecordedStack> {
+    // As the engine does before the program runs: declared keys without a default must be set.
+    const missing = missingKeys(readProject(path.resolve(__dirname, "..", "..")), Object.keys(config));
+    if (missing.length > 0) throw missingConfigError(options.stack ?? "dev", missing);
     const session = installMocks({
         ...options,
         region: String(config["aws:region"] ?? options.region ?? "us-east-1"),

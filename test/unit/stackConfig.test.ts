@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { checkStackConfig } from "../../stack/config";
-import { CONFIG_KEYS, closestKey } from "../../stack/configKeys";
+import { CONFIG_KEYS, UNDECLARED_KEYS, closestKey } from "../../stack/configKeys";
 import { projectConfigDefaults, recordStack, stackConfig } from "../../local/pulumi/mocks";
 
 /** The dev stack's config as the CLI hands it to the program: project defaults, then the stack file. */
@@ -162,12 +162,19 @@ describe("stack configuration errors in one round (#16)", () => {
         assert.deepEqual(problems(devConfig({ "rds-iam:engine": "mysql" })), []);
     });
 
-    it("reads the same keys Pulumi.yaml declares", () => {
+    it("reads the keys Pulumi.yaml declares and the optional ones its header documents, and no others", () => {
         const yaml = require("yaml") as typeof import("yaml");
-        const project = yaml.parse(
-            fs.readFileSync(path.resolve(__dirname, "..", "..", "Pulumi.yaml"), "utf8"),
+        const text = fs.readFileSync(path.resolve(__dirname, "..", "..", "Pulumi.yaml"), "utf8");
+        const project = yaml.parse(text);
+        assert.deepEqual(
+            Object.keys(project.config).sort(),
+            CONFIG_KEYS.filter((k) => !UNDECLARED_KEYS.includes(k)).sort(),
         );
-        assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
+        const header = text.slice(0, text.indexOf("\nconfig:"));
+        assert.deepEqual(
+            UNDECLARED_KEYS.filter((k) => !new RegExp(`^#\\s+(\\w+, )*${k}\\b`, "m").test(header)),
+            [],
+        );
     });
 });
 
