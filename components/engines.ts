@@ -28,6 +28,12 @@ export interface EngineFacts {
     readonly port: number;
     /** The parameter (set to "1") that makes the server refuse connections without TLS. */
     readonly tlsParameter: string;
+    /**
+     * The value of `tlsParameter` that forces TLS: "1", or "ON" for Aurora MySQL cluster parameter
+     * groups, which take require_secure_transport as ON/OFF (prowler-cloud/prowler#4116,
+     * fleetdm/fleet#40211): "1" there is refused or stored as ON and then differs on every plan.
+     */
+    readonly tlsValue: string;
     /** Longest user name the engine accepts (MySQL 8 / MariaDB: 32 characters, PostgreSQL: 63 bytes). */
     readonly maxUsernameLength: number;
     /** Longest database name (MySQL/MariaDB 64, PostgreSQL 63). */
@@ -66,6 +72,7 @@ type FamilyFacts = Pick<
     | "family"
     | "port"
     | "tlsParameter"
+    | "tlsValue"
     | "maxUsernameLength"
     | "maxDatabaseNameLength"
     | "reservedUsernamePrefixes"
@@ -77,6 +84,7 @@ const MYSQL_FAMILY: FamilyFacts = {
     family: "mysql",
     port: 3306,
     tlsParameter: "require_secure_transport",
+    tlsValue: "1",
     maxUsernameLength: 32,
     maxDatabaseNameLength: 64,
     reservedUsernamePrefixes: [],
@@ -87,6 +95,7 @@ const POSTGRES_FAMILY: FamilyFacts = {
     family: "postgres",
     port: 5432,
     tlsParameter: "rds.force_ssl",
+    tlsValue: "1",
     maxUsernameLength: 63,
     maxDatabaseNameLength: 63,
     reservedUsernamePrefixes: ["pg_"],
@@ -143,6 +152,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
     "aurora-mysql": {
         engine: "aurora-mysql",
         ...MYSQL_FAMILY,
+        tlsValue: "ON",
         aurora: true,
         title: "Aurora MySQL",
         counterpart: "mysql",

@@ -45,7 +45,14 @@ export interface Server {
     readonly storage: aws.rds.Instance | aws.rds.Cluster;
 }
 
-/** The parameter group that makes the server refuse connections without TLS. */
+/**
+ * The parameter group that makes the server refuse connections without TLS. Applied "pending-reboot":
+ * the group is attached at create time, so nothing waits for a reboot, and it is the only method that
+ * works everywhere — rds.force_ssl is static before PostgreSQL 15 ("cannot use immediate apply method
+ * for static parameter"), and where the engine default already forces TLS (PostgreSQL 15+, MariaDB
+ * 11.8+) AWS reports the parameter as pending-reboot, so "immediate" would show a change on every plan
+ * (hashicorp/terraform-provider-aws#39252, #18035).
+ */
 function tlsParameterGroup(
     name: string,
     args: ServerArgs,
@@ -56,7 +63,7 @@ function tlsParameterGroup(
     const groupArgs = {
         family: version.parameterGroupFamily,
         description: `rds-iam ${name}: TLS required`,
-        parameters: [{ name: facts.tlsParameter, value: "1", applyMethod: "immediate" }],
+        parameters: [{ name: facts.tlsParameter, value: facts.tlsValue, applyMethod: "pending-reboot" }],
         tags: args.tags,
     };
     return facts.aurora

@@ -92,12 +92,12 @@ describe("Database on instance engines", () => {
                 assert.equal(inputs.parameterGroupName, "orders-params");
             });
 
-            it(`forces TLS with ${tlsParameter}=1 in a ${family} parameter group`, async () => {
+            it(`forces TLS with ${tlsParameter}=1 in a ${family} parameter group, applied pending-reboot (terraform-provider-aws#39252: immediate diffs forever where the default is already 1)`, async () => {
                 const { resources } = await build("orders", { engine, ...network });
                 const params = one(resources, "aws:rds/parameterGroup:ParameterGroup").inputs;
                 assert.equal(params.family, family);
                 assert.deepEqual(params.parameters, [
-                    { name: tlsParameter, value: "1", applyMethod: "immediate" },
+                    { name: tlsParameter, value: "1", applyMethod: "pending-reboot" },
                 ]);
             });
 
@@ -249,10 +249,11 @@ describe("Database users' privileges", () => {
 });
 
 describe("Database on Aurora", () => {
-    for (const [engine, family, tlsParameter] of [
-        ["aurora-mysql", "aurora-mysql8.0", "require_secure_transport"],
-        ["aurora-postgresql", "aurora-postgresql17", "rds.force_ssl"],
-    ] as [Engine, string, string][]) {
+    for (const [engine, family, tlsParameter, tlsValue] of [
+        // Aurora MySQL cluster groups take ON/OFF (prowler-cloud/prowler#4116; the local cloud refuses "1").
+        ["aurora-mysql", "aurora-mysql8.0", "require_secure_transport", "ON"],
+        ["aurora-postgresql", "aurora-postgresql17", "rds.force_ssl", "1"],
+    ] as [Engine, string, string, string][]) {
         describe(engine, () => {
             it("creates a cluster, a cluster parameter group and one instance per requested instance", async () => {
                 const { resources } = await build("ledger", { engine, ...network, instances: 2 });
@@ -273,7 +274,7 @@ describe("Database on Aurora", () => {
                 );
             });
 
-            it(`turns on IAM auth, encryption, managed master password and ${tlsParameter} in the ${family} cluster parameter group`, async () => {
+            it(`turns on IAM auth, encryption, managed master password and ${tlsParameter}=${tlsValue} (pending-reboot) in the ${family} cluster parameter group`, async () => {
                 const { resources } = await build("ledger", { engine, ...network });
                 const cluster = one(resources, "aws:rds/cluster:Cluster").inputs;
                 assert.equal(cluster.iamDatabaseAuthenticationEnabled, true);
@@ -283,7 +284,7 @@ describe("Database on Aurora", () => {
                 const params = one(resources, "aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs;
                 assert.equal(params.family, family);
                 assert.deepEqual(params.parameters, [
-                    { name: tlsParameter, value: "1", applyMethod: "immediate" },
+                    { name: tlsParameter, value: tlsValue, applyMethod: "pending-reboot" },
                 ]);
                 assert.equal(
                     one(resources, "aws:rds/clusterInstance:ClusterInstance").inputs.publiclyAccessible,
