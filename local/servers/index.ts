@@ -15,7 +15,7 @@ import { startMariadb } from "./mariadb";
 import { startPostgres } from "./postgres";
 import { POSTGRES_MAJORS, PostgresMajor } from "./postgresBinaries";
 import type { NetworkNamespace } from "../network/netns";
-import { freePort } from "./processes";
+import { CertificateAuthority, freePort } from "./processes";
 
 export {
     LoginAttempt,
@@ -96,26 +96,45 @@ export interface ServerOptions {
     readonly netns?: NetworkNamespace;
     /** The RDS-like name its certificate carries (e.g. a stack's own endpoint). */
     readonly endpoint?: string;
+    /** The master's name (RDS MasterUsername). @default "master_admin" */
+    readonly masterUsername?: string;
+    /** The database RDS creates from DBName, owned by the master. @default "appdb" */
+    readonly databaseName?: string;
+    /** Sign the server's certificate with this CA (a local cloud's stand-in for the RDS CA). */
+    readonly ca?: CertificateAuthority;
 }
 
-async function startServer(name: ServerName, { netns, endpoint }: ServerOptions): Promise<ThrowawayServer> {
+/**
+ * A server of its own, not shared with other callers: what the local cloud starts for one RDS
+ * instance or cluster. `stop` stops it (the mocha hook and process exit stop it too).
+ */
+export async function launchServer(
+    name: ServerName,
+    options: ServerOptions = {},
+): Promise<{ server: ThrowawayServer; stop: () => Promise<void> }> {
     shared ??= startShared();
     const { root, loginSocket, ldapPort } = await shared;
     const port = await freePort();
+    const password = newPassword();
     const { server, stop } =
         name === "mariadb"
-            ? await startMariadb(root, newPassword(), loginSocket, port, netns, endpoint)
+            ? await startMariadb(root, password, loginSocket, port, options)
             : await startPostgres({
+                  ...options,
                   root,
                   major: Number(name.slice("postgres".length)) as PostgresMajor,
-                  password: newPassword(),
+                  password,
                   port,
                   ldapPort,
-                  netns,
-                  endpoint,
               });
-    stops.push(stop);
-    return server;
+    let stopped: Promise<void> | undefined;
+    const stopOnce = () => (stopped ??= stop());
+    stops.push(stopOnce);
+    return { server, stop: stopOnce };
+}
+
+async function startServer(name: ServerName, options: ServerOptions): Promise<ThrowawayServer> {
+    return (await launchServer(name, options)).server;
 }
 
 /**
@@ -124,7 +143,9 @@ async function startServer(name: ServerName, { netns, endpoint }: ServerOptions)
  * work through its Unix socket, `query` does not.
  */
 export function getServer(name: ServerName, options: ServerOptions = {}): Promise<ThrowawayServer> {
-    const key = [name, options.netns?.name ?? "", options.endpoint ?? ""].join("|");
+    const key = [name, options.netns?.name ?? "", options.endpoint ?? "", options.masterUsername ?? ""].join(
+        "|",
+    );
     return memoized(key, () => startServer(name, options));
 }
 

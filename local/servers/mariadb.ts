@@ -12,13 +12,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { NetworkNamespace } from "../network/netns";
 import { rdsMysqlMasterSetup } from "./rdsPrivileges";
+import type { CertificateAuthority } from "./processes";
 import {
     fileSize,
     isRoot,
     readFrom,
     requireBinary,
     run,
-    selfSignedCertificate,
+    serverCertificate,
     stopProcess,
     waitUntilReady,
 } from "./processes";
@@ -59,18 +60,37 @@ export async function buildAuthPlugin(): Promise<string> {
     return dir;
 }
 
+export interface MariadbOptions {
+    /** Run the server inside this network namespace. */
+    readonly netns?: NetworkNamespace;
+    /** The RDS-like name its certificate carries. @default MARIADB_ENDPOINT */
+    readonly endpoint?: string;
+    /** The master's name (RDS MasterUsername). @default "master_admin" */
+    readonly masterUsername?: string;
+    /** The database RDS creates from DBName. @default "appdb" */
+    readonly databaseName?: string;
+    /** Sign the certificate with this CA instead of self-signing it. */
+    readonly ca?: CertificateAuthority;
+}
+
 export async function startMariadb(
     root: string,
     password: string,
     loginSocket: string,
     port: number,
-    netns?: NetworkNamespace,
-    endpoint: string = MARIADB_ENDPOINT,
+    options: MariadbOptions = {},
 ): Promise<{ server: ThrowawayServer; stop: () => Promise<void> }> {
+    const { netns } = options;
+    const endpoint = options.endpoint ?? MARIADB_ENDPOINT;
+    const master = options.masterUsername ?? MASTER_USERNAME;
+    const databaseName = options.databaseName ?? "appdb";
     const dir = fs.mkdtempSync(path.join(root, "mariadb-"));
     const dataDir = path.join(dir, "data");
     fs.mkdirSync(dir, { recursive: true });
-    const [cert, pluginDir] = await Promise.all([selfSignedCertificate(dir, endpoint), buildAuthPlugin()]);
+    const [cert, pluginDir] = await Promise.all([
+        serverCertificate(dir, endpoint, options.ca),
+        buildAuthPlugin(),
+    ]);
     await run(requireBinary(["mariadb-install-db", "mysql_install_db"]), [
         "--no-defaults",
         `--datadir=${dataDir}`,
@@ -122,10 +142,10 @@ export async function startMariadb(
     await waitUntilReady("MariaDB", child, logFile, async () => (await admin()).end());
     const setup = await admin();
     try {
-        for (const sql of rdsMysqlMasterSetup(MASTER_USERNAME, password, (v) => setup.escape(v))) {
+        for (const sql of rdsMysqlMasterSetup(master, password, (v) => setup.escape(v))) {
             await setup.query(sql);
         }
-        await setup.query("CREATE DATABASE appdb");
+        await setup.query(`CREATE DATABASE ${setup.escapeId(databaseName)}`);
     } finally {
         await setup.end();
     }
@@ -160,15 +180,15 @@ export async function startMariadb(
         port,
         endpoint,
         caCertificate: cert.pem,
-        master: { username: MASTER_USERNAME, password },
-        database: "appdb",
+        master: { username: master, password },
+        database: databaseName,
         dataDir,
         async query(sql, params, database) {
             const connection = await mysql.createConnection({
                 host: endpoint,
                 port,
                 stream: () => net.connect(port, "127.0.0.1"),
-                user: MASTER_USERNAME,
+                user: master,
                 password,
                 database,
                 ssl: { ca: cert.pem, rejectUnauthorized: true, verifyIdentity: true },

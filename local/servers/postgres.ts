@@ -17,13 +17,14 @@ import * as path from "node:path";
 import type { NetworkNamespace } from "../network/netns";
 import { LDAP_SUFFIX } from "./loginHook";
 import { PostgresMajor, postgresBinaries } from "./postgresBinaries";
+import type { CertificateAuthority } from "./processes";
 import {
     asUser,
     chownToUser,
     fileSize,
     readFrom,
     run,
-    selfSignedCertificate,
+    serverCertificate,
     stopProcess,
     waitUntilReady,
 } from "./processes";
@@ -48,6 +49,12 @@ export interface PostgresOptions {
     readonly netns?: NetworkNamespace;
     /** The RDS-like name its certificate carries. @default postgresEndpoint(major) */
     readonly endpoint?: string;
+    /** The master's name (RDS MasterUsername). @default MASTER_USERNAME */
+    readonly masterUsername?: string;
+    /** The database RDS creates from DBName, owned by the master. @default "appdb" */
+    readonly databaseName?: string;
+    /** Sign the certificate with this CA instead of self-signing it. */
+    readonly ca?: CertificateAuthority;
 }
 
 function hbaLines(ldap: boolean, ldapPort: number): string[] {
@@ -75,7 +82,9 @@ export async function startPostgres(
     const dataDir = path.join(dir, "data");
     const endpoint = options.endpoint ?? postgresEndpoint(major);
     fs.mkdirSync(dir, { recursive: true });
-    const cert = await selfSignedCertificate(dir, endpoint);
+    const master = options.masterUsername ?? MASTER_USERNAME;
+    const databaseName = options.databaseName ?? "appdb";
+    const cert = await serverCertificate(dir, endpoint, options.ca);
     chownToUser("postgres", dir, cert.certFile, cert.keyFile);
     const [initCmd, initArgs] = asUser("postgres", path.join(binaries.binDir, "initdb"), [
         "-D",
@@ -136,11 +145,11 @@ export async function startPostgres(
             ident: (s: string) => setup.escapeIdentifier(s),
             literal: (s: string) => setup.escapeLiteral(s),
         };
-        for (const sql of rdsPostgresSetup(major, MASTER_USERNAME, password, quote.ident, quote.literal)) {
+        for (const sql of rdsPostgresSetup(major, master, password, quote.ident, quote.literal)) {
             await setup.query(sql);
         }
         // The app database belongs to the master, as the one RDS creates from DBName does.
-        await setup.query(`CREATE DATABASE appdb OWNER ${MASTER_USERNAME}`);
+        await setup.query(`CREATE DATABASE ${quote.ident(databaseName)} OWNER ${quote.ident(master)}`);
     } finally {
         await setup.end();
     }
@@ -163,14 +172,14 @@ export async function startPostgres(
         port,
         endpoint,
         caCertificate: cert.pem,
-        master: { username: MASTER_USERNAME, password },
-        database: "appdb",
+        master: { username: master, password },
+        database: databaseName,
         dataDir,
         async query(sql, params, database = "postgres") {
             const client = new pg.Client({
                 host: "127.0.0.1",
                 port,
-                user: MASTER_USERNAME,
+                user: master,
                 password,
                 database,
                 ssl: { ca: cert.pem, servername: endpoint, rejectUnauthorized: true },

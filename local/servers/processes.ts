@@ -1,5 +1,6 @@
 /** Small helpers for running throwaway servers: free ports, certificates, waiting, stopping. */
 import * as childProcess from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -62,10 +63,14 @@ export interface Certificate {
     readonly pem: string;
 }
 
-/** A self-signed P-256 certificate naming `dnsName`, localhost and 127.0.0.1. */
-export async function selfSignedCertificate(dir: string, dnsName: string): Promise<Certificate> {
-    const certFile = path.join(dir, "server.crt");
-    const keyFile = path.join(dir, "server.key");
+/** A certificate authority that signs servers' certificates (the local stand-in for a cloud's CA). */
+export type CertificateAuthority = Certificate;
+
+/** A P-256 CA certificate and key in `dir` (valid 2 days), subject `CN=<name>`. */
+export async function createCertificateAuthority(dir: string, name: string): Promise<CertificateAuthority> {
+    fs.mkdirSync(dir, { recursive: true });
+    const certFile = path.join(dir, "ca.crt");
+    const keyFile = path.join(dir, "ca.key");
     await run(requireBinary(["openssl"]), [
         "req",
         "-x509",
@@ -81,12 +86,67 @@ export async function selfSignedCertificate(dir: string, dnsName: string): Promi
         "-days",
         "2",
         "-subj",
-        `/CN=${dnsName}`,
+        `/CN=${name}`,
         "-addext",
-        `subjectAltName=DNS:${dnsName},DNS:localhost,IP:127.0.0.1`,
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
     ]);
     fs.chmodSync(keyFile, 0o600);
     return { certFile, keyFile, pem: fs.readFileSync(certFile, "utf8") };
+}
+
+/**
+ * A P-256 server certificate naming `dnsName`, localhost and 127.0.0.1: self-signed, or signed by
+ * `ca` (its `pem` is then the CA's, which is what a client trusts).
+ */
+export async function serverCertificate(
+    dir: string,
+    dnsName: string,
+    ca?: CertificateAuthority,
+): Promise<Certificate> {
+    const certFile = path.join(dir, "server.crt");
+    const keyFile = path.join(dir, "server.key");
+    const subject = [
+        "-subj",
+        `/CN=${dnsName}`,
+        "-addext",
+        `subjectAltName=DNS:${dnsName},DNS:localhost,IP:127.0.0.1`,
+    ];
+    const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile];
+    const openssl = requireBinary(["openssl"]);
+    if (ca === undefined) {
+        await run(openssl, ["req", "-x509", ...key, "-out", certFile, "-days", "2", ...subject]);
+        fs.chmodSync(keyFile, 0o600);
+        return { certFile, keyFile, pem: fs.readFileSync(certFile, "utf8") };
+    }
+    const csr = path.join(dir, "server.csr");
+    await run(openssl, ["req", "-new", ...key, "-out", csr, ...subject]);
+    await run(openssl, [
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        ca.certFile,
+        "-CAkey",
+        ca.keyFile,
+        "-set_serial",
+        `0x${crypto.randomBytes(12).toString("hex")}`,
+        "-out",
+        certFile,
+        "-days",
+        "2",
+        "-copy_extensions",
+        "copyall",
+    ]);
+    fs.chmodSync(keyFile, 0o600);
+    return { certFile, keyFile, pem: ca.pem };
+}
+
+/** A self-signed P-256 certificate naming `dnsName`, localhost and 127.0.0.1. */
+export function selfSignedCertificate(dir: string, dnsName: string): Promise<Certificate> {
+    return serverCertificate(dir, dnsName);
 }
 
 /** Polls `probe` until it resolves, the process dies, or the time runs out. */

@@ -1,0 +1,358 @@
+/**
+ * The local cloud: the "AWS account" behind the engine's test `aws` provider. It keeps every resource
+ * the provider creates (so refresh and drift mean something across `pulumi` runs), refuses what AWS
+ * refuses (cloudResources.ts), and makes the databases real: each RDS instance or Aurora cluster is a
+ * throwaway server with RDS's privilege model and the instance's master user and DBName, behind a
+ * relay at its own loopback address on the engine's port, named by the VPC DNS (vpcDns.cjs), with its
+ * master password in the loopback Secrets Manager under the instance's managed-secret ARN. Each Lambda
+ * function's code runs behind the loopback Lambda endpoint.
+ *
+ * The provider talks to it over a small JSON API on loopback (`POST /create|/read|/update|/delete|/invoke`);
+ * `env` is what every `pulumi` process needs to find it.
+ */
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { POSTGRES_MAJORS, ServerName, ThrowawayServer, launchServer } from "../servers";
+import { CertificateAuthority, createCertificateAuthority } from "../servers/processes";
+import { Relay, startRelay } from "../network/relay";
+import { engineVersionAnswer } from "../pulumi/mockAnswers";
+import { FakeLambda, startFakeLambda } from "./lambda";
+import { FakeSecretsManager, startFakeSecretsManager } from "./secretsManager";
+import {
+    AwsError,
+    CloudResource,
+    T,
+    checkDeletable,
+    checkReferences,
+    outputsFor,
+    physicalName,
+} from "./cloudResources";
+
+const REPO = path.resolve(__dirname, "..", "..");
+export const VPC_DNS_PRELOAD = path.join(REPO, "local", "network", "vpcDns.cjs");
+
+/** A database the cloud runs: the server, the endpoint in front of it, and who it is. */
+export interface CloudDatabase {
+    readonly type: string;
+    readonly id: string;
+    readonly address: string;
+    readonly port: number;
+    readonly resourceId: string;
+    readonly engine: string;
+    readonly region: string;
+    readonly server: ThrowawayServer;
+    /** Whether the endpoint answers (a cluster's does once an instance runs). */
+    reachable: boolean;
+}
+
+export interface LocalCloud {
+    /** Environment for `pulumi` and everything it starts. */
+    readonly env: Record<string, string>;
+    /** The CA the databases' certificates chain to (set as rds-iam:caBundleFile: it is not Amazon's). */
+    readonly caFile: string;
+    readonly secrets: FakeSecretsManager;
+    readonly lambda: FakeLambda;
+    readonly databases: Map<string, CloudDatabase>;
+    /** Every resource that exists, of one type or all. */
+    resources(type?: string): CloudResource[];
+    /** Final snapshots taken by deletes. */
+    readonly snapshots: string[];
+    close(): Promise<void>;
+}
+
+function serverFor(engine: string, version: string): ServerName {
+    if (engine.includes("postgres")) {
+        const major = Number(version.split(".")[0]);
+        if (!(POSTGRES_MAJORS as readonly number[]).includes(major))
+            throw new AwsError(
+                "InvalidParameterCombination",
+                `Cannot find version ${version} for ${engine} (the local cloud runs PostgreSQL ${POSTGRES_MAJORS.join(", ")})`,
+            );
+        return `postgres${major}` as ServerName;
+    }
+    return "mariadb"; // the local stand-in for every MySQL-protocol engine
+}
+
+export async function startLocalCloud(options: { root?: string } = {}): Promise<LocalCloud> {
+    const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-cloud-"));
+    fs.mkdirSync(root, { recursive: true });
+    const dnsFile = path.join(root, "vpc-dns.json");
+    fs.writeFileSync(dnsFile, "{}");
+    const [ca, secrets, lambda] = await Promise.all([
+        createCertificateAuthority(path.join(root, "ca"), "rds-iam local cloud RDS CA"),
+        startFakeSecretsManager(),
+        startFakeLambda(),
+    ]);
+    const resources = new Map<string, CloudResource>();
+    const key = (type: string, id: string) => `${type}|${id}`;
+    const state = {
+        list: (type: string) => [...resources.values()].filter((r) => r.type === type),
+        find: (type: string, match: (r: CloudResource) => boolean) =>
+            [...resources.values()].find((r) => r.type === type && match(r)),
+    };
+    const databases = new Map<string, CloudDatabase>();
+    const running = new Map<string, { stop: () => Promise<void>; relay?: Relay }>();
+    const snapshots: string[] = [];
+    let nextAddress = 1;
+
+    const dns = (name: string, address: string | undefined) => {
+        const table = JSON.parse(fs.readFileSync(dnsFile, "utf8")) as Record<string, string>;
+        if (address === undefined) delete table[name];
+        else table[name] = address;
+        fs.writeFileSync(`${dnsFile}.tmp`, JSON.stringify(table));
+        fs.renameSync(`${dnsFile}.tmp`, dnsFile);
+    };
+
+    async function startDatabase(r: CloudResource, ca: CertificateAuthority): Promise<void> {
+        const o = r.outputs;
+        const address = String(r.type === T.instance ? o.address : o.endpoint);
+        const { server, stop } = await launchServer(
+            serverFor(String(o.engine), String(o.engineVersion ?? "")),
+            {
+                endpoint: address,
+                masterUsername: String(r.type === T.instance ? o.username : o.masterUsername),
+                databaseName: (r.type === T.instance ? o.dbName : o.databaseName) as string | undefined,
+                ca,
+            },
+        );
+        const ip = `127.77.${Math.floor(nextAddress / 250)}.${(nextAddress++ % 250) + 1}`;
+        const relay = await startRelay({
+            host: ip,
+            port: Number(o.port),
+            targetHost: server.host,
+            targetPort: server.port,
+        });
+        running.set(r.id, { stop, relay });
+        databases.set(r.id, {
+            type: r.type,
+            id: r.id,
+            address,
+            port: Number(o.port),
+            resourceId: String(r.type === T.instance ? o.resourceId : o.clusterResourceId),
+            engine: String(o.engine),
+            region: r.region,
+            server,
+            reachable: r.type === T.instance,
+        });
+        if (r.type === T.instance) dns(address, ip);
+        const secretArn = o.masterUserSecrets?.[0]?.secretArn;
+        if (o.manageMasterUserPassword === true && secretArn)
+            secrets.secrets.set(
+                secretArn,
+                JSON.stringify({ username: server.master.username, password: server.master.password }),
+            );
+    }
+
+    async function stopDatabase(r: CloudResource): Promise<void> {
+        const db = databases.get(r.id);
+        if (db === undefined) return;
+        dns(db.address, undefined);
+        const run = running.get(r.id);
+        await run?.relay?.close();
+        await run?.stop();
+        running.delete(r.id);
+        databases.delete(r.id);
+        secrets.secrets.delete(r.outputs.masterUserSecrets?.[0]?.secretArn);
+    }
+
+    /** A cluster's endpoint answers once one of its instances exists, and stops with the last. */
+    function clusterReachability(clusterRef: string): void {
+        const cluster = state.find(
+            T.cluster,
+            (c) => c.id === clusterRef || c.outputs.clusterIdentifier === clusterRef,
+        );
+        const db = cluster && databases.get(cluster.id);
+        if (cluster === undefined || db === undefined) return;
+        const instances = state
+            .list(T.clusterInstance)
+            .filter((i) => i.inputs.clusterIdentifier === clusterRef);
+        db.reachable = instances.length > 0;
+        const ip = running.get(cluster.id)?.relay?.host;
+        dns(db.address, db.reachable ? ip : undefined);
+        dns(String(cluster.outputs.readerEndpoint), db.reachable ? ip : undefined);
+    }
+
+    function functionBundle(r: CloudResource): string {
+        // The function's code: the archive's index.js, loaded after the VPC's DNS (the function resolves
+        // RDS names as it would inside the VPC).
+        const asset = r.inputs.code?.assets?.["index.js"];
+        const bundle = asset?.path;
+        if (typeof bundle !== "string")
+            throw new AwsError(
+                "InvalidParameterValueException",
+                "the local cloud runs functions whose code is an archive with index.js",
+            );
+        const wrapper = path.join(root, "functions", `${r.outputs.name}.js`);
+        fs.mkdirSync(path.dirname(wrapper), { recursive: true });
+        fs.writeFileSync(
+            wrapper,
+            `process.env.RDS_IAM_LOCAL_DNS = ${JSON.stringify(dnsFile)};\nrequire(${JSON.stringify(VPC_DNS_PRELOAD)});\nmodule.exports = require(${JSON.stringify(path.resolve(bundle))});\n`,
+        );
+        return wrapper;
+    }
+
+    async function create(body: any): Promise<{ id: string; outputs: Record<string, any> }> {
+        const { type, name, inputs, region, partition } = body;
+        checkReferences(state, type, inputs);
+        const physical = physicalName(type, inputs, name);
+        if (
+            [...resources.values()].some(
+                (r) =>
+                    r.type === type &&
+                    physicalName(type, r.outputs, "") === physical &&
+                    type !== T.ingress &&
+                    type !== T.egress &&
+                    type !== T.rolePolicyAttachment,
+            )
+        )
+            throw new AwsError("AlreadyExists", `a ${type} named ${physical} already exists`);
+        const { id, outputs } = outputsFor(type, physical, inputs, region, partition);
+        if (resources.has(key(type, id))) throw new AwsError("AlreadyExists", `${type} ${id} already exists`);
+        const r: CloudResource = { type, id, region, inputs, outputs };
+        if (type === T.instance || type === T.cluster) await startDatabase(r, ca);
+        if (type === T.lambda)
+            lambda.functions.set(String(outputs.name), {
+                bundle: functionBundle(r),
+                timeoutMs: Number(inputs.timeout ?? 3) * 1000,
+            });
+        resources.set(key(type, id), r);
+        if (type === T.clusterInstance) clusterReachability(String(inputs.clusterIdentifier));
+        return { id, outputs };
+    }
+
+    async function update(body: any): Promise<Record<string, any>> {
+        const r = resources.get(key(body.type, body.id));
+        if (r === undefined) throw new AwsError("NotFound", `${body.type} ${body.id} does not exist`);
+        checkReferences(state, body.type, body.news);
+        const { outputs } = outputsFor(
+            body.type,
+            physicalName(body.type, r.outputs, body.id),
+            body.news,
+            r.region,
+            "aws",
+        );
+        r.inputs = body.news;
+        r.outputs = { ...r.outputs, ...outputs };
+        if (body.type === T.lambda)
+            lambda.functions.set(String(r.outputs.name), {
+                bundle: functionBundle(r),
+                timeoutMs: Number(body.news.timeout ?? 3) * 1000,
+            });
+        return r.outputs;
+    }
+
+    async function remove(body: any): Promise<void> {
+        const r = resources.get(key(body.type, body.id));
+        if (r === undefined) return; // already gone: deleting is idempotent
+        checkDeletable(state, r);
+        if ((r.type === T.instance || r.type === T.cluster) && r.outputs.skipFinalSnapshot === false) {
+            const snapshot = String(r.outputs.finalSnapshotIdentifier);
+            if (snapshots.includes(snapshot))
+                throw new AwsError(
+                    "DBSnapshotAlreadyExists",
+                    `Cannot create the snapshot because a snapshot with the identifier ${snapshot} already exists.`,
+                );
+            snapshots.push(snapshot);
+        }
+        if (r.type === T.instance || r.type === T.cluster) await stopDatabase(r);
+        if (r.type === T.lambda) lambda.functions.delete(String(r.outputs.name));
+        resources.delete(key(r.type, r.id));
+        if (r.type === T.clusterInstance) clusterReachability(String(r.inputs.clusterIdentifier));
+    }
+
+    async function invoke(body: any): Promise<Record<string, any>> {
+        const { token, args } = body;
+        switch (token) {
+            case "aws:secretsmanager/getSecretVersion:getSecretVersion": {
+                const value = secrets.secrets.get(args.secretId);
+                if (value === undefined)
+                    throw new AwsError(
+                        "ResourceNotFoundException",
+                        "Secrets Manager can't find the specified secret.",
+                    );
+                return {
+                    ...args,
+                    arn: args.secretId,
+                    secretString: value,
+                    versionId: "v1",
+                    versionStages: ["AWSCURRENT"],
+                    id: args.secretId,
+                };
+            }
+            case "aws:rds/getEngineVersion:getEngineVersion":
+                return engineVersionAnswer(args);
+            case "aws:iam/getRole:getRole": {
+                const role = state.find(T.role, (r) => r.outputs.name === args.name);
+                if (role === undefined)
+                    throw new AwsError("NoSuchEntity", `The role with name ${args.name} cannot be found.`);
+                return { ...role.outputs, id: role.outputs.name };
+            }
+            default:
+                throw new Error(`the local cloud does not answer ${token}`);
+        }
+    }
+
+    const routes: Record<string, (body: any) => Promise<unknown>> = {
+        "/create": create,
+        "/read": async (body) => resources.get(key(body.type, body.id))?.outputs ?? null,
+        "/update": update,
+        "/delete": remove,
+        "/invoke": invoke,
+    };
+    const server = http.createServer((req, res) => {
+        let text = "";
+        req.on("data", (c) => (text += c));
+        req.on("end", () => {
+            const route = routes[req.url ?? ""];
+            Promise.resolve()
+                .then(() =>
+                    route === undefined
+                        ? Promise.reject(new Error(`no route ${req.url}`))
+                        : route(JSON.parse(text || "{}")),
+                )
+                .then(
+                    (result) => {
+                        res.writeHead(200, { "content-type": "application/json" });
+                        res.end(JSON.stringify({ result: result ?? null }));
+                    },
+                    (e: Error) => {
+                        res.writeHead(400, { "content-type": "application/json" });
+                        res.end(JSON.stringify({ error: e.message }));
+                    },
+                );
+        });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const caFile = path.join(root, "rds-ca.pem");
+    fs.writeFileSync(caFile, ca.pem);
+
+    return {
+        env: {
+            RDS_IAM_LOCAL_CLOUD: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+            RDS_IAM_LOCAL_DNS: dnsFile,
+            NODE_OPTIONS: `--require ${VPC_DNS_PRELOAD}`,
+            AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+            AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
+            AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+            AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            AWS_EC2_METADATA_DISABLED: "true",
+        },
+        caFile,
+        secrets,
+        lambda,
+        databases,
+        snapshots,
+        resources: (type?: string) =>
+            [...resources.values()].filter((r) => type === undefined || r.type === type),
+        async close() {
+            for (const r of [...resources.values()])
+                if (r.type === T.instance || r.type === T.cluster) await stopDatabase(r);
+            await new Promise<void>((r) => server.close(() => r()));
+            await Promise.all([secrets.close(), lambda.close()]);
+            fs.rmSync(root, { recursive: true, force: true });
+        },
+    };
+}
