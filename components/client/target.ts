@@ -5,8 +5,9 @@
  * go through it, so they validate the same way and agree on every default. Pure.
  */
 import { Engine, ENGINES, defaultPort, isEngine } from "../engines";
-import { isRegion, parseRdsEndpoint } from "../awsNames";
+import { isRegion } from "../awsNames";
 import { rdsCaCoverageProblem } from "../rdsCa";
+import { isRdsProxyEndpoint, regionOfRdsEndpoint } from "./rdsEndpoint";
 import type { SigningCredentials, TokenRequest } from "./tokenCache";
 
 /** What a caller says about the connection; `ConnectionRequest` narrows it for the library. */
@@ -115,7 +116,7 @@ export function resolveTarget(request: TargetRequest, options: ResolveOptions = 
     const connectPort =
         request.connectPort !== undefined ? parsePort(names.connectPort, request.connectPort) : port;
     const signingHost = request.signingHost ?? request.host;
-    const region = request.region ?? parseRdsEndpoint(signingHost)?.region ?? options.fallbackRegion?.value;
+    const region = request.region ?? regionOfRdsEndpoint(signingHost) ?? options.fallbackRegion?.value;
     if (region === undefined) {
         const fallback = options.fallbackRegion ? ` and ${options.fallbackRegion.source} is not set` : "";
         throw new TargetError(
@@ -142,7 +143,8 @@ export function resolveTarget(request: TargetRequest, options: ResolveOptions = 
 
 /**
  * Fails when no CA is given and the RDS CA bundle rds-iam ships cannot verify the target's region
- * (the error names the region, the bundle to download and `caOption`).
+ * (the error names the region, the bundle to download and `caOption`). An RDS Proxy endpoint (its
+ * default endpoint or one created for it) is verified against Amazon's roots, in every region.
  */
 export function checkCaCoverage(
     target: ResolvedTarget,
@@ -150,7 +152,7 @@ export function checkCaCoverage(
     caOption: string,
     given: "contents" | "path",
 ): void {
-    if (caGiven) return;
+    if (caGiven || isRdsProxyEndpoint(target.token.host)) return;
     const problem = rdsCaCoverageProblem(target.token.host, target.token.region, caOption, given);
     if (problem !== undefined) throw new TargetError(problem);
 }

@@ -16,6 +16,7 @@ import {
 import { exportLines, shellQuote, shellWords } from "../../components/client/shell";
 import {
     isRdsEndpoint,
+    isRdsProxyEndpoint,
     notRdsEndpointWarning,
     regionOfRdsEndpoint,
 } from "../../components/client/rdsEndpoint";
@@ -293,6 +294,28 @@ describe("client RDS endpoint recognition", () => {
         assert.deepEqual(
             cases.map(([host]) => isRdsEndpoint(host)),
             [true, true, true, true, true, true, false, false, false, false],
+        );
+    });
+    it("recognizes an RDS Proxy's default endpoint and the endpoints created for it, in every partition, as proxies", () => {
+        const cases: [string, string | undefined, boolean][] = [
+            ["myproxy.proxy-abc123xyz.us-east-1.rds.amazonaws.com", "us-east-1", true],
+            ["reader.endpoint.proxy-abc123xyz.eu-west-1.rds.amazonaws.com", "eu-west-1", true],
+            ["Cross-VPC.Endpoint.Proxy-ABC.us-west-2.rds.amazonaws.com", "us-west-2", true],
+            ["app.proxy-abc.cn-north-1.rds.amazonaws.com.cn", "cn-north-1", true],
+            ["app.endpoint.proxy-abc.us-gov-west-1.rds.amazonaws.com", "us-gov-west-1", true],
+            ["prod.cluster-ro-abc123xyz.eu-west-1.rds.amazonaws.com", "eu-west-1", false],
+            ["mydb.proxyabc.us-east-1.rds.amazonaws.com", "us-east-1", false],
+            ["a.b.endpoint.proxy-abc.us-east-1.rds.amazonaws.com", undefined, false],
+            ["app.endpoint.proxy-abc.cn-north-1.rds.amazonaws.com", undefined, false],
+            ["app.endpoint.proxy-abc.us-east-1a.rds.amazonaws.com", undefined, false],
+        ];
+        assert.deepEqual(
+            cases.map(([host]) => [host, regionOfRdsEndpoint(host), isRdsProxyEndpoint(host)]),
+            cases,
+        );
+        assert.equal(
+            notRdsEndpointWarning("reader.endpoint.proxy-abc123xyz.eu-west-1.rds.amazonaws.com"),
+            undefined,
         );
     });
     it("warns that a CNAME needs --signing-host", () => {

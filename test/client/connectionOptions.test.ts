@@ -8,6 +8,7 @@ import {
     PgConnectionOptions,
 } from "../../components/client/connectionOptions";
 import { rdsCaBundle } from "../../components/rdsCa";
+import { amazonRootCaBundle } from "../../components/client/amazonRootCa";
 import { TokenCache, TokenRequest } from "../../components/client/tokenCache";
 
 const ENDPOINT = "mydb.c0ffee0example.us-east-1.rds.amazonaws.com";
@@ -323,6 +324,6 @@ describe("client getConnectionOptions in other partitions and uncovered regions"
             username: "u",
             tokenCache: cache,
         });
-        assert.equal(options.ssl.ca, rdsCaBundle());
+        assert.equal(options.ssl.ca, amazonRootCaBundle());
     });
 });
