@@ -9,8 +9,7 @@ import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Engine, ENGINES, engineFamily } from "../engines";
-import { rdsCaBundle } from "../rdsCa";
-import { writeCaFile } from "./caBundle";
+import { trustedCa, writeCaFile } from "./caBundle";
 import {
     ClientCommand,
     ClientCommandArgs,
@@ -46,12 +45,14 @@ Commands:
   token     print a token (valid 15 minutes) for host:port and user
   connect   run the MySQL client (--enable-cleartext-plugin --ssl-mode=VERIFY_IDENTITY), the MariaDB
             client (mysql or mariadb: --ssl-verify-server-cert) or psql (sslmode=verify-full), TLS
-            verified against the RDS CA bundle, the token in MYSQL_PWD / PGPASSWORD (never in argv)
+            verified against the RDS CA bundle (for an RDS Proxy endpoint: Amazon Root CA 1-4), the
+            token in MYSQL_PWD / PGPASSWORD (never in argv)
   env       print export lines (PGHOST, PGPASSWORD, PGSSLMODE, … or MYSQL_HOST, MYSQL_PWD, …)
 
 Options:
   --engine <engine>        ${ENGINES.join(" | ")}
-  --host <host>            the RDS endpoint (or, with --signing-host, the address to connect to)
+  --host <host>            the RDS endpoint or RDS Proxy endpoint (or, with --signing-host, the address
+                           to connect to)
   --port <n>               database port (default 3306 for MySQL/MariaDB, 5432 for PostgreSQL)
   --user <name>            database user, case-exact
   --database <db>          database to open
@@ -59,8 +60,9 @@ Options:
   --signing-host <host>    the real RDS endpoint when --host is a tunnel, CNAME or proxy address:
                            the token is signed for it and TLS verifies it
   --signing-port <n>       the RDS port the token names when --port is a tunnel's local port (default --port)
-  --ca-file <path>         PEM file to trust instead of the RDS CA bundle (needed in regions the bundle
-                           has no CA for: the error names the region's bundle to download)
+  --ca-file <path>         PEM file to trust instead of the RDS CA bundle, or of Amazon Root CA 1-4 for a
+                           proxy (needed in regions the bundle has no CA for: the error names the
+                           region's bundle to download)
   --dry-run                connect: print the command line instead of running it (pasted, it signs
                            its own token with \`rds-iam token\`)
   --version                print the version
@@ -70,6 +72,8 @@ Credentials come from the default AWS chain (no flags needed):
   Lambda / ECS (role):      the function or task role is used; in code prefer getConnectionOptions from rds-iam/client
                             TOKEN=$(rds-iam token --engine mysql --host mydb.abc123.eu-west-1.rds.amazonaws.com --user app_user)
   Laptop (profile / SSO):   AWS_PROFILE=dev rds-iam connect --engine mysql --host mydb.abc123.eu-west-1.rds.amazonaws.com --user app_user
+  Through an RDS Proxy:     rds-iam connect --engine aurora-mysql --host app.proxy-abc123.us-east-1.rds.amazonaws.com --user app_user
+                            (a MySQL 8.0+ or MariaDB client: the proxy's certificate has a wildcard name)
   Laptop through a tunnel:  ssh -L 15432:mydb.abc123.us-east-1.rds.amazonaws.com:5432 bastion &
                             rds-iam connect --engine postgres --host 127.0.0.1 --port 15432 \\
                               --signing-host mydb.abc123.us-east-1.rds.amazonaws.com --signing-port 5432 --user app_user
@@ -227,7 +231,9 @@ async function runCommand(command: string, rest: string[], context: CliContext):
         if (!installed) throw new Error(installHint(family));
     }
     mysqlClient ??= MYSQL_CLIENT;
-    const args = clientArgs(target, target.caFile ?? writeCaFile(rdsCaBundle()), mysqlClient);
+    // The RDS CA bundle, or Amazon Root CA 1-4 for an RDS Proxy endpoint (see amazonRootCa.ts).
+    const caFile = target.caFile ?? writeCaFile(trustedCa(undefined, target.token.host));
+    const args = clientArgs(target, caFile, mysqlClient);
     if (command === "connect" && target.dryRun) {
         context.stdout(`${clientCommandLine(args, rdsIamTokenWords(target.token))}\n`);
         return 0;

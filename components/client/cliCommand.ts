@@ -106,7 +106,7 @@ export interface ClientCommandArgs {
     readonly username: string;
     /** @default none */
     readonly database?: string;
-    /** Path of the PEM CA file. */
+    /** Path of the PEM CA file: the RDS CA bundle, or Amazon Root CA 1-4 for an RDS Proxy endpoint. */
     readonly caFile: string;
     /** @default MYSQL_CLIENT (Oracle's `mysql`) */
     readonly mysqlClient?: MysqlClient;
@@ -124,6 +124,9 @@ function mysqlFlags(args: ClientCommandArgs): string[] {
     const client = args.mysqlClient ?? MYSQL_CLIENT;
     // Through a tunnel the client checks the name it connects to (127.0.0.1), not the RDS name:
     // only the chain can be verified there. WL#9091 removed --ssl-verify-server-cert from MySQL 8.
+    // An RDS Proxy's certificate has a wildcard name (*.proxy-<id>.…): Oracle's client verifies it
+    // from 8.0 on (AWS: VERIFY_IDENTITY needs "the MySQL 8.0-compatible mysql command", see
+    // amazonRootCa.ts), MariaDB's through OpenSSL's X509_check_host, psql as libpq's one-label wildcard.
     const verifyName = args.connectHost === args.rdsHost;
     const tls =
         client.flavor === "mariadb"
