@@ -1,187 +1,34 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { recordStack, stackConfig } from "../../local/pulumi/mocks";
-
-/**
- * What each AWS resource type and function of the program calls on AWS, as the AWS provider does it
- * (create, read, update, delete, tags). A type the program starts using without an entry here fails
- * the test; so does an action in the policy that no entry justifies.
- */
-const TAGS_EC2 = ["ec2:CreateTags", "ec2:DeleteTags"];
-const TAGS_RDS = ["rds:AddTagsToResource", "rds:ListTagsForResource", "rds:RemoveTagsFromResource"];
-const MANAGED_MASTER_SECRET = [
-    // "Permissions required for Secrets Manager integration", RDS User Guide (manageMasterUserPassword).
-    "secretsmanager:CreateSecret",
-    "secretsmanager:TagResource",
-    "kms:DescribeKey",
-    // The first RDS database of an account creates RDS's service-linked role.
-    "iam:CreateServiceLinkedRole",
-];
-const ACTIONS_BY_TYPE: Record<string, string[]> = {
-    "aws:ec2/securityGroup:SecurityGroup": [
-        "ec2:CreateSecurityGroup",
-        "ec2:DescribeSecurityGroups",
-        "ec2:DeleteSecurityGroup",
-        // The AWS provider removes the default allow-all egress rule of a new group.
-        "ec2:RevokeSecurityGroupEgress",
-        // Deleting waits for network interfaces still using the group.
-        "ec2:DescribeNetworkInterfaces",
-        ...TAGS_EC2,
-    ],
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": [
-        "ec2:AuthorizeSecurityGroupEgress",
-        "ec2:DescribeSecurityGroupRules",
-        "ec2:ModifySecurityGroupRules",
-        "ec2:RevokeSecurityGroupEgress",
-        ...TAGS_EC2,
-    ],
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": [
-        "ec2:AuthorizeSecurityGroupIngress",
-        "ec2:DescribeSecurityGroupRules",
-        "ec2:ModifySecurityGroupRules",
-        "ec2:RevokeSecurityGroupIngress",
-        ...TAGS_EC2,
-    ],
-    "aws:rds/subnetGroup:SubnetGroup": [
-        "rds:CreateDBSubnetGroup",
-        "rds:DescribeDBSubnetGroups",
-        "rds:ModifyDBSubnetGroup",
-        "rds:DeleteDBSubnetGroup",
-        ...TAGS_RDS,
-    ],
-    "aws:rds/parameterGroup:ParameterGroup": [
-        "rds:CreateDBParameterGroup",
-        "rds:DescribeDBParameterGroups",
-        "rds:DescribeDBParameters",
-        "rds:ModifyDBParameterGroup",
-        "rds:DeleteDBParameterGroup",
-        ...TAGS_RDS,
-    ],
-    "aws:rds/clusterParameterGroup:ClusterParameterGroup": [
-        "rds:CreateDBClusterParameterGroup",
-        "rds:DescribeDBClusterParameterGroups",
-        "rds:DescribeDBClusterParameters",
-        "rds:ModifyDBClusterParameterGroup",
-        "rds:DeleteDBClusterParameterGroup",
-        ...TAGS_RDS,
-    ],
-    "aws:rds/instance:Instance": [
-        "rds:CreateDBInstance",
-        "rds:DescribeDBInstances",
-        "rds:ModifyDBInstance",
-        "rds:DeleteDBInstance",
-        ...TAGS_RDS,
-        ...MANAGED_MASTER_SECRET,
-    ],
-    "aws:rds/cluster:Cluster": [
-        "rds:CreateDBCluster",
-        "rds:DescribeDBClusters",
-        "rds:ModifyDBCluster",
-        "rds:DeleteDBCluster",
-        ...TAGS_RDS,
-        ...MANAGED_MASTER_SECRET,
-    ],
-    "aws:rds/clusterInstance:ClusterInstance": [
-        "rds:CreateDBInstance",
-        "rds:DescribeDBInstances",
-        "rds:ModifyDBInstance",
-        "rds:DeleteDBInstance",
-        ...TAGS_RDS,
-    ],
-    "aws:iam/role:Role": [
-        "iam:CreateRole",
-        "iam:GetRole",
-        "iam:UpdateRole",
-        "iam:UpdateAssumeRolePolicy",
-        "iam:DeleteRole",
-        "iam:TagRole",
-        "iam:UntagRole",
-        // Read and delete list what is still attached to the role.
-        "iam:ListRolePolicies",
-        "iam:ListAttachedRolePolicies",
-        "iam:ListInstanceProfilesForRole",
-    ],
-    "aws:iam/policy:Policy": [
-        "iam:CreatePolicy",
-        "iam:GetPolicy",
-        "iam:GetPolicyVersion",
-        "iam:ListPolicyVersions",
-        "iam:CreatePolicyVersion",
-        "iam:DeletePolicyVersion",
-        "iam:DeletePolicy",
-        "iam:TagPolicy",
-        "iam:UntagPolicy",
-    ],
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [
-        "iam:AttachRolePolicy",
-        "iam:DetachRolePolicy",
-        "iam:ListAttachedRolePolicies",
-    ],
-    "aws:iam/userPolicyAttachment:UserPolicyAttachment": [
-        "iam:AttachUserPolicy",
-        "iam:DetachUserPolicy",
-        "iam:ListAttachedUserPolicies",
-    ],
-    "aws:iam/rolePolicy:RolePolicy": ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"],
-    // The SQL runner (sqlRunner "lambda"): creating a function in a VPC needs the caller to describe
-    // its subnets, security groups and VPC (Lambda Developer Guide, "Giving Lambda functions access
-    // to resources in an Amazon VPC"), and to pass the function its role.
-    "aws:lambda/function:Function": [
-        "lambda:CreateFunction",
-        "lambda:GetFunction",
-        "lambda:GetFunctionCodeSigningConfig",
-        "lambda:ListVersionsByFunction",
-        "lambda:UpdateFunctionCode",
-        "lambda:UpdateFunctionConfiguration",
-        "lambda:DeleteFunction",
-        "lambda:TagResource",
-        "lambda:UntagResource",
-        "ec2:DescribeSubnets",
-        "ec2:DescribeSecurityGroups",
-        "ec2:DescribeVpcs",
-        "iam:PassRole",
-    ],
-    "aws:cloudwatch/logGroup:LogGroup": [
-        "logs:CreateLogGroup",
-        "logs:DescribeLogGroups",
-        "logs:PutRetentionPolicy",
-        "logs:DeleteLogGroup",
-        "logs:ListTagsForResource",
-        "logs:TagResource",
-        "logs:UntagResource",
-    ],
-    "aws:iam/instanceProfile:InstanceProfile": [
-        "iam:CreateInstanceProfile",
-        "iam:GetInstanceProfile",
-        "iam:AddRoleToInstanceProfile",
-        "iam:RemoveRoleFromInstanceProfile",
-        "iam:DeleteInstanceProfile",
-        "iam:TagInstanceProfile",
-        "iam:UntagInstanceProfile",
-    ],
-    // Functions: the admin provider's password, the Aurora version lookup. getRegion, getPartition and
-    // getCallerIdentity need no permission (STS GetCallerIdentity is always allowed).
-    "aws:secretsmanager/getSecretVersion:getSecretVersion": ["secretsmanager:GetSecretValue"],
-    "aws:rds/getEngineVersion:getEngineVersion": ["rds:DescribeDBEngineVersions"],
-    "aws:index/getRegion:getRegion": [],
-    "aws:index/getPartition:getPartition": [],
-    "aws:index/getCallerIdentity:getCallerIdentity": [],
-    // The DatabaseUser provider reads the managed master secret at each operation, and invokes the SQL runner.
-    "pulumi-nodejs:dynamic/rds-iam:DatabaseUser": ["secretsmanager:GetSecretValue", "lambda:InvokeFunction"],
-};
+import { ACCOUNT_ID, RecordedResource, recordStack, stackConfig } from "../../local/pulumi/mocks";
+import { ACTIONS_BY_TYPE } from "./deployerPolicy/actionsByType";
+import {
+    AUTONAME_SUFFIX,
+    DEPENDENT_PERMISSIONS,
+    Need,
+    PermissionRow,
+    SCOPED_CALLS,
+    Stack,
+    roleArn,
+} from "./deployerPolicy/dependentPermissions";
+import { PolicyRequest, decide, describeRequest } from "./deployerPolicy/requests";
 
 /** Every configuration of the program that reaches different AWS resources. */
 const VARIANTS: Record<string, unknown>[] = [
     {},
     { "rds-iam:skipFinalSnapshot": false, "rds-iam:deletionProtection": true },
     { "rds-iam:engine": "aurora-mysql", "rds-iam:instances": 2, "rds-iam:adminProvider": true },
-    { "rds-iam:engine": "aurora-postgresql" },
+    // The production profile (Pulumi.prod.yaml.example): Aurora PostgreSQL with a final snapshot.
+    { "rds-iam:engine": "aurora-postgresql", "rds-iam:skipFinalSnapshot": false },
     { "rds-iam:engine": "mariadb" },
     {
         "rds-iam:workloads": [{ name: "api", service: "ec2", users: ["app_rw"], attachToUsers: ["alice"] }],
     },
 ];
+
+/** The one Deny: the SQL runner's role may be passed to Lambda only, whatever an Allow matches. */
+const DENY_SIDS = ["SqlRunnerRoleToLambdaOnly"];
 
 interface Statement {
     Sid: string;
@@ -195,8 +42,52 @@ const policy = JSON.parse(
     fs.readFileSync(path.resolve(__dirname, "..", "..", "stack", "deployer-policy.json"), "utf8"),
 ) as { Version: string; Statement: Statement[] };
 
+const tokensOf = (resources: RecordedResource[], invokes: { token: string }[]) =>
+    [
+        ...resources.map((r) => r.type),
+        ...invokes.map((i) => i.token).filter((t) => t.startsWith("aws:")),
+    ].filter((t) => t.startsWith("aws:") || t.startsWith("pulumi-nodejs:dynamic/"));
+
+const applies = (row: PermissionRow, r: RecordedResource) =>
+    row.types.includes(r.type) && (row.when === undefined || row.when(r));
+
+/** The inline policies of the role a recorded function runs as (its RolePolicy resources). */
+function functionRolePolicies(stack: Stack, fn: RecordedResource): unknown[] {
+    const roleName = String(fn.inputs.role).slice(String(fn.inputs.role).lastIndexOf("/") + 1);
+    return stack.resources
+        .filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === roleName)
+        .map((r) => JSON.parse(r.inputs.policy));
+}
+
+const allowedBy = (documents: unknown[], request: PolicyRequest) =>
+    documents.some((d) => decide("role policy", d, request, ACCOUNT_ID).decision === "allow");
+
 describe("the deployer's least-privilege policy (stack/deployer-policy.json, #12.12)", () => {
-    it("is an IAM policy of Allow statements naming exact actions, each Sid once", () => {
+    const stacks: (Stack & { tokens: string[] })[] = [];
+    before(async () => {
+        for (const variant of VARIANTS) {
+            const { resources, invokes } = await recordStack({ ...stackConfig("dev"), ...variant });
+            stacks.push({
+                resources,
+                tokens: tokensOf(resources, invokes),
+                region: "us-east-1",
+                partition: "aws",
+                account: ACCOUNT_ID,
+            });
+        }
+    });
+
+    /** Every applicable row's needs, for every recorded resource of every configuration. */
+    const needsOf = (rows: readonly PermissionRow[]) =>
+        stacks.flatMap((stack) =>
+            stack.resources.flatMap((r) =>
+                rows
+                    .filter((row) => applies(row, r))
+                    .flatMap((row) => row.needs(r, stack).map((need) => ({ row, need, resource: r, stack }))),
+            ),
+        );
+
+    it("is an IAM policy of exact actions, each Sid once, Allow but for the runner-role guard", () => {
         assert.equal(policy.Version, "2012-10-17");
         const sids = policy.Statement.map((s) => s.Sid);
         assert.deepEqual(sids, [...new Set(sids)]);
@@ -207,7 +98,7 @@ describe("the deployer's least-privilege policy (stack/deployer-policy.json, #12
                 ),
                 [],
             );
-            assert.equal(s.Effect, "Allow", s.Sid);
+            assert.equal(s.Effect, DENY_SIDS.includes(s.Sid) ? "Deny" : "Allow", s.Sid);
             assert.ok(/^[A-Za-z0-9]+$/.test(s.Sid), s.Sid);
             assert.deepEqual(
                 s.Action.filter((a) => !/^[a-z0-9-]+:[A-Za-z]+$/.test(a)),
@@ -218,45 +109,202 @@ describe("the deployer's least-privilege policy (stack/deployer-policy.json, #12
         }
     });
 
-    it("allows exactly the actions the program's resources and functions use, across its configurations", async () => {
+    it("allows exactly the actions the program's resources, functions and their dependent permissions use, across its configurations", () => {
         const used = new Set<string>();
         const unknown = new Set<string>();
-        for (const variant of VARIANTS) {
-            const { resources, invokes } = await recordStack({ ...stackConfig("dev"), ...variant });
-            const tokens = [
-                ...resources.map((r) => r.type),
-                ...invokes.map((i) => i.token).filter((t) => t.startsWith("aws:")),
-            ].filter((t) => t.startsWith("aws:") || t.startsWith("pulumi-nodejs:dynamic/"));
+        for (const { tokens } of stacks) {
             for (const token of tokens) {
                 if (ACTIONS_BY_TYPE[token] === undefined) unknown.add(token);
                 for (const action of ACTIONS_BY_TYPE[token] ?? []) used.add(action);
             }
         }
+        for (const { need } of needsOf(DEPENDENT_PERMISSIONS))
+            if (need.principal === "deployer") used.add(need.action);
         assert.deepEqual([...unknown], [], "every AWS type the program uses has its actions listed");
-        const allowed = policy.Statement.flatMap((s) => s.Action);
+        const allowed = policy.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => s.Action);
         assert.deepEqual(
             allowed.filter((a, i) => allowed.indexOf(a) !== i),
-            [],
-            "no action twice",
+            ["iam:PassRole"],
+            "no action twice, but PassRole: to Lambda for the runner's role, to instance profiles for the workloads' roles",
         );
-        assert.deepEqual([...allowed].sort(), [...used].sort());
+        assert.deepEqual([...new Set(allowed)].sort(), [...used].sort());
     });
 
-    it("scopes what can be scoped: RDS's service-linked role only, only RDS-managed secrets, roles passed to Lambda only", () => {
-        const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
+    it("ties each dependent permission to a call its resource type really makes", () => {
+        const misplaced = DEPENDENT_PERMISSIONS.flatMap((row) =>
+            row.types
+                .filter((t) => !(ACTIONS_BY_TYPE[t] ?? []).includes(row.call))
+                .map((t) => `${row.call} ← ${t}`),
+        );
+        assert.deepEqual(misplaced, []);
+    });
+
+    it("grants every dependent permission of the calls the program's resources make, with the ARNs and condition keys AWS checks", () => {
+        const failures: string[] = [];
+        for (const { row, need, resource, stack } of needsOf(DEPENDENT_PERMISSIONS)) {
+            const ok =
+                need.principal === "deployer"
+                    ? decide("deployer", policy, need, stack.account).decision === "allow"
+                    : allowedBy(functionRolePolicies(stack, resource), need);
+            if (!ok)
+                failures.push(
+                    `${resource.name}: ${row.call} needs ${describeRequest(need)} from the ${need.principal} (${row.source})`,
+                );
+        }
+        assert.deepEqual([...new Set(failures)], []);
+        // The dev stack's ec2 workload is what needs PassRole through AddRoleToInstanceProfile.
+        assert.ok(
+            needsOf(DEPENDENT_PERMISSIONS).some(({ row }) => row.call === "iam:AddRoleToInstanceProfile"),
+        );
+    });
+
+    it("grants the calls on named resources for the ARNs they really get: the runner's functions and versions, Lambda's lingering ENIs", () => {
+        const failures = needsOf(SCOPED_CALLS)
+            .filter(({ need, stack }) => decide("deployer", policy, need, stack.account).decision !== "allow")
+            .map(({ row, need, resource }) => `${resource.name}: ${describeRequest(need)} (${row.source})`);
+        assert.deepEqual([...new Set(failures)], []);
+    });
+
+    it("names no customer managed KMS key in any configuration, so it grants no kms:CreateGrant, Decrypt or GenerateDataKey", () => {
+        const keyed = needsOf(DEPENDENT_PERMISSIONS).filter(({ need }) =>
+            ["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey"].includes(need.action),
+        );
         assert.deepEqual(
-            [
-                bySid.RdsServiceLinkedRole.Resource,
-                bySid.RdsServiceLinkedRole.Condition,
-                bySid.RdsManagedMasterSecret.Resource,
-                bySid.PassSqlRunnerRole.Condition,
-            ],
-            [
-                "arn:aws:iam::*:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS",
-                { StringLike: { "iam:AWSServiceName": "rds.amazonaws.com" } },
-                "arn:aws:secretsmanager:*:*:secret:rds!*",
-                { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
-            ],
+            keyed.map(({ resource }) => resource.name),
+            [],
+        );
+        assert.deepEqual(
+            policy.Statement.flatMap((s) => s.Action).filter((a) => a.startsWith("kms:")),
+            ["kms:DescribeKey"],
+        );
+    });
+
+    it("refuses what it need not allow: the runner's role anywhere but Lambda, other roles to Lambda, other functions", () => {
+        const partition = "aws";
+        const runnerRole = roleArn(
+            { resources: [], region: "us-east-1", partition, account: ACCOUNT_ID },
+            "db-runner-role",
+        );
+        const workloadRole = `arn:aws:iam::${ACCOUNT_ID}:role/api-role${AUTONAME_SUFFIX}`;
+        const other = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:payments`;
+        const toProfile = {
+            values: { "iam:AssociatedResourceArn": `arn:aws:ec2:*:${ACCOUNT_ID}:instance/*` },
+            absent: ["iam:PassedToService"],
+        };
+        const toLambda = (fn: string) => ({
+            values: { "iam:PassedToService": "lambda.amazonaws.com", "iam:AssociatedResourceArn": fn },
+        });
+        const requests: (Need & { expected: string })[] = [
+            {
+                principal: "deployer",
+                action: "iam:PassRole",
+                resource: runnerRole,
+                ...toProfile,
+                expected: "explicit-deny",
+            },
+            {
+                principal: "deployer",
+                action: "iam:PassRole",
+                resource: workloadRole,
+                ...toProfile,
+                expected: "allow",
+            },
+            {
+                principal: "deployer",
+                action: "iam:PassRole",
+                resource: `arn:aws:iam::${ACCOUNT_ID}:role/Admin`,
+                ...toLambda(other),
+                expected: "implicit-deny",
+            },
+            {
+                principal: "deployer",
+                action: "iam:PassRole",
+                resource: workloadRole,
+                ...toLambda(other),
+                expected: "implicit-deny",
+            },
+            {
+                principal: "deployer",
+                action: "iam:PassRole",
+                resource: workloadRole,
+                values: { "iam:PassedToService": "ec2.amazonaws.com" },
+                absent: ["iam:AssociatedResourceArn"],
+                expected: "implicit-deny",
+            },
+            ...[
+                "lambda:InvokeFunction",
+                "lambda:UpdateFunctionCode",
+                "lambda:DeleteFunction",
+                "lambda:GetFunction",
+            ].flatMap((action) =>
+                [other, `${other}:1`].map((resource) => ({
+                    principal: "deployer" as const,
+                    action,
+                    resource,
+                    expected: "implicit-deny",
+                })),
+            ),
+        ];
+        assert.deepEqual(
+            requests.map(
+                (r) => `${describeRequest(r)}: ${decide("deployer", policy, r, ACCOUNT_ID).decision}`,
+            ),
+            requests.map((r) => `${describeRequest(r)}: ${r.expected}`),
+        );
+    });
+
+    it("scopes what can be scoped: RDS's service-linked role, RDS-managed secrets, KMS keys, the runner's role and functions, the workloads' roles to EC2 instance profiles, network interfaces", () => {
+        const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
+        const scope = (sid: string) => ({ Resource: bySid[sid].Resource, Condition: bySid[sid].Condition });
+        assert.deepEqual(
+            {
+                RdsServiceLinkedRole: scope("RdsServiceLinkedRole"),
+                RdsManagedMasterSecret: scope("RdsManagedMasterSecret"),
+                RdsManagedMasterSecretKey: scope("RdsManagedMasterSecretKey"),
+                SqlRunnerFunction: scope("SqlRunnerFunction"),
+                PassSqlRunnerRole: scope("PassSqlRunnerRole"),
+                PassWorkloadRolesToInstanceProfiles: scope("PassWorkloadRolesToInstanceProfiles"),
+                SqlRunnerRoleToLambdaOnly: scope("SqlRunnerRoleToLambdaOnly"),
+                SqlRunnerLingeringNetworkInterfaces: scope("SqlRunnerLingeringNetworkInterfaces"),
+            },
+            {
+                RdsServiceLinkedRole: {
+                    Resource: "arn:aws:iam::*:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS",
+                    Condition: { StringLike: { "iam:AWSServiceName": "rds.amazonaws.com" } },
+                },
+                RdsManagedMasterSecret: {
+                    Resource: "arn:aws:secretsmanager:*:*:secret:rds!*",
+                    Condition: undefined,
+                },
+                RdsManagedMasterSecretKey: { Resource: "arn:aws:kms:*:*:key/*", Condition: undefined },
+                SqlRunnerFunction: {
+                    Resource: [
+                        "arn:aws:lambda:*:*:function:*-runner-function-*",
+                        "arn:aws:lambda:*:*:function:*-runner-function-*:*",
+                    ],
+                    Condition: undefined,
+                },
+                PassSqlRunnerRole: {
+                    Resource: "arn:aws:iam::*:role/*-runner-role-*",
+                    Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+                },
+                PassWorkloadRolesToInstanceProfiles: {
+                    Resource: "arn:aws:iam::*:role/*-role-*",
+                    Condition: {
+                        ArnLike: {
+                            "iam:AssociatedResourceArn": "arn:aws:ec2:*:${aws:PrincipalAccount}:instance/*",
+                        },
+                    },
+                },
+                SqlRunnerRoleToLambdaOnly: {
+                    Resource: "arn:aws:iam::*:role/*-runner-role-*",
+                    Condition: { StringNotEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+                },
+                SqlRunnerLingeringNetworkInterfaces: {
+                    Resource: ["arn:aws:ec2:*:*:network-interface/*", "arn:aws:ec2:*:*:instance/*"],
+                    Condition: undefined,
+                },
+            },
         );
     });
 });
