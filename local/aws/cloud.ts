@@ -16,7 +16,8 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { POSTGRES_MAJORS, ServerName, ThrowawayServer, launchServer } from "../servers";
-import { CertificateAuthority, createCertificateAuthority } from "../servers/processes";
+import { CertificateAuthority, createCertificateAuthority, serverCertificate } from "../servers/processes";
+import { startPgFrontDoor } from "../servers/pgFrontDoor";
 import { Relay, startRelay } from "../network/relay";
 import { engineVersionAnswer } from "../pulumi/mockAnswers";
 import { FakeLambda, startFakeLambda } from "./lambda";
@@ -46,6 +47,8 @@ export interface CloudDatabase {
     readonly server: ThrowawayServer;
     /** Whether the endpoint answers (a cluster's does once an instance runs). */
     reachable: boolean;
+    /** The endpoint's loopback address (what the VPC DNS answers for `address`). */
+    readonly ip: string;
 }
 
 export interface LocalCloud {
@@ -81,8 +84,9 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
     fs.mkdirSync(root, { recursive: true });
     const dnsFile = path.join(root, "vpc-dns.json");
     fs.writeFileSync(dnsFile, "{}");
-    const [ca, secrets, lambda] = await Promise.all([
+    const [ca, frontDoorCa, secrets, lambda] = await Promise.all([
         createCertificateAuthority(path.join(root, "ca"), "rds-iam local cloud RDS CA"),
+        createCertificateAuthority(path.join(root, "front-door-ca"), "rds-iam local cloud IAM front door"),
         startFakeSecretsManager(),
         startFakeLambda(),
     ]);
@@ -94,7 +98,7 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
             [...resources.values()].find((r) => r.type === type && match(r)),
     };
     const databases = new Map<string, CloudDatabase>();
-    const running = new Map<string, { stop: () => Promise<void>; relay?: Relay }>();
+    const running = new Map<string, { stop: () => Promise<void>; relay?: Pick<Relay, "host" | "close"> }>();
     const snapshots: string[] = [];
     let nextAddress = 1;
 
@@ -116,15 +120,30 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
                 masterUsername: String(r.type === T.instance ? o.username : o.masterUsername),
                 databaseName: (r.type === T.instance ? o.dbName : o.databaseName) as string | undefined,
                 ca,
+                frontDoorCa,
             },
         );
         const ip = `127.77.${Math.floor(nextAddress / 250)}.${(nextAddress++ % 250) + 1}`;
-        const relay = await startRelay({
-            host: ip,
-            port: Number(o.port),
-            targetHost: server.host,
-            targetPort: server.port,
-        });
+        // PostgreSQL: the IAM front door decides IAM logins on every version (16/17 have no LDAP);
+        // MySQL-protocol engines: the server's own plugin does, behind a plain relay.
+        const doorDir = path.join(root, "doors", r.id);
+        fs.mkdirSync(doorDir, { recursive: true });
+        const relay =
+            server.engine === "postgres"
+                ? await startPgFrontDoor({
+                      host: ip,
+                      port: Number(o.port),
+                      certificate: await serverCertificate(doorDir, address, ca),
+                      backend: server,
+                      ca: frontDoorCa,
+                      dir: doorDir,
+                  })
+                : await startRelay({
+                      host: ip,
+                      port: Number(o.port),
+                      targetHost: server.host,
+                      targetPort: server.port,
+                  });
         running.set(r.id, { stop, relay });
         databases.set(r.id, {
             type: r.type,
@@ -136,6 +155,7 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
             region: r.region,
             server,
             reachable: r.type === T.instance,
+            ip,
         });
         if (r.type === T.instance) dns(address, ip);
         const secretArn = o.masterUserSecrets?.[0]?.secretArn;

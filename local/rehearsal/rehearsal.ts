@@ -6,8 +6,6 @@
  * password read by the stack's secret ARN from a loopback Secrets Manager; then log in as every
  * principal × every user with IAM tokens checked by the emulator, and try what each login may do.
  */
-import { getMysqlConnectionOptions, getPgConnectionOptions } from "../../components/client";
-import { TokenCache } from "../../components/client/tokenCache";
 import { engineFamily } from "../../components/engines";
 import { databaseUserProvider } from "../../components/provider/provider";
 import { runnerBundlePath } from "../../components/runner/bundle";
@@ -15,15 +13,15 @@ import { resourceRules, stackRules } from "../../policies/rules";
 import { checkStackConfig } from "../../stack/config";
 import { startFakeLambda } from "../aws/lambda";
 import { startFakeSecretsManager } from "../aws/secretsManager";
-import { fakePrincipal } from "../emulator/principals";
-import { Principal, createIamLoginVerifier } from "../emulator/verifier";
+import { createIamLoginVerifier } from "../emulator/verifier";
 import type { NetworkNamespace } from "../network/netns";
 import { runPack } from "../policies/ruleHarness";
 import { serializeProvider, startDynamicProviderHost } from "../pulumi/dynamicProviderHost";
 import { ACCOUNT_ID, projectConfigDefaults, recordStack } from "../pulumi/mocks";
-import type { AccessReport, ReportLogin } from "../report/model";
-import { ThrowawayServer, getServer, loginLog, resetLoginDecider, setLoginDecider } from "../servers";
-import { RunSql, probeTableStatements, runProbes } from "./probes";
+import type { AccessReport } from "../report/model";
+import { getServer, resetLoginDecider, setLoginDecider } from "../servers";
+import { LoginTarget, principalSigners, tryLogins } from "./logins";
+import { probeTableStatements } from "./probes";
 import { stackPrincipals } from "./principals";
 import type { StackFile } from "./stackFile";
 
@@ -50,43 +48,6 @@ function rawConfig(config: Record<string, unknown>): Record<string, string> {
             typeof v === "string" ? v : JSON.stringify(v),
         ]),
     );
-}
-
-/** Opens a session as `user` with an IAM token signed by `principal`; resolves to a SQL runner and a closer. */
-async function loginAs(
-    server: ThrowawayServer,
-    address: string,
-    principal: Principal,
-    user: string,
-    database: string,
-    region: string,
-): Promise<{ run: RunSql; close: () => Promise<void> }> {
-    const request = {
-        host: address,
-        port: server.port,
-        username: user,
-        region,
-        database,
-        credentials: {
-            accessKeyId: principal.accessKeyId,
-            secretAccessKey: principal.secretAccessKey,
-            sessionToken: principal.sessionToken,
-        },
-        connectHost: server.host,
-        caCertificate: server.caCertificate,
-        tokenCache: new TokenCache(),
-    };
-    if (server.engine === "postgres") {
-        const pg = require("pg") as typeof import("pg");
-        const client = new pg.Client(getPgConnectionOptions({ ...request, engine: "postgres" }));
-        await client.connect();
-        return { run: (sql) => client.query(sql), close: () => client.end() };
-    }
-    const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
-    const connection = await mysql.createConnection(
-        await getMysqlConnectionOptions({ ...request, engine: "mysql" }),
-    );
-    return { run: (sql) => connection.query(sql), close: () => connection.end() };
 }
 
 export async function rehearse(stackFile: StackFile, options: RehearsalOptions = {}): Promise<AccessReport> {
@@ -190,25 +151,7 @@ export async function rehearse(stackFile: StackFile, options: RehearsalOptions =
             outputs.roleArns as Record<string, string>,
             (outputs.instanceProfileNames ?? {}) as Record<string, string>,
         );
-        const signers = [
-            ...principals.map((p) => ({
-                name: p.name,
-                grants: p.grants,
-                identity: fakePrincipal(p.roleArn, p.policies),
-            })),
-            ...principals.flatMap((p) =>
-                p.iamUsers.map((u) => ({
-                    name: `IAM user ${u}`,
-                    grants: p.grants,
-                    identity: fakePrincipal(`arn:aws:iam::${ACCOUNT_ID}:user/${u}`, p.policies, false),
-                })),
-            ),
-            {
-                name: "outsider",
-                grants: [] as readonly string[],
-                identity: fakePrincipal(`arn:aws:iam::${ACCOUNT_ID}:role/outsider`, []),
-            },
-        ];
+        const signers = principalSigners(principals);
         setLoginDecider(
             createIamLoginVerifier({
                 databases: [
@@ -224,46 +167,22 @@ export async function rehearse(stackFile: StackFile, options: RehearsalOptions =
                 principals: signers.map((s) => s.identity),
             }),
         );
-        const logins: ReportLogin[] = [];
-        for (const signer of options.netns === undefined ? signers : []) {
-            for (const user of checked.users) {
-                const before = loginLog.length;
-                const expected = signer.grants.includes(user.username) ? "allowed" : "denied";
-                let observed: ReportLogin["observed"] = "allowed";
-                let reason = "";
-                let probes: ReportLogin["probes"] = [];
-                try {
-                    const session = await loginAs(
-                        server,
-                        address,
-                        signer.identity,
-                        user.username,
-                        database,
-                        region,
-                    );
-                    try {
-                        probes = await runProbes(family, user.privileges ?? [], session.run);
-                    } finally {
-                        await session.close();
-                    }
-                } catch (e) {
-                    observed = "denied";
-                    reason = (e as Error).message;
-                }
-                if (loginLog.length > before) reason = String(loginLog.at(-1)?.reason);
-                logins.push({
-                    principal: signer.name,
-                    user: user.username,
-                    expected,
-                    observed,
-                    reason,
-                    probes,
-                });
-                log(
-                    `  ${signer.name} → ${user.username}: ${observed}${expected === observed ? "" : `  (EXPECTED ${expected})`}`,
-                );
-            }
-        }
+        const target: LoginTarget = {
+            family,
+            address,
+            port: server.port,
+            connectHost: server.host,
+            connectPort: server.port,
+            caCertificate: server.caCertificate,
+            region,
+            database,
+        };
+        const logins = await tryLogins(
+            target,
+            options.netns === undefined ? signers : [],
+            checked.users,
+            log,
+        );
         return {
             stack: stackFile.stack,
             stackFile: stackFile.file,

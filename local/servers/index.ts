@@ -102,6 +102,8 @@ export interface ServerOptions {
     readonly databaseName?: string;
     /** Sign the server's certificate with this CA (a local cloud's stand-in for the RDS CA). */
     readonly ca?: CertificateAuthority;
+    /** PostgreSQL: admit an IAM front door (pgFrontDoor.ts) whose client certificates this CA signs. */
+    readonly frontDoorCa?: CertificateAuthority;
 }
 
 /**

@@ -41,7 +41,8 @@ export function resetLoginDecider(): void {
     decider = allowNonEmpty;
 }
 
-async function decide(attempt: LoginAttempt): Promise<LoginDecision> {
+/** The decision on one IAM login, logged: for the plugin socket, the LDAP responder and the front door. */
+export async function decideLogin(attempt: LoginAttempt): Promise<LoginDecision> {
     let decision: LoginDecision;
     try {
         decision = await decider(attempt);
@@ -67,7 +68,7 @@ export async function startPluginSocket(path: string): Promise<net.Server> {
             const [user = "", clientHost = "", password = ""] = Buffer.concat(chunks)
                 .toString("utf8")
                 .split("\0");
-            const decision = await decide({ engine: "mariadb", user, clientHost, password });
+            const decision = await decideLogin({ engine: "mariadb", user, clientHost, password });
             socket.end(`${decision.allow ? "ALLOW" : "DENY"} ${decision.reason.replace(/\n/g, " ")}\n`);
         });
     });
@@ -87,7 +88,7 @@ export async function startLdapResponder(): Promise<{ server: LdapServer; port: 
         const user = rdn?.getValue
             ? rdn.getValue("cn")
             : String(req.dn).replace(/^cn=/, "").replace(/,.*$/, "");
-        const decision = await decide({
+        const decision = await decideLogin({
             engine: "postgres",
             user: String(user ?? ""),
             clientHost: "127.0.0.1",

@@ -55,12 +55,26 @@ export interface PostgresOptions {
     readonly databaseName?: string;
     /** Sign the certificate with this CA instead of self-signing it. */
     readonly ca?: CertificateAuthority;
+    /**
+     * The CA of an IAM front door (pgFrontDoor.ts): connections from FRONT_DOOR_ADDRESS with a client
+     * certificate it signed, naming the user, are let in — the door has checked the user's IAM token.
+     */
+    readonly frontDoorCa?: CertificateAuthority;
 }
 
-function hbaLines(ldap: boolean, ldapPort: number): string[] {
+/** The source address the IAM front door's connections come from. */
+export const FRONT_DOOR_ADDRESS = "127.0.0.2";
+
+function hbaLines(ldap: boolean, ldapPort: number, frontDoor: boolean): string[] {
     return [
         "# Unix socket: the bootstrap superuser, for setting up and inspecting only (as rdsadmin on RDS).",
         `local all ${BOOTSTRAP_SUPERUSER} trust`,
+        ...(frontDoor
+            ? [
+                  "# The IAM front door, for users whose token it checked: a certificate only it can sign, naming the user.",
+                  `hostssl all all ${FRONT_DOOR_ADDRESS}/32 cert`,
+              ]
+            : []),
         ...(ldap
             ? [
                   "# Members of rds_iam log in with an IAM token, checked by the login hook (as RDS does with IAM).",
@@ -85,7 +99,10 @@ export async function startPostgres(
     const master = options.masterUsername ?? MASTER_USERNAME;
     const databaseName = options.databaseName ?? "appdb";
     const cert = await serverCertificate(dir, endpoint, options.ca);
-    chownToUser("postgres", dir, cert.certFile, cert.keyFile);
+    // The front door's CA, where the server (the postgres OS user, when we are root) can read it.
+    const frontDoorCaFile = options.frontDoorCa && path.join(dir, "front-door-ca.crt");
+    if (frontDoorCaFile) fs.writeFileSync(frontDoorCaFile, options.frontDoorCa!.pem);
+    chownToUser("postgres", dir, cert.certFile, cert.keyFile, ...(frontDoorCaFile ? [frontDoorCaFile] : []));
     const [initCmd, initArgs] = asUser("postgres", path.join(binaries.binDir, "initdb"), [
         "-D",
         dataDir,
@@ -100,7 +117,10 @@ export async function startPostgres(
         "--locale=C",
     ]);
     await run(initCmd, initArgs);
-    fs.writeFileSync(path.join(dataDir, "pg_hba.conf"), hbaLines(binaries.ldap, options.ldapPort).join("\n"));
+    fs.writeFileSync(
+        path.join(dataDir, "pg_hba.conf"),
+        hbaLines(binaries.ldap, options.ldapPort, options.frontDoorCa !== undefined).join("\n"),
+    );
     const logFile = path.join(dir, "postgres.log");
     const logFd = fs.openSync(logFile, "a");
     chownToUser("postgres", logFile);
@@ -111,6 +131,7 @@ export async function startPostgres(
         ssl: "on",
         ssl_cert_file: cert.certFile,
         ssl_key_file: cert.keyFile,
+        ...(frontDoorCaFile ? { ssl_ca_file: frontDoorCaFile } : {}),
         password_encryption: "scram-sha-256",
         log_statement: "all",
         log_line_prefix: "%m [%p] %u ",

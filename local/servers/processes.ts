@@ -144,6 +144,50 @@ export async function serverCertificate(
     return { certFile, keyFile, pem: ca.pem };
 }
 
+/** A client certificate with subject `CN=<commonName>`, signed by `ca` (PostgreSQL `cert` auth maps CN to the user). */
+export async function clientCertificate(
+    dir: string,
+    commonName: string,
+    ca: CertificateAuthority,
+): Promise<Certificate> {
+    const certFile = path.join(dir, "client.crt");
+    const keyFile = path.join(dir, "client.key");
+    const csr = path.join(dir, "client.csr");
+    const openssl = requireBinary(["openssl"]);
+    await run(openssl, [
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        keyFile,
+        "-out",
+        csr,
+        "-subj",
+        `/CN=${commonName}`,
+    ]);
+    await run(openssl, [
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        ca.certFile,
+        "-CAkey",
+        ca.keyFile,
+        "-set_serial",
+        `0x${crypto.randomBytes(12).toString("hex")}`,
+        "-out",
+        certFile,
+        "-days",
+        "2",
+    ]);
+    return { certFile, keyFile, pem: fs.readFileSync(certFile, "utf8") };
+}
+
 /** A self-signed P-256 certificate naming `dnsName`, localhost and 127.0.0.1. */
 export function selfSignedCertificate(dir: string, dnsName: string): Promise<Certificate> {
     return serverCertificate(dir, dnsName);

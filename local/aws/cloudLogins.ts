@@ -1,0 +1,92 @@
+/**
+ * IAM logins against a stack the engine deployed into the local cloud: the principals come from the
+ * cloud's IAM resources (each workload's role and the policy documents attached to it, as AWS would
+ * evaluate them), the emulator decides with the database's real resource id, and every principal ×
+ * user is tried through the database's endpoint.
+ */
+import type { ReportLogin } from "../report/model";
+import { createIamLoginVerifier } from "../emulator/verifier";
+import { ACCOUNT_ID } from "../pulumi/mockAnswers";
+import type { RecordedResource } from "../pulumi/mocks";
+import { principalSigners, tryLogins } from "../rehearsal/logins";
+import { stackPrincipals } from "../rehearsal/principals";
+import { probeTableStatements } from "../rehearsal/probes";
+import { resetLoginDecider, setLoginDecider } from "../servers";
+import type { CloudDatabase, LocalCloud } from "./cloud";
+import * as fs from "node:fs";
+
+export interface StackLoginOptions {
+    readonly workloads: readonly { name: string; service: string; users: readonly string[] }[];
+    readonly users: readonly { username: string; privileges?: readonly string[] }[];
+    /** The stack's outputs roleArns / instanceProfileNames. */
+    readonly roleArns: Record<string, string>;
+    readonly instanceProfileNames?: Record<string, string>;
+    readonly database: string;
+}
+
+/** Creates the probe table as the master (what an application's migration would have made). */
+export async function createProbeTable(db: CloudDatabase, database: string): Promise<void> {
+    const family = db.server.engine === "postgres" ? "postgres" : "mysql";
+    for (const sql of probeTableStatements(family))
+        await db.server.inspect(
+            family === "postgres" ? `SET ROLE ${db.server.master.username}; ${sql}` : sql,
+            [],
+            database,
+        );
+}
+
+export async function cloudLogins(
+    cloud: LocalCloud,
+    db: CloudDatabase,
+    options: StackLoginOptions,
+): Promise<ReportLogin[]> {
+    const resources = cloud.resources().map(
+        (r) =>
+            ({
+                type: r.type,
+                name: String(r.outputs.name ?? r.id),
+                inputs: r.inputs,
+                outputs: r.outputs,
+            }) as unknown as RecordedResource,
+    );
+    const principals = stackPrincipals(
+        resources,
+        options.workloads,
+        options.roleArns,
+        options.instanceProfileNames ?? {},
+    );
+    const signers = principalSigners(principals);
+    setLoginDecider(
+        createIamLoginVerifier({
+            databases: [
+                {
+                    engine: db.server.engine,
+                    endpoint: db.address,
+                    port: db.port,
+                    region: db.region,
+                    accountId: ACCOUNT_ID,
+                    resourceId: db.resourceId,
+                },
+            ],
+            principals: signers.map((s) => s.identity),
+        }),
+    );
+    try {
+        return await tryLogins(
+            {
+                family: db.server.engine === "postgres" ? "postgres" : "mysql",
+                address: db.address,
+                port: db.port,
+                connectHost: db.ip,
+                connectPort: db.port,
+                caCertificate: fs.readFileSync(cloud.caFile, "utf8"),
+                region: db.region,
+                database: options.database,
+            },
+            signers,
+            options.users,
+        );
+    } finally {
+        resetLoginDecider();
+    }
+}
