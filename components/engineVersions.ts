@@ -3,8 +3,24 @@
  * parameter-group family, whether a requested version is well formed and has IAM authentication,
  * and how the component should pass it to RDS. Pure; the deploy-time lookup lives with the database.
  */
-import { Engine, ENGINE_FACTS } from "./engines";
+import { Engine, EngineFamily, ENGINE_FACTS } from "./engines";
 import { Problem } from "./validation";
+
+/**
+ * The oldest major version rds-iam supports per engine family, whatever RDS still offers. PostgreSQL
+ * 15: before it, PUBLIC (every role) may CREATE in schema public, so an IAM user granted only SELECT
+ * could still create tables there (PostgreSQL 15 release notes: "Remove PUBLIC creation permission
+ * on the public schema"). The provider refuses older servers at run time too (it only learns the
+ * version when it connects).
+ */
+export const MINIMUM_MAJOR_VERSION: Readonly<Partial<Record<EngineFamily, string>>> = { postgres: "15" };
+
+/** Why the family's minimum exists, for messages. */
+export function minimumVersionReason(family: EngineFamily): string {
+    return family === "postgres"
+        ? "before 15 every role (PUBLIC) may CREATE in schema public, so a user granted only SELECT could still create tables there (PostgreSQL 15 release notes)"
+        : "";
+}
 
 /** What the program does with the version: see `chooseEngineVersion`. */
 export interface EngineVersionChoice {
@@ -62,8 +78,11 @@ function versionForm(engine: Engine, version: string): "major" | "full" | undefi
     return undefined;
 }
 
-/** Why `version` cannot be used for `engine`: malformed, or older than IAM authentication on RDS. */
-export function engineVersionProblems(engine: Engine, version: unknown): Problem[] {
+/**
+ * Why `version` cannot be used for `engine`: malformed, older than IAM authentication on RDS, or
+ * older than rds-iam supports (MINIMUM_MAJOR_VERSION). `name` is the input, for the fix.
+ */
+export function engineVersionProblems(engine: Engine, version: unknown, name = "engineVersion"): Problem[] {
     if (version === undefined) return [];
     const facts = ENGINE_FACTS[engine];
     const [major, full] = facts.versionExamples;
@@ -81,6 +100,15 @@ export function engineVersionProblems(engine: Engine, version: unknown): Problem
             {
                 code: "no-iam-authentication",
                 reason: `${facts.title} ${version} has no IAM database authentication on RDS (it needs ${minimum} or later, see "Supported Regions and DB engines for IAM database authentication" in the RDS User Guide); choose ${facts.defaultMajorVersion} or another version from ${minimum}`,
+            },
+        ];
+    }
+    const supported = MINIMUM_MAJOR_VERSION[facts.family];
+    if (supported !== undefined && compareVersions(majorVersionOf(engine, version), supported) < 0) {
+        return [
+            {
+                code: "unsupported-version",
+                reason: `${facts.title} ${version} is older than rds-iam supports (${supported} or later): ${minimumVersionReason(facts.family)}. Set ${name} to "${facts.defaultMajorVersion}" (the default) or another version from ${supported}`,
             },
         ];
     }

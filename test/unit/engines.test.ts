@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENGINES, ENGINE_FACTS, Engine, engineFamily, tlsParameterName } from "../../components/engines";
+import { engineVersionProblems } from "../../components/engineVersions";
 
 describe("the engine table", () => {
     it("lists the five engines the contract names, in order", () => {
@@ -71,5 +72,36 @@ describe("the engine table", () => {
         };
         walk(root);
         assert.deepEqual(offenders, []);
+    });
+});
+
+describe("the oldest PostgreSQL rds-iam supports", () => {
+    // PostgreSQL 15 release notes: "Remove PUBLIC creation permission on the public schema".
+    it("is 15: an older engineVersion is refused, naming the input, the reason and the fix", () => {
+        assert.deepEqual(engineVersionProblems("postgres", "14"), [
+            {
+                code: "unsupported-version",
+                reason: 'PostgreSQL 14 is older than rds-iam supports (15 or later): before 15 every role (PUBLIC) may CREATE in schema public, so a user granted only SELECT could still create tables there (PostgreSQL 15 release notes). Set engineVersion to "17" (the default) or another version from 15',
+            },
+        ]);
+    });
+
+    it("holds for Aurora PostgreSQL too, for full versions, and names the input the caller gives", () => {
+        assert.deepEqual(
+            [
+                engineVersionProblems("aurora-postgresql", "13.9", "rds-iam:engineVersion").map(
+                    (p) => p.code,
+                ),
+                engineVersionProblems(
+                    "aurora-postgresql",
+                    "13.9",
+                    "rds-iam:engineVersion",
+                )[0].reason.includes('Set rds-iam:engineVersion to "17"'),
+                engineVersionProblems("postgres", "15"),
+                engineVersionProblems("aurora-postgresql", "15.4"),
+                engineVersionProblems("mariadb", "10.11"),
+            ],
+            [["unsupported-version"], true, [], [], []],
+        );
     });
 });
