@@ -64,15 +64,45 @@ export interface DatabaseUserArgs {
     readonly username: pulumi.Input<string>;
     /**
      * The database the privileges apply to (MySQL: `db`.*, PostgreSQL: CONNECT + tables of schema public).
+     * PostgreSQL 15 or later (older servers are refused: before 15 PUBLIC may create tables in public).
      * @default MySQL/MariaDB: none (login only); PostgreSQL: "postgres"
      */
     readonly database?: pulumi.Input<string>;
     /**
-     * Privileges from the engine's vocabulary (see `PRIVILEGES` in validation.ts), case-insensitive.
-     * Changing them updates the user in place.
+     * Privileges from the engine's vocabulary (see `PRIVILEGES` in validation.ts), keywords
+     * case-insensitive. Changing them updates the user in place.
+     *
+     * PostgreSQL: `CREATE`, `TEMPORARY` on the database (CONNECT is always granted); `SELECT`,
+     * `INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`, `REFERENCES`, `TRIGGER`, `ALL` on every table of schema
+     * public, present and future; `SELECT IN SCHEMA app` (…, `ALL IN SCHEMA app`) the same in schema
+     * `app`; `USAGE ON SCHEMA app`, `CREATE ON SCHEMA app` on the schema itself — a migration user
+     * needs `CREATE ON SCHEMA public` to create tables on PostgreSQL 15+, database `CREATE` only
+     * creates schemas; `FOR ROLE app_owner` (what `owner` stores) makes the table privileges cover
+     * `app_owner`'s tables instead of the master's. Schema and role names are case-exact.
+     *
+     * These are all the user may do in its database: PostgreSQL gives PUBLIC (every role) CONNECT
+     * and TEMPORARY on every database, so rds-iam takes them from PUBLIC on this database when it
+     * creates or updates the user (roles that could log in until then, and rds_superuser, keep them
+     * as explicit grants; the master keeps its own as the owner; roles made later get only what they
+     * are granted), and refuses when the master does not own the database. A refresh reports them in
+     * `unmanagedPrivileges` ("TEMPORARY on database … through PUBLIC") if they come back. Other
+     * databases are left alone: the user can still connect to those where PUBLIC keeps CONNECT (the
+     * default, e.g. `postgres`) and do there what PUBLIC may.
      * @default [] (log in only)
      */
     readonly privileges?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * PostgreSQL: the user that owns the tables — the migration user that creates them — whose tables
+     * the table privileges cover: its present tables, and through `ALTER DEFAULT PRIVILEGES FOR ROLE
+     * <owner>` the ones it creates later (default privileges apply only to objects their creator
+     * makes, so readers of a migration user's tables need this). Give the owner's `DatabaseUser`
+     * `username` output, so Pulumi creates the owner first and deletes it last. The master takes a
+     * membership in the owner only inside the transaction that grants (on PostgreSQL 16+ it needs
+     * ADMIN OPTION on it, which it holds on users rds-iam created) and never keeps it, so it never
+     * gains `rds_iam`. Stored in `privileges` as `FOR ROLE <owner>`.
+     * @default the master user (the tables it creates)
+     */
+    readonly owner?: pulumi.Input<string>;
     /** How to log in as the master user. */
     readonly master: pulumi.Input<MasterCredentials>;
     /**

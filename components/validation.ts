@@ -9,6 +9,8 @@
  * dynamic provider CheckFailure).
  */
 import { Engine, EngineFamily, ENGINES, ENGINE_FACTS, isEngine } from "./engines";
+import { pgPrivilegeProblems } from "./provider/postgres/privilegeProblems";
+import { canonicalEntry, normalizePgPrivileges } from "./provider/postgres/vocabulary";
 
 export interface ValidationFailure {
     readonly property: string;
@@ -30,6 +32,10 @@ export type ProblemCode =
     | "unknown-privilege"
     | "privileges-need-database"
     | "bad-version"
+    | "unsupported-version"
+    | "system-schema"
+    | "conflicting-owner"
+    | "owner-without-table-privileges"
     | "not-pem"
     | "no-iam-authentication"
     | "bad-host"
@@ -92,7 +98,9 @@ const SYSTEM_DATABASE_REASONS: Readonly<Record<string, string>> = {
  *
  * PostgreSQL: `CONNECT` on the database is always granted. `CREATE` and `TEMPORARY` are database
  * privileges; the others are table privileges on every table of schema `public` (present and
- * future ones created by the master user); `ALL` means every table privilege.
+ * future ones created by the master user); `ALL` means every table privilege. Beside these words,
+ * scoped entries name a schema or the tables' owner (provider/postgres/vocabulary.ts):
+ * `SELECT IN SCHEMA app`, `USAGE ON SCHEMA app`, `CREATE ON SCHEMA app`, `FOR ROLE app_owner`.
  */
 export const PRIVILEGES: Readonly<Record<EngineFamily, readonly string[]>> = {
     mysql: [
@@ -130,30 +138,19 @@ export const PRIVILEGES: Readonly<Record<EngineFamily, readonly string[]>> = {
     ],
 };
 
-/** PostgreSQL privileges that apply to the database rather than to tables. */
-export const POSTGRES_DATABASE_PRIVILEGES: readonly string[] = ["CREATE", "TEMPORARY"];
-
-/** The privileges `ALL` stands for: every MySQL/MariaDB privilege, every PostgreSQL table privilege. */
-function coveredByAll(family: EngineFamily): readonly string[] {
-    return PRIVILEGES[family].filter(
-        (p) => p !== "ALL" && (family === "mysql" || !POSTGRES_DATABASE_PRIVILEGES.includes(p)),
-    );
-}
-
-function canonicalPrivilege(p: string): string {
-    return p.trim().replace(/\s+/g, " ").toUpperCase();
-}
-
 /**
- * Upper-cases, trims inner whitespace, de-duplicates and sorts, so equal sets compare equal. Given
- * the engine, it also writes the set the way the server reads it back: privileges `ALL` covers are
- * dropped next to it, and every one of them listed one by one becomes `ALL` (so `["ALL", "SELECT"]`
- * and the full list both store `["ALL"]`, and a refresh shows no difference).
+ * Upper-cases keywords (schema and role names keep their case), trims inner whitespace,
+ * de-duplicates and sorts, so equal sets compare equal. Given the engine, it also writes the set
+ * the way the server reads it back: privileges `ALL` covers are dropped next to it, and every one
+ * of them listed one by one becomes `ALL` (so `["ALL", "SELECT"]` and the full list both store
+ * `["ALL"]`, and a refresh shows no difference); PostgreSQL's scoped entries get one spelling each.
  */
 export function normalizePrivileges(privileges: readonly string[] | undefined, engine?: Engine): string[] {
-    const set = new Set((privileges ?? []).map(canonicalPrivilege));
-    if (engine !== undefined && isEngine(engine)) {
-        const covered = coveredByAll(ENGINE_FACTS[engine].family);
+    const family = engine !== undefined && isEngine(engine) ? ENGINE_FACTS[engine].family : undefined;
+    if (family === "postgres") return normalizePgPrivileges(privileges ?? []);
+    const set = new Set((privileges ?? []).map(canonicalEntry));
+    if (family === "mysql") {
+        const covered = PRIVILEGES.mysql.filter((p) => p !== "ALL");
         if (covered.every((p) => set.has(p))) set.add("ALL");
         if (set.has("ALL")) covered.forEach((p) => set.delete(p));
     }
@@ -284,14 +281,20 @@ export function privilegeProblems(engine: Engine, privileges: unknown): Problem[
             },
         ];
     }
-    const vocabulary = PRIVILEGES[ENGINE_FACTS[engine].family];
+    if (ENGINE_FACTS[engine].family === "postgres") {
+        return pgPrivilegeProblems(engine, privileges, {
+            username: (name) => usernameProblems(engine, name),
+            identifier: (kind, value) =>
+                identifierProblems(kind, value, ENGINE_FACTS[engine].maxDatabaseNameLength, engine),
+        });
+    }
     const problems: Problem[] = [];
     privileges.forEach((p: unknown, i: number) => {
-        if (typeof p !== "string" || !vocabulary.includes(canonicalPrivilege(p))) {
+        if (typeof p !== "string" || !PRIVILEGES.mysql.includes(canonicalEntry(p))) {
             problems.push({
                 code: "unknown-privilege",
                 at: `[${i}]`,
-                reason: `unknown privilege ${JSON.stringify(p)} for ${engine}; use one of ${vocabulary.join(", ")}`,
+                reason: `unknown privilege ${JSON.stringify(p)} for ${engine}; use one of ${PRIVILEGES.mysql.join(", ")}`,
             });
         }
     });

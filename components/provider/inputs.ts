@@ -20,6 +20,7 @@ import {
 import { parseRdsEndpoint } from "../awsNames";
 import { rdsCaCoverageProblem } from "../rdsCa";
 import { OwnedObjectsOnDelete } from "./dialect";
+import { deletionFailures, ownerFailures, privilegesWithOwner } from "./postgres/inputs";
 import { MasterInput, isSecretArn } from "./secrets";
 
 /** What the Pulumi engine passes for a value not known yet (preview). */
@@ -44,13 +45,19 @@ export interface UserInputs {
     readonly ownedObjectsOnDelete?: OwnedObjectsOnDelete;
     /** PostgreSQL, with ownedObjectsOnDelete "reassign": the role that receives them. */
     readonly reassignOwnedTo?: string;
+    /** PostgreSQL: whose tables the table privileges cover; stored in privileges as `FOR ROLE <owner>`. */
+    readonly owner?: string;
     /** Where the SQL runs: this process, or the runner function inside the database's VPC. */
     readonly sqlRunner?: "deployer" | "lambda";
-    /** With sqlRunner "lambda": the runner function's name or ARN. */
+    /** With sqlRunner "lambda": the runner function's name or unqualified ARN. */
     readonly runnerFunction?: string;
+    /** With sqlRunner "lambda": the published version invoked (never $LATEST). */
+    readonly runnerVersion?: string;
+    /** With sqlRunner "lambda": the CodeSha256 that version must have (rds-iam's package). */
+    readonly runnerCodeSha256?: string;
+    /** With sqlRunner "lambda": the execution role that version must have. */
+    readonly runnerRoleArn?: string;
 }
-
-const OWNED_OBJECTS_POLICIES: readonly OwnedObjectsOnDelete[] = ["fail", "drop", "reassign"];
 
 function isUnknown(value: unknown): boolean {
     return value === UNKNOWN;
@@ -160,70 +167,13 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
     }
     failures.push(
         ...awsAccessFailures(news.master),
-        ...deletionFailures(news, engine),
+        ...deletionFailures(news, engine, isUnknown),
+        ...ownerFailures(news, engine, isUnknown),
         ...markerFailures(news),
         ...caCoverageFailures(news),
         ...runnerFailures(news),
     );
     return failures;
-}
-
-/** ownedObjectsOnDelete / reassignOwnedTo: PostgreSQL only, a known policy, a plain role name. */
-function deletionFailures(news: Record<string, unknown>, engine: Engine | undefined): ValidationFailure[] {
-    const policy = news.ownedObjectsOnDelete;
-    const target = news.reassignOwnedTo;
-    if (isUnknown(policy) || isUnknown(target) || (policy === undefined && target === undefined)) return [];
-    if (engine !== undefined && engineFamily(engine) !== "postgres") {
-        return [
-            {
-                property: policy !== undefined ? "ownedObjectsOnDelete" : "reassignOwnedTo",
-                reason: `ownedObjectsOnDelete and reassignOwnedTo apply to PostgreSQL only (MySQL/MariaDB users own no objects); remove them for ${engine}`,
-            },
-        ];
-    }
-    if (policy !== undefined && !OWNED_OBJECTS_POLICIES.includes(policy as OwnedObjectsOnDelete)) {
-        return [
-            {
-                property: "ownedObjectsOnDelete",
-                reason: `ownedObjectsOnDelete must be one of ${OWNED_OBJECTS_POLICIES.join(", ")} (got ${JSON.stringify(policy)})`,
-            },
-        ];
-    }
-    if (policy === "reassign") {
-        if (typeof target !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(target)) {
-            return [
-                {
-                    property: "reassignOwnedTo",
-                    reason: `ownedObjectsOnDelete "reassign" needs reassignOwnedTo: the name of a role without privileges that receives the objects (got ${JSON.stringify(target)})`,
-                },
-            ];
-        }
-        if (target === news.username) {
-            return [
-                {
-                    property: "reassignOwnedTo",
-                    reason: "reassignOwnedTo must be another role than the user itself",
-                },
-            ];
-        }
-        if (target === (news.master as { username?: unknown } | undefined)?.username) {
-            return [
-                {
-                    property: "reassignOwnedTo",
-                    reason: "reassignOwnedTo must not be the master user: objects such as SECURITY DEFINER functions would then run as the master; name a role without privileges",
-                },
-            ];
-        }
-        return [];
-    }
-    return target === undefined
-        ? []
-        : [
-              {
-                  property: "reassignOwnedTo",
-                  reason: 'reassignOwnedTo is only used with ownedObjectsOnDelete: "reassign"; remove it or set that',
-              },
-          ];
 }
 
 function markerFailures(news: Record<string, unknown>): ValidationFailure[] {
@@ -240,11 +190,18 @@ function markerFailures(news: Record<string, unknown>): ValidationFailure[] {
           ];
 }
 
-/** sqlRunner "lambda" needs the runner function; a function without it is a mistake. */
+const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
+const VERSION = /^[1-9][0-9]{0,9}$/;
+const SHA256_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
+
+/**
+ * What sqlRunner "lambda" needs: the function, and what the deployer checks before it sends the
+ * master password (runner/verify.ts): the published version to invoke, its CodeSha256 and its role.
+ * Without "lambda", none of them.
+ */
 function runnerFailures(news: Record<string, unknown>): ValidationFailure[] {
     const runner = news.sqlRunner;
-    const fn = news.runnerFunction;
-    if (isUnknown(runner) || isUnknown(fn)) return [];
+    if (isUnknown(runner)) return [];
     if (runner !== undefined && runner !== "deployer" && runner !== "lambda") {
         return [
             {
@@ -253,23 +210,37 @@ function runnerFailures(news: Record<string, unknown>): ValidationFailure[] {
             },
         ];
     }
-    if (runner === "lambda" && (typeof fn !== "string" || !/^[A-Za-z0-9:_-]{1,140}$/.test(fn))) {
-        return [
-            {
-                property: "runnerFunction",
-                reason: `sqlRunner "lambda" needs runnerFunction: the name or ARN of the SQL runner function (a SqlRunner component's functionName) (got ${JSON.stringify(fn)})`,
-            },
-        ];
+    const fields = ["runnerFunction", "runnerVersion", "runnerCodeSha256", "runnerRoleArn"] as const;
+    if (runner !== "lambda") {
+        return fields
+            .filter((f) => news[f] !== undefined)
+            .map((property) => ({
+                property,
+                reason: `${property} is only used with sqlRunner: "lambda"; remove it or set that`,
+            }));
     }
-    if (runner !== "lambda" && fn !== undefined) {
-        return [
-            {
-                property: "runnerFunction",
-                reason: 'runnerFunction is only used with sqlRunner: "lambda"; remove it or set that',
-            },
-        ];
-    }
-    return [];
+    const rules: Record<(typeof fields)[number], [RegExp, string]> = {
+        runnerFunction: [
+            FUNCTION_NAME,
+            "the name or unqualified ARN of the SQL runner function (a SqlRunner's functionArn)",
+        ],
+        runnerVersion: [
+            VERSION,
+            "the published version of the runner to invoke (a SqlRunner's version): never $LATEST or an alias, whose code can change under it",
+        ],
+        runnerCodeSha256: [
+            SHA256_BASE64,
+            "the CodeSha256 that version must have (a SqlRunner's codeSha256: base64 SHA-256 of rds-iam's .zip)",
+        ],
+        runnerRoleArn: [ROLE_ARN, "the execution role that version must have (a SqlRunner's roleArn)"],
+    };
+    return fields
+        .filter((f) => !isUnknown(news[f]))
+        .filter((f) => typeof news[f] !== "string" || !rules[f][0].test(news[f] as string))
+        .map((property) => ({
+            property,
+            reason: `sqlRunner "lambda" needs ${property}: ${rules[property][1]} (got ${JSON.stringify(news[property])})`,
+        }));
 }
 
 /** Without caCertificate, the RDS CA bundle must cover the database's region (see rdsCa.ts). */
@@ -281,13 +252,20 @@ function caCoverageFailures(news: Record<string, unknown>): ValidationFailure[] 
     return problem === undefined ? [] : [{ property: "caCertificate", reason: problem }];
 }
 
-/** The inputs as the provider stores them: privileges normalized, PostgreSQL database defaulted. */
+/**
+ * The inputs as the provider stores them: privileges normalized (PostgreSQL: `owner` written into
+ * them as `FOR ROLE <owner>`, the master's own name left out), PostgreSQL database defaulted.
+ */
 export function normalizeUserInputs(news: Record<string, unknown>): Record<string, unknown> {
     const engine = news.engine;
-    const privileges =
+    const normalized =
         Array.isArray(news.privileges) && !news.privileges.some(isUnknown)
             ? normalizePrivileges(news.privileges as string[], isEngine(engine) ? engine : undefined)
             : (news.privileges ?? []);
+    const privileges =
+        isEngine(engine) && engineFamily(engine) === "postgres" && Array.isArray(normalized)
+            ? privilegesWithOwner(normalized as string[], news.owner, news.master, isUnknown, UNKNOWN)
+            : normalized;
     const database =
         news.database ?? (isEngine(engine) && engineFamily(engine) === "postgres" ? "postgres" : undefined);
     return { ...news, privileges, ...(database === undefined ? {} : { database }) };

