@@ -156,14 +156,28 @@ export interface DatabaseUserArgs {
     readonly managedBy?: pulumi.Input<string>;
     /**
      * Where the SQL runs: `"deployer"`, this machine (it must reach `connectHost ?? host`); or
-     * `"lambda"`, the SQL runner function `runnerFunction` (a `SqlRunner`'s `functionName`) inside the
-     * database's VPC, invoked through the Lambda API with the stack's AWS credentials. The master
-     * password is read here either way and sent in the invocation, never stored.
+     * `"lambda"`, the SQL runner function `runnerFunction` inside the database's VPC (a `SqlRunner`;
+     * `Database` passes its own), invoked through the Lambda API with the stack's AWS credentials.
+     * The master password is read here either way and sent in the invocation, never stored — and
+     * only after GetFunction showed that version `runnerVersion` has CodeSha256 `runnerCodeSha256`,
+     * role `runnerRoleArn`, rds-iam's handler and runtime, no layers and no environment variables.
      * @default "deployer"
      */
     readonly sqlRunner?: pulumi.Input<"deployer" | "lambda">;
-    /** With sqlRunner "lambda": the runner function's name or ARN. */
+    /** With sqlRunner "lambda": the runner function's name or unqualified ARN (a `SqlRunner`'s `functionArn`). */
     readonly runnerFunction?: pulumi.Input<string>;
+    /**
+     * With sqlRunner "lambda": the published version to invoke (a `SqlRunner`'s `version`). Never
+     * `$LATEST` or an alias: their code can change without Pulumi; a published version cannot.
+     */
+    readonly runnerVersion?: pulumi.Input<string>;
+    /**
+     * With sqlRunner "lambda": the CodeSha256 that version must have (a `SqlRunner`'s `codeSha256`,
+     * which rds-iam computes from the package it deploys).
+     */
+    readonly runnerCodeSha256?: pulumi.Input<string>;
+    /** With sqlRunner "lambda": the execution role that version must have (a `SqlRunner`'s `roleArn`). */
+    readonly runnerRoleArn?: pulumi.Input<string>;
 }
 
 export class DatabaseUser extends pulumi.dynamic.Resource {

@@ -205,10 +205,18 @@ export class Database extends pulumi.ComponentResource {
                 ...(args.caCertificate === undefined ? {} : { caCertificate: args.caCertificate }),
                 ...(args.connectHost === undefined ? {} : { connectHost: args.connectHost }),
                 ...(args.connectPort === undefined ? {} : { connectPort: args.connectPort }),
-                // The runner's ARN names its region, which the provider's Lambda client uses.
+                // The runner's ARN names its region, which the provider's Lambda client uses; the
+                // version, its package's hash and its role are what the provider checks before it
+                // sends the master password (runner/verify.ts).
                 ...(runner === undefined
                     ? {}
-                    : { sqlRunner: "lambda" as const, runnerFunction: runner.functionArn }),
+                    : {
+                          sqlRunner: "lambda" as const,
+                          runnerFunction: runner.functionArn,
+                          runnerVersion: runner.version,
+                          runnerCodeSha256: runner.codeSha256,
+                          runnerRoleArn: runner.roleArn,
+                      }),
             };
             for (const spec of args.users ?? []) {
                 this.users[spec.username] = new DatabaseUser(

@@ -27,6 +27,10 @@ const UPDATE_ON = [
     "reassignOwnedTo",
     "sqlRunner",
     "runnerFunction",
+    // A new runner version (rds-iam upgraded, configuration changed) moves the users to it in place.
+    "runnerVersion",
+    "runnerCodeSha256",
+    "runnerRoleArn",
 ] as const;
 
 function userId(u: UserInputs): string {
@@ -36,7 +40,8 @@ function userId(u: UserInputs): string {
 /**
  * Runs one operation where the inputs say: in this process (sqlRunner "deployer"), or in the runner
  * function inside the database's VPC (sqlRunner "lambda"). The master password is read here, by
- * the deployer, in both cases, and never stored.
+ * the deployer, in both cases, and never stored; it goes to the runner only after the deployer has
+ * checked that the function version is rds-iam's own code (runner/verify.ts).
  */
 async function perform(operation: Operation, u: UserInputs): Promise<ObservedUser | undefined> {
     const password = await masterPassword(u.master, u.region);

@@ -4,20 +4,60 @@
  * VPC. Built by scripts/build-runner.ts into one self-contained file (drivers and the RDS CA bundle
  * inside, no node_modules) that the SqlRunner component deploys.
  *
- * It trusts nothing it is sent: the inputs go through the same check() as the provider's, and it
- * never logs the request (which carries the master password).
+ * It trusts nothing it is sent: a value Pulumi has not computed yet (preview's unknown) anywhere in
+ * the request is refused, and the inputs go through the same check() as the provider's — all before
+ * it connects. It never logs the request (which carries the master password).
+ *
+ * Each invocation makes one attempt: MySQL error 1524 (IAM auth not applied yet) is answered as
+ * `retry: "plugin-not-loaded"` and the deployer invokes again after its backoff (runner/invoke.ts),
+ * so the wait for RDS never runs into the function's time limit.
  */
 import { OPERATIONS, Operation, runOperation } from "../provider/core";
-import { UserInputs, checkUserInputs, normalizeUserInputs } from "../provider/inputs";
+import { UNKNOWN, UserInputs, checkUserInputs, normalizeUserInputs } from "../provider/inputs";
+import { isPluginNotLoaded, withPluginAttempts } from "../provider/retry";
 import type { RunnerRequest, RunnerResponse } from "./protocol";
 
 function refuse(message: string): RunnerResponse {
     return { ok: false, message: `the SQL runner refused the request: ${message}` };
 }
 
+/** Where the unknown sentinel sits in `value` ("inputs.privileges[1]"), if anywhere. */
+export function unknownAt(value: unknown, at: string): string | undefined {
+    if (value === UNKNOWN) return at;
+    if (value === null || typeof value !== "object") return undefined;
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            const found = unknownAt(value[i], `${at}[${i}]`);
+            if (found !== undefined) return found;
+        }
+        return undefined;
+    }
+    for (const [key, item] of Object.entries(value)) {
+        if (key === UNKNOWN) return `a key of ${at === "" ? "the request" : at}`;
+        const found = unknownAt(item, at === "" ? key : `${at}.${key}`);
+        if (found !== undefined) return found;
+    }
+    return undefined;
+}
+
+/** The 1524 error behind `e` (the dialect wraps the last one as its cause when it gives up). */
+function pluginNotLoaded(e: unknown): Error | undefined {
+    if (isPluginNotLoaded(e)) return e as Error;
+    const cause = (e as { cause?: unknown } | undefined)?.cause;
+    return isPluginNotLoaded(cause) ? (cause as Error) : undefined;
+}
+
 export async function handler(event: unknown): Promise<RunnerResponse> {
     const request = event as Partial<RunnerRequest> | null;
-    if (request === null || typeof request !== "object") return refuse("it is not a JSON object");
+    if (request === null || typeof request !== "object" || Array.isArray(request)) {
+        return refuse("it is not a JSON object");
+    }
+    const unknown = unknownAt(request, "");
+    if (unknown !== undefined) {
+        return refuse(
+            `${unknown} is a value Pulumi has not computed yet (preview's unknown); operations run only with known inputs`,
+        );
+    }
     if (!OPERATIONS.includes(request.operation as Operation)) {
         return refuse(
             `unknown operation ${JSON.stringify(request.operation)}; use one of ${OPERATIONS.join(", ")}`,
@@ -26,10 +66,16 @@ export async function handler(event: unknown): Promise<RunnerResponse> {
     if (typeof request.password !== "string" || request.password.length === 0) {
         return refuse("it carries no master password");
     }
+    if (request.inputs === null || typeof request.inputs !== "object" || Array.isArray(request.inputs)) {
+        return refuse("it carries no inputs object");
+    }
     const inputs: Record<string, unknown> = {
-        ...(request.inputs ?? {}),
+        ...request.inputs,
         sqlRunner: "deployer",
         runnerFunction: undefined,
+        runnerVersion: undefined,
+        runnerCodeSha256: undefined,
+        runnerRoleArn: undefined,
     };
     const failures = checkUserInputs({
         ...inputs,
@@ -38,21 +84,26 @@ export async function handler(event: unknown): Promise<RunnerResponse> {
     if (failures.length > 0) {
         return refuse(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
     }
+    const password = request.password;
+    const withheld = (message: string) =>
+        message.includes(password)
+            ? "the error message was withheld: it contained the master password"
+            : message;
     try {
-        const observed = await runOperation(
-            request.operation as Operation,
-            normalizeUserInputs(inputs) as unknown as UserInputs,
-            request.password,
+        const observed = await withPluginAttempts(1, () =>
+            runOperation(
+                request.operation as Operation,
+                normalizeUserInputs(inputs) as unknown as UserInputs,
+                password,
+            ),
         );
         return { ok: true, ...(observed === undefined ? {} : { observed }) };
     } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        const plugin = pluginNotLoaded(e);
+        if (plugin !== undefined) {
+            return { ok: false, retry: "plugin-not-loaded", message: withheld(plugin.message) };
+        }
         // Errors never carry the password (connection.ts), but make sure of it here too.
-        return {
-            ok: false,
-            message: message.includes(request.password)
-                ? "the error message was withheld: it contained the master password"
-                : message,
-        };
+        return { ok: false, message: withheld(e instanceof Error ? e.message : String(e)) };
     }
 }

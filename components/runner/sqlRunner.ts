@@ -8,11 +8,16 @@
  * may manage the function's network interfaces and write its own log group, nothing else — no
  * Secrets Manager, no RDS (the provider sends the master password in each invocation, so the
  * subnets need no route to Secrets Manager: no NAT, no VPC endpoint).
+ *
+ * Every change publishes a version (`publish: true`), and the users invoke that version only, after
+ * checking it runs rds-iam's own package (`codeSha256`, computed here from the .zip rds-iam writes,
+ * package.ts), with no layers, no environment, this handler, runtime and role (verify.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { awsFacts } from "../awsFacts";
-import { runnerBundlePath } from "./bundle";
+import { runnerPackage } from "./package";
+import { RUNNER_HANDLER, RUNNER_RUNTIME } from "./verify";
 
 export interface SqlRunnerArgs {
     /** Subnets the function runs in: the database's subnets, or any from which the database port is reachable. */
@@ -72,11 +77,20 @@ export function runnerRolePolicy(
 }
 
 export class SqlRunner extends pulumi.ComponentResource {
-    /** The function's name: a DatabaseUser's `runnerFunction`. */
+    /** The function's name. */
     public readonly functionName: pulumi.Output<string>;
+    /** The function's unqualified ARN: a DatabaseUser's `runnerFunction` (it names the region). */
     public readonly functionArn: pulumi.Output<string>;
+    /** The version the function's last change published: a DatabaseUser's `runnerVersion`. */
+    public readonly version: pulumi.Output<string>;
+    /**
+     * CodeSha256 of the package rds-iam deployed (base64 SHA-256 of its .zip), computed by rds-iam,
+     * not read back from AWS: a DatabaseUser's `runnerCodeSha256`.
+     */
+    public readonly codeSha256: pulumi.Output<string>;
     /** The runner's security group (admitted by the database's). */
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The function's execution role: a DatabaseUser's `runnerRoleArn`. */
     public readonly roleArn: pulumi.Output<string>;
     /**
      * Everything an operation through the runner depends on — the function, its role policy, its
@@ -157,15 +171,19 @@ export class SqlRunner extends pulumi.ComponentResource {
             parent,
         );
 
+        const pkg = runnerPackage();
         const fn = new aws.lambda.Function(
             `${name}-function`,
             {
                 description: `rds-iam ${name}: creates and drops IAM database users from inside the VPC`,
-                runtime: aws.lambda.Runtime.NodeJS22dX,
-                handler: "index.handler",
-                code: new pulumi.asset.AssetArchive({
-                    "index.js": new pulumi.asset.FileAsset(runnerBundlePath()),
-                }),
+                runtime: RUNNER_RUNTIME,
+                handler: RUNNER_HANDLER,
+                // The .zip itself, uploaded byte for byte (package.ts), so its CodeSha256 is known here.
+                code: new pulumi.asset.FileArchive(pkg.path),
+                // Lambda's hash of the deployed code: a refresh that finds other code makes the next up
+                // deploy this again (and publish a clean version).
+                codeSha256: pkg.codeSha256,
+                publish: true,
                 role: role.arn,
                 timeout: args.timeoutSeconds ?? 120,
                 memorySize: 256,
@@ -178,12 +196,16 @@ export class SqlRunner extends pulumi.ComponentResource {
 
         this.functionName = fn.name;
         this.functionArn = fn.arn;
+        this.version = fn.version;
+        this.codeSha256 = pulumi.output(pkg.codeSha256);
         this.securityGroupId = securityGroup.id;
         this.roleArn = role.arn;
         this.ready = [fn, policy, egress, ingress];
         this.registerOutputs({
             functionName: this.functionName,
             functionArn: this.functionArn,
+            version: this.version,
+            codeSha256: this.codeSha256,
             securityGroupId: this.securityGroupId,
             roleArn: this.roleArn,
         });

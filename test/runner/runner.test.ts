@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
 import { buildRunnerBundle } from "../../components/runner/bundle";
+import { runnerPackage } from "../../components/runner/package";
 import { FakeLambda, startFakeLambda } from "../../local/aws/lambda";
 import { NetworkNamespace, createNetworkNamespace, isolationUnavailable } from "../../local/network/netns";
 import { ThrowawayServer, getServer } from "../../local/servers";
@@ -15,6 +16,7 @@ import { userInputs } from "../../local/servers/userInputs";
  * namespace for each invocation of a loopback Lambda endpoint driven by the real @aws-sdk/client-lambda.
  */
 const FUNCTION = "db-sql-runner";
+const ROLE = "arn:aws:iam::123456789012:role/db-sql-runner-role";
 const ENV: Record<string, string> = {
     AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
     AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -29,6 +31,7 @@ describe("the SQL runner inside an isolated network", function () {
     let netns: NetworkNamespace;
     let lambda: FakeLambda;
     let bundle: string;
+    let codeSha256: string;
     const servers: Record<string, ThrowawayServer> = {};
     const saved: Record<string, string | undefined> = {};
 
@@ -44,8 +47,9 @@ describe("the SQL runner inside an isolated network", function () {
         ]);
         bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-runner-")), "index.js");
         buildRunnerBundle(bundle);
+        codeSha256 = runnerPackage(bundle).codeSha256;
         lambda = await startFakeLambda();
-        lambda.functions.set(FUNCTION, { bundle, netns, timeoutMs: 20_000 });
+        lambda.functions.set(FUNCTION, { bundle, netns, timeoutMs: 20_000, role: ROLE });
         for (const [k, v] of Object.entries({ ...ENV, AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint })) {
             saved[k] = process.env[k];
             process.env[k] = v;
@@ -63,6 +67,9 @@ describe("the SQL runner inside an isolated network", function () {
         userInputs(server, username, {
             sqlRunner: "lambda",
             runnerFunction: FUNCTION,
+            runnerVersion: "1",
+            runnerCodeSha256: codeSha256,
+            runnerRoleArn: ROLE,
             region: "us-east-1",
             ...extra,
         });
@@ -203,7 +210,7 @@ describe("the SQL runner inside an isolated network", function () {
     it("fails within the function's time limit, naming the missing network path, when the runner cannot reach the database", async () => {
         const server = servers.postgres16;
         // The same function deployed where the database is not: outside the VPC namespace.
-        lambda.functions.set("misplaced-runner", { bundle, timeoutMs: 20_000 });
+        lambda.functions.set("misplaced-runner", { bundle, timeoutMs: 20_000, role: ROLE });
         const error = await provider
             .create(await check(viaRunner(server, "lost_user", { runnerFunction: "misplaced-runner" })))
             .then(
@@ -213,9 +220,9 @@ describe("the SQL runner inside an isolated network", function () {
         assert.match(error.message, /ECONNREFUSED .*\(through the SQL runner misplaced-runner\)$/);
     });
 
-    it("reports a runner that runs out of time as Lambda does, with the likely cause", async () => {
+    it("reports a runner that runs out of time as Lambda does, and that a limit below the connect limit may not even reach the database", async () => {
         const server = servers.postgres16;
-        lambda.functions.set("slow-runner", { bundle, netns, timeoutMs: 1 });
+        lambda.functions.set("slow-runner", { bundle, netns, timeoutMs: 1, role: ROLE });
         const error = await provider
             .create(await check(viaRunner(server, "slow_user", { runnerFunction: "slow-runner" })))
             .then(
@@ -224,7 +231,7 @@ describe("the SQL runner inside an isolated network", function () {
             );
         assert.equal(
             error.message,
-            "the SQL runner slow-runner failed: Task timed out after 0.00 seconds. It ran out of time: it probably cannot reach the database — the database's security group must admit the runner's, and the runner's subnets must route to the database's",
+            "the SQL runner slow-runner version 1 failed: Task timed out after 0.00 seconds. The function's time limit (0 s) is not longer than the runner's connect limit (15 s), so it may not even have reached the database: raise the SqlRunner's timeoutSeconds (Database runnerTimeoutSeconds) above the session limits (connect 15 s, lock 15 s, statement 60 s)",
         );
     });
 });

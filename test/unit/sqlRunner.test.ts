@@ -1,6 +1,10 @@
 import * as assert from "node:assert/strict";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { Database, DatabaseArgs } from "../../components/database";
+import { runnerBundlePath } from "../../components/runner/bundle";
+import { runnerPackage, storedZip } from "../../components/runner/package";
 import { SqlRunner } from "../../components/runner/sqlRunner";
 import {
     RecordedResource,
@@ -28,7 +32,7 @@ async function build() {
 }
 
 describe("SqlRunner", () => {
-    it("runs the bundled handler on Node.js 22 in the database's subnets, with its own security group and no environment", async () => {
+    it("runs the bundled handler on Node.js 22 in the database's subnets, with its own security group, no environment and no layers", async () => {
         const { resources } = await build();
         const [fn] = ofType(resources, "aws:lambda/function:Function");
         assert.deepEqual(
@@ -39,6 +43,7 @@ describe("SqlRunner", () => {
                 memorySize: fn.inputs.memorySize,
                 vpcConfig: fn.inputs.vpcConfig,
                 environment: fn.inputs.environment,
+                layers: fn.inputs.layers,
             },
             {
                 runtime: "nodejs22.x",
@@ -52,7 +57,43 @@ describe("SqlRunner", () => {
                     ],
                 },
                 environment: undefined,
+                layers: undefined,
             },
+        );
+    });
+
+    it("publishes a version of the .zip rds-iam writes itself, and knows its CodeSha256 before AWS answers", async () => {
+        const { runner, resources } = await build();
+        const [fn] = ofType(resources, "aws:lambda/function:Function");
+        const pkg = runnerPackage();
+        const zip = fs.readFileSync(pkg.path);
+        assert.deepEqual(
+            {
+                publish: fn.inputs.publish,
+                archive: fn.inputs.code instanceof pulumi.asset.FileArchive,
+                path: await fn.inputs.code.path,
+                codeSha256: fn.inputs.codeSha256,
+                output: await valueOf(runner.codeSha256),
+            },
+            {
+                publish: true,
+                archive: true,
+                path: pkg.path,
+                codeSha256: crypto.createHash("sha256").update(zip).digest("base64"),
+                output: pkg.codeSha256,
+            },
+        );
+        // One stored entry, index.js holding the bundle as it is, dated 1980-01-01: the same bytes on every machine.
+        const bundle = fs.readFileSync(runnerBundlePath());
+        assert.deepEqual(
+            {
+                name: zip.subarray(30, 30 + zip.readUInt16LE(26)).toString(),
+                method: zip.readUInt16LE(8),
+                time: [zip.readUInt16LE(10), zip.readUInt16LE(12)],
+                content: zip.subarray(38, 38 + bundle.length).equals(bundle),
+                again: storedZip("index.js", bundle).equals(zip),
+            },
+            { name: "index.js", method: 0, time: [0, 0x21], content: true, again: true },
         );
     });
 
@@ -143,8 +184,18 @@ describe("Database and its SQL runner", () => {
         const { resources } = await database({});
         const user = ofType(resources, "pulumi-nodejs:dynamic/rds-iam:DatabaseUser")[0];
         assert.deepEqual(
-            [user.inputs.sqlRunner, user.inputs.runnerFunction],
-            ["lambda", "arn:aws:lambda:us-east-1:123456789012:function:orders-runner-function"],
+            [
+                user.inputs.sqlRunner,
+                user.inputs.runnerFunction,
+                user.inputs.runnerCodeSha256,
+                user.inputs.runnerRoleArn,
+            ],
+            [
+                "lambda",
+                "arn:aws:lambda:us-east-1:123456789012:function:orders-runner-function",
+                runnerPackage().codeSha256,
+                "arn:aws:iam::123456789012:role/orders-runner-role",
+            ],
         );
         const [fn] = ofType(resources, "aws:lambda/function:Function");
         assert.deepEqual(fn.inputs.vpcConfig.subnetIds, ["subnet-a", "subnet-b"]);
@@ -156,6 +207,14 @@ describe("Database and its SQL runner", () => {
             ingress.inputs.securityGroupId,
             `sg-${fakeResourceSuffix("orders-sg").toLowerCase().slice(0, 17)}`,
         );
+    });
+
+    it("has its users invoke the version the runner's last change published", async () => {
+        const { db, resources } = await database({});
+        const user = ofType(resources, "pulumi-nodejs:dynamic/rds-iam:DatabaseUser")[0];
+        const [fn] = ofType(resources, "aws:lambda/function:Function");
+        assert.equal(user.inputs.runnerVersion, fn.outputs.version);
+        assert.equal(await valueOf(db.sqlRunner!.version), fn.outputs.version);
     });
 
     it("drops the users before the runner, its role policy or its network path go (they depend on all four)", async () => {
@@ -176,7 +235,12 @@ describe("Database and its SQL runner", () => {
         const { resources } = await database({ sqlRunner: "deployer" });
         assert.deepEqual(ofType(resources, "aws:lambda/function:Function"), []);
         const user = ofType(resources, "pulumi-nodejs:dynamic/rds-iam:DatabaseUser")[0];
-        assert.deepEqual([user.inputs.sqlRunner, user.inputs.runnerFunction], [undefined, undefined]);
+        assert.deepEqual(
+            ["sqlRunner", "runnerFunction", "runnerVersion", "runnerCodeSha256", "runnerRoleArn"].map(
+                (k) => user.inputs[k],
+            ),
+            [undefined, undefined, undefined, undefined, undefined],
+        );
     });
 
     it("refuses the deployer's tunnel (connectHost) when the SQL runs in the runner", () => {
