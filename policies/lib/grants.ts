@@ -5,37 +5,11 @@
  * allow counts as granted). Pure.
  */
 import { Match, Statement, anyOf, arnSegments, matchAction, negate, parsePolicyDocument } from "./iam";
+import { RDS_CONTROL_ACTIONS } from "./rdsActions";
 
 export const CONNECT = "rds-db:connect";
 
-/**
- * RDS actions that control the databases themselves rather than log in to them: creating,
- * modifying (a master password reset included), deleting, restoring, sharing snapshots, failing
- * over, rebooting. An identity that connects needs none of them. (Service Authorization
- * Reference: Actions defined by Amazon RDS.)
- */
-export const RDS_CONTROL_ACTIONS: readonly string[] = [
-    "rds:CreateDBInstance",
-    "rds:CreateDBCluster",
-    "rds:CreateDBProxy",
-    "rds:ModifyDBInstance",
-    "rds:ModifyDBCluster",
-    "rds:ModifyDBParameterGroup",
-    "rds:ModifyDBClusterParameterGroup",
-    "rds:ModifyDBProxy",
-    "rds:ModifyDBSnapshotAttribute",
-    "rds:ModifyDBClusterSnapshotAttribute",
-    "rds:DeleteDBInstance",
-    "rds:DeleteDBCluster",
-    "rds:DeleteDBProxy",
-    "rds:RestoreDBInstanceFromDBSnapshot",
-    "rds:RestoreDBClusterFromSnapshot",
-    "rds:RestoreDBInstanceToPointInTime",
-    "rds:CopyDBSnapshot",
-    "rds:RebootDBInstance",
-    "rds:StopDBInstance",
-    "rds:FailoverDBCluster",
-];
+export { RDS_CONTROL_ACTIONS };
 
 /** A statement's action patterns, as written, for messages. */
 export function actionsAsWritten(statement: Statement): string {

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { NOT_CONTROL, RDS_CONTROL_ACTIONS } from "../../policies/lib/rdsActions";
 import { noRdsFullAccess } from "../../policies/rules";
 import { Fixture, runResourceRule } from "../../local/policies/ruleHarness";
 import { attachment, otherAttachments } from "./fixtures";
@@ -82,17 +83,23 @@ describe("rds-iam-no-rds-full-access: every way a broad policy reaches a princip
     for (const [action, shown] of [
         [
             "rds:*",
-            "rds:CreateDBInstance, rds:CreateDBCluster, rds:CreateDBProxy, rds:ModifyDBInstance and 16 more",
+            "rds:AddRoleToDBCluster, rds:AddRoleToDBInstance, rds:ApplyPendingMaintenanceAction, rds:AuthorizeDBSecurityGroupIngress and 104 more",
         ],
         [
             "rds:Modify*",
-            "rds:ModifyDBInstance, rds:ModifyDBCluster, rds:ModifyDBParameterGroup, rds:ModifyDBClusterParameterGroup and 3 more",
+            "rds:ModifyActivityStream, rds:ModifyCertificates, rds:ModifyCurrentDBClusterCapacity, rds:ModifyCustomDBEngineVersion and 17 more",
         ],
-        ["rds:Delete*", "rds:DeleteDBInstance, rds:DeleteDBCluster, rds:DeleteDBProxy"],
-        ["rds:Create*", "rds:CreateDBInstance, rds:CreateDBCluster, rds:CreateDBProxy"],
+        [
+            "rds:Delete*",
+            "rds:DeleteBlueGreenDeployment, rds:DeleteCustomDBEngineVersion, rds:DeleteDBCluster, rds:DeleteDBClusterAutomatedBackup and 16 more",
+        ],
+        [
+            "rds:Create*",
+            "rds:CreateBlueGreenDeployment, rds:CreateCustomDBEngineVersion, rds:CreateDBCluster, rds:CreateDBClusterEndpoint and 15 more",
+        ],
         [
             "rds:restore*",
-            "rds:RestoreDBInstanceFromDBSnapshot, rds:RestoreDBClusterFromSnapshot, rds:RestoreDBInstanceToPointInTime",
+            "rds:RestoreDBClusterFromS3, rds:RestoreDBClusterFromSnapshot, rds:RestoreDBClusterToPointInTime, rds:RestoreDBInstanceFromDBSnapshot and 2 more",
         ],
     ]) {
         it(`flags ${action} in a policy`, () => {
@@ -108,6 +115,40 @@ describe("rds-iam-no-rds-full-access: every way a broad policy reaches a princip
         });
     }
 
+    // Each was allowed without a finding before the list was taken whole from the Service Authorization Reference.
+    for (const action of [
+        "rds:RestoreDBClusterToPointInTime",
+        "rds:CreateDBSnapshot",
+        "rds:CreateDBClusterSnapshot",
+        "rds:StartExportTask",
+        "rds:CopyDBClusterSnapshot",
+        "rds:StopDBCluster",
+        "rds:RebootDBCluster",
+        "rds:CreateGlobalCluster",
+    ]) {
+        it(`flags ${action} alone in a policy`, () => {
+            assert.deepEqual(
+                runResourceRule(
+                    noRdsFullAccess,
+                    withStatement({ Effect: "Allow", Action: action, Resource: "*" }),
+                ),
+                mandatory(
+                    `"inline" statement 0 allows ${action} (through "${action}"): control over the databases themselves. Remove those actions and ${FIX}.`,
+                ),
+            );
+        });
+    }
+
+    it("takes every Write and Permissions management action of the reference, except the documented non-control ones, once each", () => {
+        assert.equal(new Set(RDS_CONTROL_ACTIONS).size, RDS_CONTROL_ACTIONS.length);
+        assert.deepEqual(
+            RDS_CONTROL_ACTIONS.filter((a) => a in NOT_CONTROL),
+            [],
+        );
+        assert.deepEqual([...RDS_CONTROL_ACTIONS].sort(), RDS_CONTROL_ACTIONS);
+        assert.equal(RDS_CONTROL_ACTIONS.length + Object.keys(NOT_CONTROL).length, 116);
+    });
+
     it("flags NotAction that leaves RDS control in", () => {
         assert.deepEqual(
             runResourceRule(
@@ -115,7 +156,7 @@ describe("rds-iam-no-rds-full-access: every way a broad policy reaches a princip
                 withStatement({ Effect: "Allow", NotAction: ["iam:*"], Resource: "arn:aws:rds:*:*:db:*" }),
             ),
             mandatory(
-                `"inline" statement 0 allows rds:CreateDBInstance, rds:CreateDBCluster, rds:CreateDBProxy, rds:ModifyDBInstance and 16 more (through NotAction ["iam:*"]): control over the databases themselves. Remove those actions and ${FIX}.`,
+                `"inline" statement 0 allows rds:AddRoleToDBCluster, rds:AddRoleToDBInstance, rds:ApplyPendingMaintenanceAction, rds:AuthorizeDBSecurityGroupIngress and 104 more (through NotAction ["iam:*"]): control over the databases themselves. Remove those actions and ${FIX}.`,
             ),
         );
     });
