@@ -33,11 +33,30 @@ const BROAD: readonly ManagedPolicyFacts[] = [
     },
 ];
 
+/** AWS managed policies that read every secret, the RDS-managed master secrets (rds!…) included. */
+const SECRET_READERS: readonly ManagedPolicyFacts[] = [
+    {
+        name: "SecretsManagerReadWrite",
+        grants: "secretsmanager:* on every secret, the RDS-managed master secrets (rds!…) and so every database's master password included",
+    },
+];
+
+/** The name of the AWS managed policy an ARN names (`arn:<partition>:iam::aws:policy/…`), in any partition. */
+function awsManagedName(policyArn: unknown): string | undefined {
+    if (typeof policyArn !== "string") return undefined;
+    return /^arn:[a-z-]+:iam::aws:policy\/(?:service-role\/)?(.+)$/.exec(policyArn)?.[1];
+}
+
 /** The broad AWS managed policy an ARN names, in any partition. */
 export function broadManagedPolicy(policyArn: unknown): ManagedPolicyFacts | undefined {
-    if (typeof policyArn !== "string") return undefined;
-    const m = /^arn:[a-z-]+:iam::aws:policy\/(?:service-role\/)?(.+)$/.exec(policyArn);
-    return m ? BROAD.find((p) => p.name === m[1]) : undefined;
+    const name = awsManagedName(policyArn);
+    return BROAD.find((p) => p.name === name);
+}
+
+/** The AWS managed policy an ARN names if it reads every secret (SecretsManagerReadWrite), in any partition. */
+export function secretReaderPolicy(policyArn: unknown): ManagedPolicyFacts | undefined {
+    const name = awsManagedName(policyArn);
+    return SECRET_READERS.find((p) => p.name === name);
 }
 
 export interface ManagedAttachment {
@@ -79,6 +98,14 @@ export function managedAttachments(
             return [{ principal: `user ${quoted(props.userName)}`, policyArns: props.policyArns ?? [] }];
         case "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive":
             return [{ principal: `group ${quoted(props.groupName)}`, policyArns: props.policyArns ?? [] }];
+        case "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment":
+            // IAM Identity Center: an AWS managed policy in a permission set reaches every user it is assigned to.
+            return [
+                {
+                    principal: `permission set ${quoted(props.permissionSetArn)}`,
+                    policyArns: [props.managedPolicyArn],
+                },
+            ];
         case "aws:iam/role:Role":
             return [
                 {

@@ -11,6 +11,7 @@ export const CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterPar
 export const DATABASE_USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
 export const PROXY = "aws:rds/proxy:Proxy";
 export const AWS_PROVIDER = "pulumi:providers:aws";
+export const SSO_INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy";
 
 /**
  * Engines with IAM database authentication, and the parameter that forces TLS on each. The same
@@ -45,6 +46,8 @@ export function policyDocumentsOf(type: string, props: Record<string, any>): unk
         case "aws:iam/userPolicy:UserPolicy":
         case "aws:iam/groupPolicy:GroupPolicy":
             return [props.policy];
+        case SSO_INLINE_POLICY:
+            return [props.inlinePolicy]; // an IAM Identity Center permission set's inline policy
         case "aws:iam/role:Role":
             return (props.inlinePolicies ?? []).map((p: { policy?: unknown }) => p.policy);
         default:

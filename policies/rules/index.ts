@@ -4,6 +4,7 @@ import { connectConditions } from "./connectConditions";
 import { connectStatements } from "./connectStatements";
 import { connectTargetsExist } from "./connectTargetsExist";
 import { iamAuthEnabled } from "./iamAuthEnabled";
+import { noMasterSecretRead } from "./noMasterSecretRead";
 import { noRdsFullAccess } from "./noRdsFullAccess";
 import { notPubliclyAccessible } from "./notPubliclyAccessible";
 import { proxyIamAuth } from "./proxyIamAuth";
@@ -19,6 +20,7 @@ export const resourceRules = [
     connectStatements,
     connectConditions,
     noRdsFullAccess,
+    noMasterSecretRead,
     proxyIamAuth,
 ];
 export const stackRules = [tlsEnforced, connectTargetsExist, usersGranted];
@@ -28,6 +30,7 @@ export {
     connectStatements,
     connectTargetsExist,
     iamAuthEnabled,
+    noMasterSecretRead,
     noRdsFullAccess,
     notPubliclyAccessible,
     proxyIamAuth,

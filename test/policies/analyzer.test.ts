@@ -56,6 +56,7 @@ describe("the policy pack served as a real analyzer over gRPC", function () {
                 "rds-iam-connect-statements",
                 "rds-iam-connect-targets-exist",
                 "rds-iam-iam-auth-enabled",
+                "rds-iam-no-master-secret-read",
                 "rds-iam-no-rds-full-access",
                 "rds-iam-not-publicly-accessible",
                 "rds-iam-proxy-iam-auth",

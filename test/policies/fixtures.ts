@@ -7,6 +7,8 @@ export const PG_ID = "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 export const AURORA_ID = "cluster-ZYXWVUTSRQPONMLKJIHGFEDCBA";
 export const PROXY_ID = "prx-0123456789abcdef0";
 export const CONNECT_POLICY_ARN = "arn:aws:iam::123456789012:policy/api-connect";
+export const SSO_INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef";
+export const PERMISSION_SET = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef";
 
 export function instance(): Fixture {
     return {
@@ -191,5 +193,29 @@ export function otherAttachments(policyArn = CONNECT_POLICY_ARN): Fixture[] {
             name: "api-role",
             props: { name: "api-role", managedPolicyArns: [policyArn] },
         },
+        {
+            type: "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+            name: "dba-permission-set",
+            props: {
+                instanceArn: SSO_INSTANCE,
+                permissionSetArn: PERMISSION_SET,
+                managedPolicyArn: policyArn,
+            },
+        },
     ];
+}
+
+/** An IAM Identity Center permission set's inline policy granting one database user. */
+export function permissionSetInlinePolicy(
+    resources = [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${PG_ID}/app_rw`],
+): Fixture {
+    return {
+        type: "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+        name: "dba-inline",
+        props: {
+            instanceArn: SSO_INSTANCE,
+            permissionSetArn: PERMISSION_SET,
+            inlinePolicy: connectDocument(resources),
+        },
+    };
 }

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { NOT_CONTROL, RDS_CONTROL_ACTIONS } from "../../policies/lib/rdsActions";
 import { noRdsFullAccess } from "../../policies/rules";
 import { Fixture, runResourceRule } from "../../local/policies/ruleHarness";
-import { attachment, otherAttachments } from "./fixtures";
+import { PERMISSION_SET, attachment, otherAttachments } from "./fixtures";
 
 const mandatory = (...messages: string[]) =>
     messages.map((message) => ({ message, enforcement: "mandatory" }));
@@ -40,6 +40,7 @@ describe("rds-iam-no-rds-full-access: every way a broad policy reaches a princip
         "alice-exclusive": 'user "alice"',
         "dba-exclusive": 'group "dbas"',
         "api-role": 'role "api-role"',
+        "dba-permission-set": `permission set "${PERMISSION_SET}"`,
     };
     for (const fixture of otherAttachments(RDS_FULL)) {
         it(`flags AmazonRDSFullAccess attached with ${fixture.type.split(":").pop()}`, () => {
@@ -57,6 +58,17 @@ describe("rds-iam-no-rds-full-access: every way a broad policy reaches a princip
             runResourceRule(noRdsFullAccess, attachment("arn:aws:iam::aws:policy/AdministratorAccess")),
             mandatory(
                 `"api-attach" attaches AdministratorAccess (arn:aws:iam::aws:policy/AdministratorAccess) to role "api-role": it grants every action on every resource, rds-db:connect as every database user and full RDS control included. Detach it and ${FIX}.`,
+            ),
+        );
+    });
+
+    it("flags AdministratorAccess in an IAM Identity Center permission set (ManagedPolicyAttachment)", () => {
+        const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+        const sso = otherAttachments(admin).find((f) => f.name === "dba-permission-set")!;
+        assert.deepEqual(
+            runResourceRule(noRdsFullAccess, sso),
+            mandatory(
+                `"dba-permission-set" attaches AdministratorAccess (${admin}) to permission set "${PERMISSION_SET}": it grants every action on every resource, rds-db:connect as every database user and full RDS control included. Detach it and ${FIX}.`,
             ),
         );
     });

@@ -7,7 +7,16 @@ import {
     storageEncrypted,
 } from "../../policies/rules";
 import { Fixture, UNKNOWN, runResourceRule } from "../../local/policies/ruleHarness";
-import { attachment, cluster, clusterInstance, instance, otherAttachments, policy, proxy } from "./fixtures";
+import {
+    attachment,
+    cluster,
+    clusterInstance,
+    instance,
+    otherAttachments,
+    permissionSetInlinePolicy,
+    policy,
+    proxy,
+} from "./fixtures";
 
 const mandatory = (message: string) => [{ message, enforcement: "mandatory" }];
 const withProps = (f: Fixture, props: Record<string, unknown>): Fixture => ({
@@ -25,6 +34,7 @@ describe("policy pack resource rules", () => {
             policy(),
             attachment(),
             ...otherAttachments(),
+            permissionSetInlinePolicy(),
         ]) {
             it(`${fixture.type} "${fixture.name}" passes`, () => {
                 for (const rule of resourceRules)

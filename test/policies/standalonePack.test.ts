@@ -72,6 +72,7 @@ describe("the policy pack installs on its own", function () {
                     "rds-iam-connect-statements",
                     "rds-iam-connect-conditions",
                     "rds-iam-no-rds-full-access",
+                    "rds-iam-no-master-secret-read",
                     "rds-iam-proxy-iam-auth",
                     "rds-iam-tls-enforced",
                     "rds-iam-connect-targets-exist",
