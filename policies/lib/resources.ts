@@ -11,6 +11,8 @@ export const CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterPar
 export const DATABASE_USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
 export const PROXY = "aws:rds/proxy:Proxy";
 export const AWS_PROVIDER = "pulumi:providers:aws";
+export const SNAPSHOT = "aws:rds/snapshot:Snapshot";
+export const SNAPSHOT_COPY = "aws:rds/snapshotCopy:SnapshotCopy";
 export const SSO_INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy";
 
 /**
@@ -26,12 +28,18 @@ export const IAM_ENGINES: Readonly<Record<string, string>> = {
     "aurora-postgresql": "rds.force_ssl",
 };
 
+/**
+ * Engine names compare case-insensitively: the AWS provider lowercases `engine` before it calls RDS
+ * (terraform-provider-aws: `StateFunc: strings.ToLower` on engine), so "Postgres" is postgres.
+ */
 export function supportsIamAuth(engine: unknown): boolean {
-    return typeof engine === "string" && Object.prototype.hasOwnProperty.call(IAM_ENGINES, engine);
+    return (
+        typeof engine === "string" && Object.prototype.hasOwnProperty.call(IAM_ENGINES, engine.toLowerCase())
+    );
 }
 
 export function tlsParameterFor(engine: string): string {
-    return IAM_ENGINES[engine];
+    return IAM_ENGINES[engine.toLowerCase()];
 }
 
 export function isDatabase(type: string): boolean {

@@ -10,6 +10,8 @@ export const iamAuthEnabled: ResourceValidationPolicy = {
     remediationSteps:
         "Set iamDatabaseAuthenticationEnabled: true on the aws.rds.Instance or aws.rds.Cluster (rds-iam's Database component always does).",
     validateResource: (args, reportViolation) => {
+        // Engines compare case-insensitively ("Postgres" is postgres). A replica or restore without an
+        // engine of its own is judged by the stack rule rds-iam-replica-iam-auth, which looks up its source.
         if (!isDatabase(args.type) || !supportsIamAuth(args.props.engine)) return;
         if (args.props.iamDatabaseAuthenticationEnabled !== true) {
             const kind =

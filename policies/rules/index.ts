@@ -1,5 +1,6 @@
 // Every rule of the pack, in the order the pack lists them.
 import { backupsRetained } from "./backupsRetained";
+import { cannotDecide } from "./cannotDecide";
 import { connectConditions } from "./connectConditions";
 import { connectStatements } from "./connectStatements";
 import { connectTargetsExist } from "./connectTargetsExist";
@@ -8,6 +9,7 @@ import { noMasterSecretRead } from "./noMasterSecretRead";
 import { noRdsFullAccess } from "./noRdsFullAccess";
 import { notPubliclyAccessible } from "./notPubliclyAccessible";
 import { proxyIamAuth } from "./proxyIamAuth";
+import { replicaIamAuth } from "./replicaIamAuth";
 import { storageEncrypted } from "./storageEncrypted";
 import { tlsEnforced } from "./tlsEnforced";
 import { usersGranted } from "./usersGranted";
@@ -23,9 +25,10 @@ export const resourceRules = [
     noMasterSecretRead,
     proxyIamAuth,
 ];
-export const stackRules = [tlsEnforced, connectTargetsExist, usersGranted];
+export const stackRules = [tlsEnforced, replicaIamAuth, connectTargetsExist, usersGranted, cannotDecide];
 export {
     backupsRetained,
+    cannotDecide,
     connectConditions,
     connectStatements,
     connectTargetsExist,
@@ -34,6 +37,7 @@ export {
     noRdsFullAccess,
     notPubliclyAccessible,
     proxyIamAuth,
+    replicaIamAuth,
     storageEncrypted,
     tlsEnforced,
     usersGranted,

@@ -6,11 +6,15 @@ import {
     supportsIamAuth,
     tlsParameterFor,
 } from "../lib/resources";
+import { indexEngines } from "../lib/sourceEngine";
 import { IndexedResource, indexStack } from "../lib/stackIndex";
 
-/** Why a database does not force TLS, or undefined when it does. Pure. */
-export function tlsProblem(db: IndexedResource, groups: Map<string, IndexedResource>): string | undefined {
-    const engine = String(db.props.engine);
+/** Why a database of this engine does not force TLS, or undefined when it does. Pure. */
+export function tlsProblem(
+    db: IndexedResource,
+    groups: Map<string, IndexedResource>,
+    engine: string = String(db.props.engine),
+): string | undefined {
     const parameter = tlsParameterFor(engine);
     const instance = db.type === INSTANCE;
     const groupName = instance ? db.props.parameterGroupName : db.props.dbClusterParameterGroupName;
@@ -40,9 +44,12 @@ export const tlsEnforced: StackValidationPolicy = {
         "Give the database a parameter group (cluster parameter group for Aurora) in the stack with require_secure_transport=1 (MySQL/MariaDB) or rds.force_ssl=1 (PostgreSQL). IAM tokens travel as cleartext passwords: TLS is what protects them.",
     validateStack: (args, reportViolation) => {
         const index = indexStack(args.resources);
+        const engines = indexEngines(args.resources);
         for (const db of index.databases) {
-            if (!supportsIamAuth(db.props.engine)) continue;
-            const problem = tlsProblem(db, index.parameterGroupByName);
+            // A replica or restore takes its engine from its source (rds-iam-cannot-decide names those it cannot find).
+            const { engine } = engines.engineOf(db);
+            if (engine === undefined || !supportsIamAuth(engine)) continue;
+            const problem = tlsProblem(db, index.parameterGroupByName, engine);
             if (problem !== undefined) reportViolation(problem, db.urn);
         }
     },

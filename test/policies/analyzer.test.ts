@@ -52,6 +52,7 @@ describe("the policy pack served as a real analyzer over gRPC", function () {
                 .sort(),
             [
                 "rds-iam-backups-retained",
+                "rds-iam-cannot-decide",
                 "rds-iam-connect-conditions",
                 "rds-iam-connect-statements",
                 "rds-iam-connect-targets-exist",
@@ -60,6 +61,7 @@ describe("the policy pack served as a real analyzer over gRPC", function () {
                 "rds-iam-no-rds-full-access",
                 "rds-iam-not-publicly-accessible",
                 "rds-iam-proxy-iam-auth",
+                "rds-iam-replica-iam-auth",
                 "rds-iam-storage-encrypted",
                 "rds-iam-tls-enforced",
                 "rds-iam-users-granted",

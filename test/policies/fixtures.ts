@@ -21,6 +21,7 @@ export function instance(): Fixture {
             publiclyAccessible: false,
             backupRetentionPeriod: 7,
             parameterGroupName: "orders-params",
+            identifier: "orders",
             address: PG_HOST,
             resourceId: PG_ID,
             arn: "arn:aws:rds:us-east-1:123456789012:db:orders",
@@ -38,6 +39,7 @@ export function cluster(): Fixture {
             storageEncrypted: true,
             backupRetentionPeriod: 14,
             dbClusterParameterGroupName: "ledger-params",
+            clusterIdentifier: "ledger",
             endpoint: AURORA_HOST,
             clusterResourceId: AURORA_ID,
             arn: "arn:aws:rds:us-east-1:123456789012:cluster:ledger",
@@ -218,4 +220,9 @@ export function permissionSetInlinePolicy(
             inlinePolicy: connectDocument(resources),
         },
     };
+}
+
+/** The stack with one resource's props changed: one mutation. */
+export function replace(stack: Fixture[], name: string, props: Record<string, unknown>): Fixture[] {
+    return stack.map((f) => (f.name === name ? { ...f, props: { ...f.props, ...props } } : f));
 }

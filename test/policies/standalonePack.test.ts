@@ -75,8 +75,10 @@ describe("the policy pack installs on its own", function () {
                     "rds-iam-no-master-secret-read",
                     "rds-iam-proxy-iam-auth",
                     "rds-iam-tls-enforced",
+                    "rds-iam-replica-iam-auth",
                     "rds-iam-connect-targets-exist",
                     "rds-iam-users-granted",
+                    "rds-iam-cannot-decide",
                 ],
                 policyFrom: path.join("node_modules", "@pulumi", "policy", "index.js"),
                 findings: [
