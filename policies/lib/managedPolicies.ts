@@ -7,6 +7,8 @@ export interface ManagedPolicyFacts {
     readonly name: string;
     /** What it grants, for messages. */
     readonly grants: string;
+    /** Does it allow rds-db:connect (on every database user)? */
+    readonly connects?: boolean;
 }
 
 /** AWS managed policies (AWS Managed Policy Reference) that grant connect to every user or RDS control. */
@@ -14,10 +16,12 @@ const BROAD: readonly ManagedPolicyFacts[] = [
     {
         name: "AdministratorAccess",
         grants: "every action on every resource, rds-db:connect as every database user and full RDS control included",
+        connects: true,
     },
     {
         name: "PowerUserAccess",
         grants: "every action except IAM, Organizations and Account management (NotAction), rds-db:connect as every database user and full RDS control included",
+        connects: true,
     },
     {
         name: "AmazonRDSFullAccess",

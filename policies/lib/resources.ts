@@ -11,6 +11,8 @@ export const CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterPar
 export const DATABASE_USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
 export const PROXY = "aws:rds/proxy:Proxy";
 export const AWS_PROVIDER = "pulumi:providers:aws";
+export const ROLE = "aws:iam/role:Role";
+export const PROXY_TARGET = "aws:rds/proxyTarget:ProxyTarget";
 export const SNAPSHOT = "aws:rds/snapshot:Snapshot";
 export const SNAPSHOT_COPY = "aws:rds/snapshotCopy:SnapshotCopy";
 export const SSO_INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy";
@@ -56,7 +58,7 @@ export function policyDocumentsOf(type: string, props: Record<string, any>): unk
             return [props.policy];
         case SSO_INLINE_POLICY:
             return [props.inlinePolicy]; // an IAM Identity Center permission set's inline policy
-        case "aws:iam/role:Role":
+        case ROLE:
             return (props.inlinePolicies ?? []).map((p: { policy?: unknown }) => p.policy);
         default:
             return [];

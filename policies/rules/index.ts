@@ -2,6 +2,7 @@
 import { backupsRetained } from "./backupsRetained";
 import { cannotDecide } from "./cannotDecide";
 import { connectConditions } from "./connectConditions";
+import { connectRoleTrust } from "./connectRoleTrust";
 import { connectStatements } from "./connectStatements";
 import { connectTargetsExist } from "./connectTargetsExist";
 import { iamAuthEnabled } from "./iamAuthEnabled";
@@ -25,11 +26,19 @@ export const resourceRules = [
     noMasterSecretRead,
     proxyIamAuth,
 ];
-export const stackRules = [tlsEnforced, replicaIamAuth, connectTargetsExist, usersGranted, cannotDecide];
+export const stackRules = [
+    tlsEnforced,
+    replicaIamAuth,
+    connectTargetsExist,
+    usersGranted,
+    connectRoleTrust,
+    cannotDecide,
+];
 export {
     backupsRetained,
     cannotDecide,
     connectConditions,
+    connectRoleTrust,
     connectStatements,
     connectTargetsExist,
     iamAuthEnabled,

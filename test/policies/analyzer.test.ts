@@ -54,6 +54,7 @@ describe("the policy pack served as a real analyzer over gRPC", function () {
                 "rds-iam-backups-retained",
                 "rds-iam-cannot-decide",
                 "rds-iam-connect-conditions",
+                "rds-iam-connect-role-trust",
                 "rds-iam-connect-statements",
                 "rds-iam-connect-targets-exist",
                 "rds-iam-iam-auth-enabled",

@@ -101,7 +101,7 @@ export function policy(
     return {
         type: "aws:iam/policy:Policy",
         name: "api-connect",
-        props: { policy: connectDocument(resources, extra) },
+        props: { name: "api-connect", arn: CONNECT_POLICY_ARN, policy: connectDocument(resources, extra) },
     };
 }
 

@@ -4,6 +4,7 @@ import {
     iamAuthEnabled,
     notPubliclyAccessible,
     resourceRules,
+    stackRules,
     storageEncrypted,
 } from "../../policies/rules";
 import { Fixture, UNKNOWN, runResourceRule } from "../../local/policies/ruleHarness";
@@ -17,6 +18,14 @@ import {
     policy,
     proxy,
 } from "./fixtures";
+import {
+    iamProxy,
+    proxyRole,
+    proxyRolePolicy,
+    proxyTarget,
+    proxyTargetGroup,
+    workloadRole,
+} from "./proxyFixtures";
 
 const mandatory = (message: string) => [{ message, enforcement: "mandatory" }];
 const withProps = (f: Fixture, props: Record<string, unknown>): Fixture => ({
@@ -35,6 +44,12 @@ describe("policy pack resource rules", () => {
             attachment(),
             ...otherAttachments(),
             permissionSetInlinePolicy(),
+            iamProxy(),
+            proxyRole(),
+            proxyRolePolicy(),
+            proxyTargetGroup(),
+            proxyTarget(),
+            workloadRole(),
         ]) {
             it(`${fixture.type} "${fixture.name}" passes`, () => {
                 for (const rule of resourceRules)
@@ -44,7 +59,7 @@ describe("policy pack resource rules", () => {
     });
 
     it("every rule is named rds-iam-…, kebab-case, described by a full sentence, with remediation steps", () => {
-        for (const rule of resourceRules) {
+        for (const rule of [...resourceRules, ...stackRules]) {
             assert.match(rule.name, /^rds-iam-[a-z]+(-[a-z]+)*$/);
             assert.match(rule.description, /^[A-Z].*\.$/);
             assert.ok((rule.remediationSteps ?? "").length > 20);

@@ -78,6 +78,7 @@ describe("the policy pack installs on its own", function () {
                     "rds-iam-replica-iam-auth",
                     "rds-iam-connect-targets-exist",
                     "rds-iam-users-granted",
+                    "rds-iam-connect-role-trust",
                     "rds-iam-cannot-decide",
                 ],
                 policyFrom: path.join("node_modules", "@pulumi", "policy", "index.js"),
