@@ -10,6 +10,9 @@ import { noMasterSecretRead } from "./noMasterSecretRead";
 import { noRdsFullAccess } from "./noRdsFullAccess";
 import { notPubliclyAccessible } from "./notPubliclyAccessible";
 import { proxyIamAuth } from "./proxyIamAuth";
+import { proxyRoleConnects } from "./proxyRoleConnects";
+import { proxyRoleTrust } from "./proxyRoleTrust";
+import { proxyRoleUsers } from "./proxyRoleUsers";
 import { replicaIamAuth } from "./replicaIamAuth";
 import { storageEncrypted } from "./storageEncrypted";
 import { tlsEnforced } from "./tlsEnforced";
@@ -32,6 +35,9 @@ export const stackRules = [
     connectTargetsExist,
     usersGranted,
     connectRoleTrust,
+    proxyRoleConnects,
+    proxyRoleUsers,
+    proxyRoleTrust,
     cannotDecide,
 ];
 export {
@@ -46,6 +52,9 @@ export {
     noRdsFullAccess,
     notPubliclyAccessible,
     proxyIamAuth,
+    proxyRoleConnects,
+    proxyRoleTrust,
+    proxyRoleUsers,
     replicaIamAuth,
     storageEncrypted,
     tlsEnforced,
