@@ -1,6 +1,6 @@
 /**
- * Throwaway database servers that play RDS: PostgreSQL 15, 16 and 17 and MariaDB, each with RDS's
- * privilege model (a non-superuser master; see rdsPrivileges.ts), started on first use in a temp
+ * Throwaway database servers that play RDS: PostgreSQL 15, 16 and 17, MariaDB and MySQL 8.0, each
+ * with RDS's privilege model (a non-superuser master; see rdsPrivileges.ts), started on first use in a temp
  * dir on a free loopback port with TLS and a fresh self-signed certificate, stopped and removed by
  * the mocha root hook or at process exit. Never the machine's own database services.
  */
@@ -12,6 +12,7 @@ import type * as net from "node:net";
 import type { Server as LdapServer } from "ldapjs";
 import { startLdapResponder, startPluginSocket } from "./loginHook";
 import { startMariadb } from "./mariadb";
+import { startMysql } from "./mysql";
 import { startPostgres } from "./postgres";
 import { POSTGRES_MAJORS, PostgresMajor } from "./postgresBinaries";
 import type { NetworkNamespace } from "../network/netns";
@@ -27,9 +28,10 @@ export {
     setLoginDecider,
 } from "./loginHook";
 export { POSTGRES_MAJORS, PostgresMajor } from "./postgresBinaries";
+export { ServerUnavailableError } from "./mysqlBinaries";
 
 export interface ThrowawayServer {
-    readonly engine: "postgres" | "mariadb";
+    readonly engine: "postgres" | "mariadb" | "mysql";
     /** "PostgreSQL 16", "MariaDB 10.11.19": for test names and messages. */
     readonly label: string;
     /** The server's version ("16", "10.11.19"). */
@@ -58,12 +60,17 @@ export interface ThrowawayServer {
     statementsSince(mark: number): Promise<string[]>;
 }
 
-export type ServerName = `postgres${PostgresMajor}` | "mariadb";
+export type ServerName = `postgres${PostgresMajor}` | "mariadb" | "mysql80";
 
-/** Every server the provider suite runs on: the PostgreSQL majors we deploy and MariaDB. */
+/**
+ * Every server the provider suite runs on: the PostgreSQL majors we deploy, MariaDB and MySQL 8.0
+ * (whose binaries are fetched at test time: getServer("mysql80") rejects with ServerUnavailableError
+ * when they cannot be).
+ */
 export const PROVIDER_MATRIX: readonly ServerName[] = [
     ...POSTGRES_MAJORS.map((major) => `postgres${major}` as const),
     "mariadb",
+    "mysql80",
 ];
 
 interface Shared {
@@ -121,14 +128,16 @@ export async function launchServer(
     const { server, stop } =
         name === "mariadb"
             ? await startMariadb(root, password, loginSocket, port, options)
-            : await startPostgres({
-                  ...options,
-                  root,
-                  major: Number(name.slice("postgres".length)) as PostgresMajor,
-                  password,
-                  port,
-                  ldapPort,
-              });
+            : name === "mysql80"
+              ? await startMysql(root, password, port, options)
+              : await startPostgres({
+                    ...options,
+                    root,
+                    major: Number(name.slice("postgres".length)) as PostgresMajor,
+                    password,
+                    port,
+                    ldapPort,
+                });
     let stopped: Promise<void> | undefined;
     const stopOnce = () => (stopped ??= stop());
     stops.push(stopOnce);
@@ -206,6 +215,7 @@ function registerExitCleanup(root: string): void {
                 if (entry.startsWith("postgres"))
                     pidFiles.push(path.join(dir, entry, "data", "postmaster.pid"));
                 if (entry.startsWith("mariadb")) pidFiles.push(path.join(dir, entry, "mariadb.pid"));
+                if (entry.startsWith("mysql-")) pidFiles.push(path.join(dir, entry, "mysql.pid"));
             }
             for (const pidFile of pidFiles) {
                 try {

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import type { Server as LdapServer } from "ldapjs";
 
-export type ServerEngine = "postgres" | "mariadb";
+export type ServerEngine = "postgres" | "mariadb" | "mysql";
 
 export interface LoginAttempt {
     readonly engine: ServerEngine;
@@ -58,8 +58,11 @@ export async function decideLogin(attempt: LoginAttempt): Promise<LoginDecision>
     return decision;
 }
 
-/** The socket the MariaDB plugin asks: `user\0host\0token\0`, answered `ALLOW|DENY <reason>\n`. */
-export async function startPluginSocket(path: string): Promise<net.Server> {
+/**
+ * The socket the MariaDB (or MySQL) plugin asks: `user\0host\0token\0`, answered
+ * `ALLOW|DENY <reason>\n`; attempts are reported as `engine`'s.
+ */
+export async function startPluginSocket(path: string, engine: ServerEngine = "mariadb"): Promise<net.Server> {
     const server = net.createServer({ allowHalfOpen: true }, (socket) => {
         const chunks: Buffer[] = [];
         socket.on("data", (c) => chunks.push(c));
@@ -68,7 +71,7 @@ export async function startPluginSocket(path: string): Promise<net.Server> {
             const [user = "", clientHost = "", password = ""] = Buffer.concat(chunks)
                 .toString("utf8")
                 .split("\0");
-            const decision = await decideLogin({ engine: "mariadb", user, clientHost, password });
+            const decision = await decideLogin({ engine, user, clientHost, password });
             socket.end(`${decision.allow ? "ALLOW" : "DENY"} ${decision.reason.replace(/\n/g, " ")}\n`);
         });
     });

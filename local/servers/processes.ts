@@ -107,9 +107,10 @@ export async function serverCertificate(
 ): Promise<Certificate> {
     const certFile = path.join(dir, "server.crt");
     const keyFile = path.join(dir, "server.key");
+    // A common name holds at most 64 characters; the names are in subjectAltName (what TLS checks).
     const subject = [
         "-subj",
-        `/CN=${dnsName}`,
+        `/CN=${dnsName.length <= 64 ? dnsName : dnsName.split(".")[0]}`,
         "-addext",
         `subjectAltName=DNS:${dnsName},DNS:localhost,IP:127.0.0.1`,
     ];

@@ -11,7 +11,11 @@
  * `rds_superuser` holds ADMIN (without INHERIT or SET) on the roles RDS lets its members grant.
  *
  * MariaDB/MySQL — RDS User Guide, "Master user account privileges": the master has exactly the
- * listed global privileges WITH GRANT OPTION; no SUPER, FILE, SHUTDOWN or ALL.
+ * listed global privileges WITH GRANT OPTION; no SUPER, FILE, SHUTDOWN or ALL. RDS for MySQL 8.0.36
+ * and higher adds CREATE ROLE, DROP ROLE and the dynamic privileges APPLICATION_PASSWORD_ADMIN,
+ * ROLE_ADMIN, SET_USER_ID and XA_RECOVER_ADMIN, and grants the master the role
+ * `rds_superuser_role` (same guide, "Role-based privilege model for RDS for MySQL"); versions
+ * before 8.0.36 have the MariaDB list and no role.
  */
 
 /** The master's global privileges on RDS for MariaDB (and MySQL 8's static ones). */
@@ -41,6 +45,43 @@ export const RDS_MYSQL_MASTER_PRIVILEGES: readonly string[] = [
     "EVENT",
     "TRIGGER",
 ];
+
+/** What RDS for MySQL 8.0.36+ adds to that list, static ones first (the master's and rds_superuser_role's). */
+export const RDS_MYSQL80_EXTRA_STATIC_PRIVILEGES: readonly string[] = ["CREATE ROLE", "DROP ROLE"];
+export const RDS_MYSQL80_DYNAMIC_PRIVILEGES: readonly string[] = [
+    "APPLICATION_PASSWORD_ADMIN",
+    "ROLE_ADMIN",
+    "SET_USER_ID",
+    "XA_RECOVER_ADMIN",
+];
+export const RDS_MYSQL_SUPERUSER_ROLE = "rds_superuser_role";
+
+/**
+ * Creates the RDS master as RDS for MySQL 8.0.36+ has it: the privileges above WITH GRANT OPTION,
+ * held directly and through `rds_superuser_role` (a role with the same privileges, granted to the
+ * master and active by default). The server may be an older 8.0 minor: every one of these
+ * privileges exists since 8.0.19 (XA_RECOVER_ADMIN is the newest), so the grants are the same there.
+ */
+export function rdsMysql80MasterSetup(
+    master: string,
+    password: string,
+    quote: (s: string) => string,
+): string[] {
+    const account = `${quote(master)}@'%'`;
+    const role = `${quote(RDS_MYSQL_SUPERUSER_ROLE)}@'%'`;
+    const statics = [...RDS_MYSQL_MASTER_PRIVILEGES, ...RDS_MYSQL80_EXTRA_STATIC_PRIVILEGES].join(", ");
+    const dynamics = RDS_MYSQL80_DYNAMIC_PRIVILEGES.join(", ");
+    return [
+        `CREATE ROLE ${role}`,
+        `GRANT ${statics} ON *.* TO ${role} WITH GRANT OPTION`,
+        `GRANT ${dynamics} ON *.* TO ${role} WITH GRANT OPTION`,
+        `CREATE USER ${account} IDENTIFIED BY ${quote(password)} REQUIRE SSL`,
+        `GRANT ${statics} ON *.* TO ${account} WITH GRANT OPTION`,
+        `GRANT ${dynamics} ON *.* TO ${account} WITH GRANT OPTION`,
+        `GRANT ${role} TO ${account}`,
+        `SET DEFAULT ROLE ${role} TO ${account}`,
+    ];
+}
 
 /** Creates the RDS master on MariaDB; `quote` escapes a string literal. */
 export function rdsMysqlMasterSetup(

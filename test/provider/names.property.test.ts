@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
-import { ThrowawayServer, getServer } from "../../local/servers";
+import { ThrowawayServer } from "../../local/servers";
 import { userInputs } from "../../local/servers/userInputs";
+import { serverOrSkip } from "../support/matrix";
 
 /**
  * 1,000 user names per engine, drawn with a fixed seed: plain identifiers of every case and length,
@@ -47,7 +48,7 @@ async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void
     );
 }
 
-for (const name of ["postgres15", "mariadb"] as const) {
+for (const name of ["postgres15", "mariadb", "mysql80"] as const) {
     describe(`random user names on ${name} (seeded property test)`, function () {
         this.timeout(180_000);
         let server: ThrowawayServer;
@@ -58,8 +59,8 @@ for (const name of ["postgres15", "mariadb"] as const) {
         const accepted: string[] = [];
         const rejected: string[] = [];
 
-        before(async () => {
-            server = await getServer(name);
+        before(async function () {
+            server = await serverOrSkip(this, name);
             for (const candidate of sample) {
                 const checked = await provider.check!(
                     {},

@@ -53,11 +53,52 @@ describe("MySQL/MariaDB SQL builders", () => {
         ]);
     });
 
-    it("reset an adopted account by revoking everything everywhere, then granting the declared set", () => {
-        assert.deepEqual(my.resetPrivilegesStatements("app", "orders", ["SELECT"]), [
+    it("reset an adopted MariaDB account with REVOKE ALL PRIVILEGES, GRANT OPTION (needs only CREATE USER), then grant the declared set", () => {
+        assert.deepEqual(my.resetPrivilegesStatements("app", "orders", ["SELECT"], "all"), [
             "REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'app'@'%'",
             "GRANT SELECT ON `orders`.* TO 'app'@'%'",
         ]);
+    });
+
+    it("reset an adopted MySQL 8.0 account by revoking each grant it holds by name (no REVOKE ALL, which needs SYSTEM_USER on MySQL 8.0), then granting the declared set", () => {
+        const g = (
+            kind: my.HeldGrant["kind"],
+            privilege: string,
+            db = "",
+            object = "",
+            detail = "",
+            grantable = "NO",
+        ) => ({ kind, privilege, grantable, db, object, detail }) as my.HeldGrant;
+        assert.deepEqual(
+            my.resetPrivilegesStatements(
+                "app",
+                "orders",
+                ["SELECT"],
+                [
+                    g("global", "USAGE"),
+                    g("global", "PROCESS", "", "", "", "YES"),
+                    g("database", "SELECT", "orders"),
+                    g("database", "DELETE", "other\\_db"),
+                    g("table", "UPDATE", "shop", "t`x"),
+                    g("column", "SELECT", "shop", "t", "secret"),
+                    g("column", "SELECT", "shop", "t", "other"),
+                    g("routine", "Execute,Grant", "shop", "p", "PROCEDURE"),
+                    g("role", "some_role"),
+                ],
+            ),
+            [
+                "REVOKE PROCESS, GRANT OPTION ON *.* FROM 'app'@'%'",
+                "REVOKE SELECT ON `orders`.* FROM 'app'@'%'",
+                "REVOKE DELETE ON `other\\_db`.* FROM 'app'@'%'",
+                "REVOKE UPDATE ON `shop`.`t``x` FROM 'app'@'%'",
+                "REVOKE SELECT (`secret`), SELECT (`other`) ON `shop`.`t` FROM 'app'@'%'",
+                "REVOKE EXECUTE, GRANT OPTION ON PROCEDURE `shop`.`p` FROM 'app'@'%'",
+                "GRANT SELECT ON `orders`.* TO 'app'@'%'",
+            ],
+        );
+        assert.throws(() => my.resetPrivilegesStatements("app", "orders", [], [g("global", "X; DROP")]), {
+            message: "unexpected privilege name in the catalog: X; DROP",
+        });
     });
 
     it("drop the user idempotently", () => {

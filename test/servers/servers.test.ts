@@ -5,12 +5,13 @@ import {
     PROVIDER_MATRIX,
     TestServers,
     ThrowawayServer,
-    getServer,
     getTestServers,
     loginLog,
     resetLoginDecider,
     setLoginDecider,
 } from "../../local/servers";
+import { RDS_MYSQL_MASTER_PRIVILEGES } from "../../local/servers/rdsPrivileges";
+import { serverOrSkip } from "../support/matrix";
 
 describe("throwaway test servers", function () {
     this.timeout(60_000);
@@ -163,6 +164,114 @@ describe("throwaway test servers", function () {
     });
 });
 
+describe("the throwaway MySQL 8.0 server", function () {
+    this.timeout(120_000);
+    let m: ThrowawayServer;
+
+    before(async function () {
+        m = await serverOrSkip(this, "mysql80");
+    });
+    afterEach(async () => {
+        resetLoginDecider();
+        for (const user of ["plain_user", "hook_user", "bad_user"]) {
+            await m.inspect("DROP USER IF EXISTS ?@'%'", [user]);
+        }
+    });
+
+    it("is Oracle MySQL 8.0, serving TLS verified against its own certificate for the RDS-like endpoint name", async () => {
+        assert.match(m.label, /^MySQL 8\.0\.\d+$/);
+        const [row] = await m.query("SHOW SESSION STATUS LIKE 'Ssl_version'");
+        assert.match(String(row.Value), /^TLSv1\.[23]$/);
+        await assert.rejects(
+            loginAndAsk(
+                { ...m, endpoint: "other.example.com" },
+                { user: "master_admin", password: m.master.password },
+            ),
+            /Hostname\/IP does not match certificate's altnames/,
+        );
+    });
+
+    it("refuses plain TCP without TLS", async () => {
+        await m.query("CREATE USER 'plain_user'@'%' IDENTIFIED BY 'pw'");
+        assert.equal(await loginAndAsk(m, { user: "plain_user", password: "pw" }), "plain_user@%");
+        await assert.rejects(loginAndAsk(m, { user: "plain_user", password: "pw", tls: false }), {
+            message:
+                "Connections using insecure transport are prohibited while --require_secure_transport=ON.",
+        });
+    });
+
+    it("has the test AWSAuthenticationPlugin active, taking only AS 'RDS'", async () => {
+        assert.deepEqual(
+            await m.query(
+                "SELECT PLUGIN_NAME, PLUGIN_STATUS, PLUGIN_TYPE FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'AWSAuthenticationPlugin'",
+            ),
+            [
+                {
+                    PLUGIN_NAME: "AWSAuthenticationPlugin",
+                    PLUGIN_STATUS: "ACTIVE",
+                    PLUGIN_TYPE: "AUTHENTICATION",
+                },
+            ],
+        );
+        await assert.rejects(
+            m.query("CREATE USER 'bad_user'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'rds'"),
+            {
+                message: "The password hash doesn't have the expected format.",
+            },
+        );
+        await assert.rejects(
+            m.query("CREATE USER 'bad_user'@'%' IDENTIFIED WITH AWSAuthenticationPlugin BY 'pw'"),
+            {
+                message: "Operation CREATE USER failed for 'bad_user'@'%'",
+            },
+        );
+    });
+
+    it("lets a user created with the RDS SQL log in through the plugin, and refuses it when the decider says no", async () => {
+        await m.query(
+            "CREATE USER 'hook_user'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
+        );
+        assert.equal(await loginAndAsk(m, { user: "hook_user", password: "token-abc" }), "hook_user@%");
+        assert.deepEqual(loginLog.at(-1), {
+            engine: "mysql",
+            user: "hook_user",
+            clientHost: "127.0.0.1",
+            password: "token-abc",
+            allow: true,
+            reason: "default decider: any non-empty token",
+        });
+        setLoginDecider(() => ({ allow: false, reason: "test says no" }));
+        await assert.rejects(loginAndAsk(m, { user: "hook_user", password: "token-abc" }), {
+            message: "Access denied for user 'hook_user'@'127.0.0.1' (using password: YES)",
+        });
+        // Without TLS: an account created REQUIRE SSL is refused as a failed login (acl_authenticate checks
+        // the account's SSL type first), any other account by require_secure_transport.
+        setLoginDecider(() => ({ allow: true, reason: "test says yes" }));
+        await assert.rejects(loginAndAsk(m, { user: "hook_user", password: "token-abc", tls: false }), {
+            message: "Access denied for user 'hook_user'@'127.0.0.1' (using password: YES)",
+        });
+        await m.query("CREATE USER 'plain_tcp'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'");
+        await assert.rejects(loginAndAsk(m, { user: "plain_tcp", password: "token-abc", tls: false }), {
+            message:
+                "Connections using insecure transport are prohibited while --require_secure_transport=ON.",
+        });
+    });
+
+    it("returns exactly the statements sent after a log mark, with passwords left out", async () => {
+        const mark = await m.logMark();
+        await m.query("SELECT 'marked\nstatement' AS x");
+        await m.query("CREATE USER 'plain_user'@'%' IDENTIFIED BY 'a-password'");
+        assert.deepEqual(await m.statementsSince(mark), [
+            "SELECT 'marked\nstatement' AS x",
+            "CREATE USER 'plain_user'@'%' IDENTIFIED BY <secret>",
+        ]);
+    });
+
+    it("keeps its files in a temp dir that exists while it runs", () => {
+        assert.ok(fs.existsSync(m.dataDir));
+    });
+});
+
 /**
  * The servers' masters have exactly RDS's privileges — checked here so nobody can quietly give the
  * harness a superuser again (RDS User Guide: "Understanding the rds_superuser role", "Master user
@@ -172,11 +281,48 @@ for (const name of PROVIDER_MATRIX) {
     describe(`the ${name} master, as on RDS`, function () {
         this.timeout(60_000);
         let server: ThrowawayServer;
-        before(async () => {
-            server = await getServer(name);
+        before(async function () {
+            server = await serverOrSkip(this, name);
         });
 
-        if (name === "mariadb") {
+        if (name === "mysql80") {
+            it("holds RDS for MySQL 8.0.36+'s grant list and rds_superuser_role: no SUPER, no SYSTEM_USER, no ALL", async () => {
+                const statics = `${RDS_MYSQL_MASTER_PRIVILEGES.join(", ")}, CREATE ROLE, DROP ROLE`;
+                const dynamics = "APPLICATION_PASSWORD_ADMIN,ROLE_ADMIN,SET_USER_ID,XA_RECOVER_ADMIN";
+                assert.deepEqual(
+                    (await server.query("SHOW GRANTS")).map((r) => Object.values(r)[0]),
+                    [
+                        `GRANT ${statics} ON *.* TO \`master_admin\`@\`%\` WITH GRANT OPTION`,
+                        `GRANT ${dynamics} ON *.* TO \`master_admin\`@\`%\` WITH GRANT OPTION`,
+                        "GRANT `rds_superuser_role`@`%` TO `master_admin`@`%`",
+                    ],
+                );
+                assert.deepEqual(
+                    (await server.query("SHOW GRANTS FOR rds_superuser_role")).map(
+                        (r) => Object.values(r)[0],
+                    ),
+                    [
+                        `GRANT ${statics} ON *.* TO \`rds_superuser_role\`@\`%\` WITH GRANT OPTION`,
+                        `GRANT ${dynamics} ON *.* TO \`rds_superuser_role\`@\`%\` WITH GRANT OPTION`,
+                    ],
+                );
+                assert.deepEqual(
+                    // @@ssl_cipher is the server's cipher list on MySQL; the session's cipher is a status variable.
+                    await server.query(
+                        "SELECT CURRENT_ROLE() AS r, (SELECT VARIABLE_VALUE <> '' FROM performance_schema.session_status WHERE VARIABLE_NAME = 'Ssl_cipher') AS tls",
+                    ),
+                    [{ r: "`rds_superuser_role`@`%`", tls: 1 }],
+                );
+                await assert.rejects(server.query("SET GLOBAL general_log = OFF"), {
+                    message:
+                        "Access denied; you need (at least one of) the SUPER or SYSTEM_VARIABLES_ADMIN privilege(s) for this operation",
+                });
+                await assert.rejects(server.query("ALTER USER 'root'@'localhost' ACCOUNT LOCK"), {
+                    message:
+                        "Access denied; you need (at least one of) the SYSTEM_USER privilege(s) for this operation",
+                });
+            });
+        } else if (name === "mariadb") {
             it("holds RDS's global grant list: no SUPER, no FILE, no ALL", async () => {
                 assert.deepEqual(await server.query("SHOW GRANTS"), [
                     {

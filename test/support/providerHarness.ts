@@ -38,7 +38,7 @@ export async function updateVia(
 
 /** Removes a user as the superuser, whatever state a test left it in. */
 export async function removeAsSuperuser(server: ThrowawayServer, username: string): Promise<void> {
-    if (server.engine === "mariadb") {
+    if (server.engine !== "postgres") {
         for (const row of await server.inspect("SELECT Host FROM mysql.user WHERE User = ?", [username])) {
             await server.inspect(`DROP USER IF EXISTS ?@?`, [username, row.Host]);
         }

@@ -21,19 +21,24 @@ export function userQuery(mariadb: boolean): string {
 export const OTHER_ACCOUNTS =
     "SELECT Host AS host FROM mysql.user WHERE User = ? AND Host <> '%' ORDER BY Host";
 
-/** Every grant of the account, one row each; parameters [grantee ×4, user ×2]. */
+/**
+ * Every grant of the account, one row each, with the object's parts (db, object, detail: a column,
+ * or a routine's type) so that each can be revoked by name; parameters [grantee ×4, user ×2].
+ */
 export function grantsQuery(mariadb: boolean): string {
     const roles = mariadb
-        ? "SELECT 'role', '', Role, '' FROM mysql.roles_mapping WHERE User = ? AND Host = '%'"
-        : "SELECT 'role', '', FROM_USER, '' FROM mysql.role_edges WHERE TO_USER = ? AND TO_HOST = '%'";
-    return `SELECT 'global' AS kind, '' AS target, PRIVILEGE_TYPE AS privilege, IS_GRANTABLE AS grantable
+        ? "SELECT 'role', '', Role, '', '', '', '' FROM mysql.roles_mapping WHERE User = ? AND Host = '%'"
+        : "SELECT 'role', '', FROM_USER, '', '', '', '' FROM mysql.role_edges WHERE TO_USER = ? AND TO_HOST = '%'";
+    return `SELECT 'global' AS kind, '' AS target, PRIVILEGE_TYPE AS privilege, IS_GRANTABLE AS grantable, '' AS db, '' AS object, '' AS detail
     FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?
-  UNION ALL SELECT 'database', TABLE_SCHEMA, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?
-  UNION ALL SELECT 'table', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), PRIVILEGE_TYPE, IS_GRANTABLE
+  UNION ALL SELECT 'database', TABLE_SCHEMA, PRIVILEGE_TYPE, IS_GRANTABLE, TABLE_SCHEMA, '', ''
+    FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?
+  UNION ALL SELECT 'table', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), PRIVILEGE_TYPE, IS_GRANTABLE, TABLE_SCHEMA, TABLE_NAME, ''
     FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ?
-  UNION ALL SELECT 'column', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, '.', COLUMN_NAME), PRIVILEGE_TYPE, IS_GRANTABLE
+  UNION ALL SELECT 'column', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, '.', COLUMN_NAME), PRIVILEGE_TYPE, IS_GRANTABLE, TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME
     FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE = ?
-  UNION ALL SELECT 'routine', CONCAT(Db, '.', Routine_name), Proc_priv, '' FROM mysql.procs_priv WHERE User = ? AND Host = '%'
+  UNION ALL SELECT 'routine', CONCAT(Db, '.', Routine_name), Proc_priv, '', Db, Routine_name, Routine_type
+    FROM mysql.procs_priv WHERE User = ? AND Host = '%'
   UNION ALL ${roles}`;
 }
 

@@ -77,7 +77,12 @@ export const mysqlDialect: Dialect = {
         await runAll(session, [
             ...rows.otherHosts.map((host) => sql.dropOtherAccountStatement(user.username, host)),
             ...roles.map((role) => sql.revokeRoleStatement(role, user.username)),
-            ...sql.resetPrivilegesStatements(user.username, user.database, user.privileges),
+            ...sql.resetPrivilegesStatements(
+                user.username,
+                user.database,
+                user.privileges,
+                (await isMariadb(session)) ? "all" : (rows.grants as unknown as sql.HeldGrant[]),
+            ),
         ]);
         const after = await observe(session, user);
         if (after.unmanaged.length > 0) {

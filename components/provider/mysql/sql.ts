@@ -97,19 +97,100 @@ export function changePrivilegesStatements(
     ];
 }
 
+/** A grant as the catalog lists it (catalog.grantsQuery): one privilege on one object. */
+export interface HeldGrant {
+    readonly kind: "global" | "database" | "table" | "column" | "routine" | "role";
+    readonly privilege: string;
+    readonly grantable: string;
+    readonly db: string;
+    readonly object: string;
+    /** The column of a column grant; FUNCTION or PROCEDURE for a routine grant. */
+    readonly detail: string;
+}
+
+/** mysql.procs_priv's Proc_priv set, as privileges a REVOKE names. */
+const ROUTINE_PRIVILEGES: Record<string, string> = {
+    Execute: "EXECUTE",
+    "Alter Routine": "ALTER ROUTINE",
+    Grant: "GRANT OPTION",
+};
+
+/** A privilege name read from the catalog, refused unless it is a plain keyword. */
+function privilegeName(privilege: string): string {
+    if (!/^[A-Z][A-Z_ ]*$/.test(privilege))
+        throw new Error(`unexpected privilege name in the catalog: ${privilege}`);
+    return privilege;
+}
+
 /**
- * Removes every privilege the account holds anywhere (global, database, table, column, routine,
- * grant option), then grants exactly `privileges` on the database.
+ * Revokes what the account holds, then grants `privileges` on the database.
+ * - `"all"` (MariaDB): `REVOKE ALL PRIVILEGES, GRANT OPTION FROM …`, which needs only CREATE USER,
+ *   not the privileges revoked (MariaDB Knowledge Base, REVOKE: "Revoking All Privileges"), so it
+ *   also clears privileges the master itself lacks.
+ * - the held grants (MySQL 8.0): revoked object by object. On MySQL 8.0 the ALL form also revokes
+ *   dynamic privileges and is refused without SYSTEM_USER, which RDS for MySQL's master does not hold
+ *   (RDS User Guide, "Role-based privilege model for RDS for MySQL": rds_superuser_role's list).
  */
 export function resetPrivilegesStatements(
     username: string,
     database: string | undefined,
     privileges: readonly string[],
+    revoke: "all" | readonly HeldGrant[],
 ): string[] {
-    return [
-        `REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${account(username)}`,
-        ...(privileges.length > 0 && database !== undefined ? [grant(username, database, privileges)] : []),
-    ];
+    const grants = privileges.length > 0 && database !== undefined ? [grant(username, database, privileges)] : [];
+    if (revoke === "all") return [`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${account(username)}`, ...grants];
+    return [...revokeHeldStatements(username, revoke), ...grants];
+}
+
+/** One REVOKE per object the account holds grants on, naming exactly those privileges. */
+function revokeHeldStatements(username: string, held: readonly HeldGrant[]): string[] {
+    const q = quoting();
+    const on = new Map<string, { privileges: Set<string>; grantOption: boolean }>();
+    const add = (target: string, privilege: string | undefined, grantable: boolean) => {
+        const entry = on.get(target) ?? { privileges: new Set<string>(), grantOption: false };
+        if (privilege !== undefined) entry.privileges.add(privilege);
+        entry.grantOption ||= grantable;
+        on.set(target, entry);
+    };
+    for (const g of held) {
+        const grantable = g.grantable === "YES";
+        switch (g.kind) {
+            case "global":
+                add("*.*", g.privilege === "USAGE" ? undefined : privilegeName(g.privilege), grantable);
+                break;
+            case "database": // the catalog holds the GRANT pattern itself (escapes included)
+                add(`${q.escapeId(g.db)}.*`, privilegeName(g.privilege), grantable);
+                break;
+            case "table":
+                add(`${q.escapeId(g.db)}.${q.escapeId(g.object)}`, privilegeName(g.privilege), grantable);
+                break;
+            case "column":
+                add(
+                    `${q.escapeId(g.db)}.${q.escapeId(g.object)}`,
+                    `${privilegeName(g.privilege)} (${q.escapeId(g.detail)})`,
+                    grantable,
+                );
+                break;
+            case "routine": {
+                const type = g.detail === "FUNCTION" ? "FUNCTION" : "PROCEDURE";
+                const target = `${type} ${q.escapeId(g.db)}.${q.escapeId(g.object)}`;
+                for (const p of g.privilege.split(",").filter((p) => p !== "")) {
+                    const name = ROUTINE_PRIVILEGES[p] ?? privilegeName(p.toUpperCase());
+                    add(target, name === "GRANT OPTION" ? undefined : name, name === "GRANT OPTION");
+                }
+                break;
+            }
+            case "role":
+                break; // revoked by name (revokeRoleStatement)
+        }
+    }
+    const revokes: string[] = [];
+    for (const [target, entry] of on) {
+        const names = [...entry.privileges, ...(entry.grantOption ? ["GRANT OPTION"] : [])];
+        if (names.length > 0)
+            revokes.push(`REVOKE ${names.join(", ")} ON ${target} FROM ${account(username)}`);
+    }
+    return revokes;
 }
 
 export function revokeRoleStatement(role: string, username: string): string {
