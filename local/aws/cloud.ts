@@ -10,6 +10,7 @@
  * The provider talks to it over a small JSON API on loopback (`POST /create|/read|/update|/delete|/invoke`);
  * `env` is what every `pulumi` process needs to find it.
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,7 +21,7 @@ import { CertificateAuthority, createCertificateAuthority, serverCertificate } f
 import { startPgFrontDoor } from "../servers/pgFrontDoor";
 import { Relay, startRelay } from "../network/relay";
 import { engineVersionAnswer } from "../pulumi/mockAnswers";
-import { FakeLambda, startFakeLambda } from "./lambda";
+import { FakeLambda, LambdaFunction, startFakeLambda } from "./lambda";
 import { FakeSecretsManager, startFakeSecretsManager } from "./secretsManager";
 import {
     AwsError,
@@ -61,9 +62,33 @@ export interface LocalCloud {
     readonly databases: Map<string, CloudDatabase>;
     /** Every resource that exists, of one type or all. */
     resources(type?: string): CloudResource[];
+    /** Puts a resource the stack did not create into the account (a VPC's existing security group, say). */
+    seed(type: string, id: string, outputs: Record<string, any>): void;
     /** Final snapshots taken by deletes. */
     readonly snapshots: string[];
     close(): Promise<void>;
+}
+
+/** An entry of a .zip whose entries are stored (method 0), as rds-iam writes its runner package. */
+function storedZipEntry(zip: Buffer, name: string): Buffer {
+    for (let at = 0; at + 30 <= zip.length && zip.readUInt32LE(at) === 0x04034b50;) {
+        const method = zip.readUInt16LE(at + 8);
+        const size = zip.readUInt32LE(at + 18);
+        const nameLength = zip.readUInt16LE(at + 26);
+        const extraLength = zip.readUInt16LE(at + 28);
+        const entry = zip.subarray(at + 30, at + 30 + nameLength).toString("utf8");
+        const data = at + 30 + nameLength + extraLength;
+        if (entry === name) {
+            if (method !== 0)
+                throw new AwsError(
+                    "InvalidParameterValueException",
+                    `${name} in the .zip is compressed; the local cloud reads stored entries only`,
+                );
+            return zip.subarray(data, data + size);
+        }
+        at = data + size;
+    }
+    throw new AwsError("InvalidParameterValueException", `the .zip has no ${name}`);
 }
 
 function serverFor(engine: string, version: string): ServerName {
@@ -97,6 +122,7 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
         find: (type: string, match: (r: CloudResource) => boolean) =>
             [...resources.values()].find((r) => r.type === type && match(r)),
     };
+    const seeded = new Set<string>();
     const databases = new Map<string, CloudDatabase>();
     const running = new Map<string, { stop: () => Promise<void>; relay?: Pick<Relay, "host" | "close"> }>();
     const snapshots: string[] = [];
@@ -195,23 +221,55 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
         dns(String(cluster.outputs.readerEndpoint), db.reachable ? ip : undefined);
     }
 
-    function functionBundle(r: CloudResource): string {
-        // The function's code: the archive's index.js, loaded after the VPC's DNS (the function resolves
-        // RDS names as it would inside the VPC).
-        const asset = r.inputs.code?.assets?.["index.js"];
-        const bundle = asset?.path;
-        if (typeof bundle !== "string")
+    /**
+     * The function as the loopback Lambda runs it: its .zip's index.js (rds-iam stores it
+     * uncompressed), loaded after the VPC's DNS, with its configuration and the CodeSha256 of the
+     * package it was given (base64 SHA-256 of the .zip, as Lambda reports it).
+     */
+    function lambdaFunction(r: CloudResource): LambdaFunction {
+        const zipPath = r.inputs.code?.path;
+        if (typeof zipPath !== "string" || !zipPath.endsWith(".zip"))
             throw new AwsError(
                 "InvalidParameterValueException",
-                "the local cloud runs functions whose code is an archive with index.js",
+                "the local cloud runs functions whose code is a .zip (FileArchive)",
             );
-        const wrapper = path.join(root, "functions", `${r.outputs.name}.js`);
-        fs.mkdirSync(path.dirname(wrapper), { recursive: true });
+        const zip = fs.readFileSync(zipPath);
+        const sha = crypto.createHash("sha256").update(zip).digest("base64");
+        // Content-addressed, so a published version's code never changes under it.
+        const dir = path.join(root, "functions", String(r.outputs.name));
+        const code = path.join(dir, `${Buffer.from(sha, "base64").toString("hex")}.js`);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(code, storedZipEntry(zip, "index.js"));
+        const wrapper = `${code.slice(0, -3)}-vpc.js`;
         fs.writeFileSync(
             wrapper,
-            `process.env.RDS_IAM_LOCAL_DNS = ${JSON.stringify(dnsFile)};\nrequire(${JSON.stringify(VPC_DNS_PRELOAD)});\nmodule.exports = require(${JSON.stringify(path.resolve(bundle))});\n`,
+            `process.env.RDS_IAM_LOCAL_DNS = ${JSON.stringify(dnsFile)};\nrequire(${JSON.stringify(VPC_DNS_PRELOAD)});\nmodule.exports = require(${JSON.stringify(code)});\n`,
         );
-        return wrapper;
+        return {
+            bundle: wrapper,
+            timeoutMs: Number(r.inputs.timeout ?? 3) * 1000,
+            handler: r.inputs.handler,
+            runtime: r.inputs.runtime,
+            role: r.inputs.role,
+            layers: r.inputs.layers ?? [],
+            environment: r.inputs.environment?.variables ?? {},
+            codeSha256: sha,
+            memorySize: r.inputs.memorySize,
+            publish: r.inputs.publish === true,
+        };
+    }
+
+    /** Registers the function with the loopback Lambda; its outputs then say which version runs. */
+    function deployFunction(r: CloudResource): void {
+        const fn = lambdaFunction(r);
+        lambda.functions.set(String(r.outputs.name), fn);
+        const version = lambda.latestVersion(String(r.outputs.name)) ?? "$LATEST";
+        r.outputs = {
+            ...r.outputs,
+            codeSha256: fn.codeSha256,
+            version,
+            qualifiedArn: `${r.outputs.arn}:${version}`,
+        };
     }
 
     async function create(body: any): Promise<{ id: string; outputs: Record<string, any> }> {
@@ -233,14 +291,10 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
         if (resources.has(key(type, id))) throw new AwsError("AlreadyExists", `${type} ${id} already exists`);
         const r: CloudResource = { type, id, region, inputs, outputs };
         if (type === T.instance || type === T.cluster) await startDatabase(r, ca);
-        if (type === T.lambda)
-            lambda.functions.set(String(outputs.name), {
-                bundle: functionBundle(r),
-                timeoutMs: Number(inputs.timeout ?? 3) * 1000,
-            });
+        if (type === T.lambda) deployFunction(r);
         resources.set(key(type, id), r);
         if (type === T.clusterInstance) clusterReachability(String(inputs.clusterIdentifier));
-        return { id, outputs };
+        return { id, outputs: r.outputs };
     }
 
     async function update(body: any): Promise<Record<string, any>> {
@@ -256,11 +310,7 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
         );
         r.inputs = body.news;
         r.outputs = { ...r.outputs, ...outputs };
-        if (body.type === T.lambda)
-            lambda.functions.set(String(r.outputs.name), {
-                bundle: functionBundle(r),
-                timeoutMs: Number(body.news.timeout ?? 3) * 1000,
-            });
+        if (body.type === T.lambda) deployFunction(r);
         return r.outputs;
     }
 
@@ -365,8 +415,15 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
         lambda,
         databases,
         snapshots,
+        seed(type, id, outputs) {
+            seeded.add(key(type, id));
+            resources.set(key(type, id), { type, id, region: "", inputs: outputs, outputs });
+        },
+        // What the stack made: seeded resources are the account's own.
         resources: (type?: string) =>
-            [...resources.values()].filter((r) => type === undefined || r.type === type),
+            [...resources.entries()]
+                .filter(([k, r]) => !seeded.has(k) && (type === undefined || r.type === type))
+                .map(([, r]) => r),
         async close() {
             for (const r of [...resources.values()])
                 if (r.type === T.instance || r.type === T.cluster) await stopDatabase(r);

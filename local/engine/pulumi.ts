@@ -110,6 +110,11 @@ export interface WorkspaceOptions {
     /** The local cloud's environment (local/aws/cloud.ts `env`). */
     readonly cloudEnv: Record<string, string>;
     readonly passphrase?: string;
+    /**
+     * Run this program instead of index.ts: a file of the repository copied beside it, which
+     * requires the stack program as "./index".
+     */
+    readonly main?: string;
 }
 
 export function createWorkspace(options: WorkspaceOptions): Workspace {
@@ -119,7 +124,15 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     fs.mkdirSync(dir);
     fs.mkdirSync(state);
     for (const name of LINKED) fs.symlinkSync(path.join(REPO, name), path.join(dir, name));
-    fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const project = fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8");
+    fs.writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        options.main === undefined
+            ? project
+            : project.replace(/^main: .*$/m, `main: ${path.basename(options.main)}`),
+    );
+    if (options.main !== undefined)
+        fs.copyFileSync(path.join(REPO, options.main), path.join(dir, path.basename(options.main)));
     for (const [name, source] of Object.entries(options.stackFiles ?? {}))
         fs.copyFileSync(source, path.join(dir, name));
     const env: NodeJS.ProcessEnv = {

@@ -65,11 +65,12 @@ export function computedOutputs(
                 arn: `arn:${partition}:iam::${ACCOUNT_ID}:role/${name}`,
                 uniqueId: `AROA${suffix.slice(0, 17)}`,
             };
-        case "aws:lambda/function:Function":
-            return {
-                name,
-                arn: `arn:${partition}:lambda:${region}:${ACCOUNT_ID}:function:${name}`,
-            };
+        case "aws:lambda/function:Function": {
+            // With publish: true the provider publishes version 1 on create (PublishVersion).
+            const arn = `arn:${partition}:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
+            const version = inputs.publish === true ? "1" : "$LATEST";
+            return { name, arn, version, qualifiedArn: `${arn}:${version}`, codeSha256: inputs.codeSha256 };
+        }
         case "aws:cloudwatch/logGroup:LogGroup":
             return {
                 name: inputs.name ?? name,

@@ -102,13 +102,22 @@ export async function rehearse(stackFile: StackFile, options: RehearsalOptions =
         JSON.stringify({ username: server.master.username, password: server.master.password }),
     );
     const users = resources.filter((r) => r.type === DATABASE_USER);
-    const runners = [
-        ...new Set(
-            users.map((u) => u.inputs.runnerFunction).filter((f): f is string => typeof f === "string"),
-        ),
-    ];
-    for (const name of runners)
-        lambda.functions.set(name, { bundle: runnerBundlePath(), netns: options.netns, timeoutMs: 60_000 });
+    // Each runner function as the stack deploys it: its role, rds-iam's package of the bundle.
+    const runners = new Map(
+        users
+            .filter((u) => typeof u.inputs.runnerFunction === "string")
+            .map((u) => [
+                String(u.inputs.runnerFunction).replace(/^arn:.*:function:/, ""),
+                String(u.inputs.runnerRoleArn),
+            ]),
+    );
+    for (const [name, role] of runners)
+        lambda.functions.set(name, {
+            bundle: runnerBundlePath(),
+            netns: options.netns,
+            timeoutMs: 60_000,
+            role,
+        });
     const env = {
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
         AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
@@ -199,8 +208,8 @@ export async function rehearse(stackFile: StackFile, options: RehearsalOptions =
                 privileges: c.properties.privileges as string[],
             })),
             sqlRunner:
-                runners.length > 0
-                    ? `the SQL runner function ${runners.map((r) => r.replace(/^arn:.*:function:/, "")).join(", ")} (its bundle behind a loopback Lambda endpoint${options.netns ? ", inside the database's network namespace" : ""})`
+                runners.size > 0
+                    ? `the SQL runner function ${[...runners.keys()].map((r) => r.replace(/^arn:.*:function:/, "")).join(", ")} (its bundle behind a loopback Lambda endpoint${options.netns ? ", inside the database's network namespace" : ""})`
                     : 'the machine running Pulumi (sqlRunner "deployer")',
         };
     } finally {

@@ -44,6 +44,18 @@ function fillPlaceholders(value: unknown, filled: Map<string, string>): unknown 
     return value;
 }
 
+/**
+ * The stack file's text with each placeholder replaced by the same fake id readStackFile gives it —
+ * what a user's edit makes of the example, comments and all. Resolves the text and the replacements.
+ */
+export function fillPlaceholdersInText(text: string): { text: string; filled: Map<string, string> } {
+    const filled = new Map<string, string>();
+    const out = text.replace(/\b(?:vpc|subnet|sg)-REPLACE_ME\w*/g, (token) =>
+        String(fillPlaceholders(token, filled)),
+    );
+    return { text: out, filled };
+}
+
 export function readStackFile(stack: string): StackFile {
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
         throw new Error(`--stack ${JSON.stringify(stack)} is not a stack name (letters, digits, - _ .)`);

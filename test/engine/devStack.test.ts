@@ -10,15 +10,10 @@ import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
 import { cloudLogins, createProbeTable } from "../../local/aws/cloudLogins";
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { stackConfig } from "../../local/pulumi/mocks";
-import { requireEngine, transcript } from "../support/engine";
+import { requireEngine } from "../support/engine";
+import { ok, previewSteps, stackOutputs, stateByOutput } from "./harness";
 
 const USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
-
-async function ok(result: Promise<{ code: number; stdout: string; stderr: string }>) {
-    const r = await result;
-    assert.equal(r.code, 0, transcript(r));
-    return r;
-}
 
 describe("the dev stack under the real Pulumi engine (Pulumi.dev.yaml verbatim)", function () {
     this.timeout(240_000);
@@ -52,20 +47,10 @@ describe("the dev stack under the real Pulumi engine (Pulumi.dev.yaml verbatim)"
         assert.ok(db, "the local cloud runs the stack's database");
         return db;
     };
-    const stateUsers = async () =>
-        Object.fromEntries(
-            ((await ws.exportState()).deployment.resources ?? [])
-                .filter((r: any) => r.type === USER)
-                .map((r: any) => [r.outputs.username, r.outputs]),
-        );
+    const stateUsers = () => stateByOutput(ws, USER, "username");
 
     it("previews every resource the program declares, and creates nothing", async () => {
-        const r = await ok(ws.pulumi(["preview", "--json"]));
-        const steps = (JSON.parse(r.stdout).steps as { op: string; urn: string }[]).map((s) => {
-            const parts = s.urn.split("::");
-            return `${s.op} ${parts[2].split("$").pop()} ${parts[3]}`;
-        });
-        assert.deepEqual(steps.filter((s) => !s.includes("pulumi:pulumi:Stack")).sort(), [
+        assert.deepEqual(await previewSteps(ws), [
             "create aws:cloudwatch/logGroup:LogGroup db-runner-logs",
             "create aws:ec2/securityGroup:SecurityGroup db-runner-sg",
             "create aws:ec2/securityGroup:SecurityGroup db-sg",
@@ -114,7 +99,7 @@ describe("the dev stack under the real Pulumi engine (Pulumi.dev.yaml verbatim)"
             cloud.lambda.invocations.map((i) => i.operation),
             ["create", "create"],
         );
-        const outputs = JSON.parse((await ok(ws.pulumi(["stack", "output", "--json"]))).stdout);
+        const outputs = await stackOutputs(ws);
         assert.deepEqual(
             [outputs.address, outputs.port, outputs.resourceId],
             [db.address, 5432, db.resourceId],
@@ -124,7 +109,7 @@ describe("the dev stack under the real Pulumi engine (Pulumi.dev.yaml verbatim)"
     it("lets every workload log in with an IAM token as exactly its users, with exactly their privileges, and nobody else", async () => {
         const db = database();
         await createProbeTable(db, "app");
-        const outputs = JSON.parse((await ok(ws.pulumi(["stack", "output", "--json"]))).stdout);
+        const outputs = await stackOutputs(ws);
         const dev = stackConfig("dev") as Record<string, any>;
         const logins = await cloudLogins(cloud, db, {
             workloads: dev["rds-iam:workloads"],

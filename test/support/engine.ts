@@ -20,5 +20,5 @@ export function requireEngine(ctx: Mocha.Context): EngineFound {
 
 /** A pulumi command's output, for assertion messages. */
 export function transcript(r: { code: number; stdout: string; stderr: string }): string {
-    return `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`;
+    return `exit ${r.code}\n${r.stdout.slice(-12000)}\n${r.stderr.slice(-4000)}`;
 }

@@ -230,7 +230,13 @@ describe("Database on instance engines", () => {
             // The users' SQL runs in the SQL runner function inside the VPC (the default).
             sqlRunner: "lambda",
             runnerFunction: "arn:aws:lambda:us-east-1:123456789012:function:orders-runner-function",
+            // The published version it invokes, the bundle's SHA-256 it checks first, and the role
+            // the function must run as (hardening round 3, item 1).
+            runnerVersion: "1",
+            runnerCodeSha256: user.runnerCodeSha256,
+            runnerRoleArn: "arn:aws:iam::123456789012:role/orders-runner-role",
         });
+        assert.match(String(user.runnerCodeSha256), /^[A-Za-z0-9+/]{43}=$/);
     });
 });
 

@@ -1,0 +1,127 @@
+/**
+ * The shipped production profile under the real Pulumi engine, as its header tells a user to use it:
+ * `cp Pulumi.prod.yaml.example Pulumi.prod.yaml`, every REPLACE_ME replaced (here by fake ids of the
+ * right shape; the app tier's security group exists in the account), then `pulumi stack init prod`.
+ * Aurora PostgreSQL with two instances, the version resolved by the engine version lookup, deletion
+ * protection on (so destroy is refused until it is turned off, as on AWS), and a final snapshot.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
+import { cloudLogins, createProbeTable } from "../../local/aws/cloudLogins";
+import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
+import { fillPlaceholdersInText } from "../../local/rehearsal/stackFile";
+import { requireEngine, transcript } from "../support/engine";
+import { ok, stackOutputs } from "./harness";
+
+describe("the prod example under the real Pulumi engine (placeholders filled, nothing else changed)", function () {
+    this.timeout(240_000);
+    let cloud: LocalCloud;
+    let ws: Workspace;
+    let filled: Map<string, string>;
+
+    before(async function () {
+        this.timeout(900_000);
+        const engine = requireEngine(this);
+        cloud = await startLocalCloud();
+        const example = fillPlaceholdersInText(
+            fs.readFileSync(path.join(REPO, "Pulumi.prod.yaml.example"), "utf8"),
+        );
+        filled = example.filled;
+        const appTier = filled.get("sg-REPLACE_ME_APP_TIER") as string;
+        cloud.seed("aws:ec2/securityGroup:SecurityGroup", appTier, {
+            name: "app-tier",
+            vpcId: filled.get("vpc-REPLACE_ME"),
+        });
+        const file = path.join(cloud.env.RDS_IAM_LOCAL_DNS, "..", "Pulumi.prod.yaml");
+        fs.writeFileSync(file, example.text);
+        ws = createWorkspace({ engine, cloudEnv: cloud.env, stackFiles: { "Pulumi.prod.yaml": file } });
+        await ok(ws.pulumi(["stack", "init", "prod"]));
+        await ok(ws.pulumi(["config", "set", "rds-iam:caBundleFile", cloud.caFile]));
+    });
+
+    after(async function () {
+        this.timeout(120_000);
+        if (ws !== undefined) {
+            await ws.pulumi(["config", "set", "rds-iam:deletionProtection", "false"]);
+            await ws.pulumi(["up", "--yes", "--skip-preview"]);
+            await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
+            ws.remove();
+        }
+        await cloud?.close();
+    });
+
+    it("deploys an Aurora PostgreSQL 17 cluster at AWS's default minor with two instances and its IAM users", async () => {
+        await ok(ws.pulumi(["up", "--yes"]));
+        const [db] = [...cloud.databases.values()];
+        assert.deepEqual(
+            [db.type, db.server.label, db.reachable, db.resourceId.startsWith("cluster-")],
+            ["aws:rds/cluster:Cluster", "PostgreSQL 17", true, true],
+        );
+        const [cluster] = cloud.resources("aws:rds/cluster:Cluster");
+        assert.equal(cluster.outputs.engineVersion, "17.4");
+        assert.equal(cloud.resources("aws:rds/clusterInstance:ClusterInstance").length, 2);
+        assert.deepEqual(
+            await db.server.inspect(
+                // Direct, inheriting members: rds_superuser holds rds_iam with ADMIN only (INHERIT FALSE, SET
+                // FALSE), which pg_has_role's MEMBER also counts on PostgreSQL 16+, as it does every role for rdsadmin.
+                `SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
+                  WHERE m.roleid = 'rds_iam'::regrole AND m.inherit_option ORDER BY 1`,
+            ),
+            [{ rolname: "analytics_ro" }, { rolname: "app_rw" }],
+        );
+    });
+
+    it("lets the ECS task role and the Lambda role log in as exactly their users through the cluster endpoint", async () => {
+        const [db] = [...cloud.databases.values()];
+        await createProbeTable(db, "app");
+        const outputs = await stackOutputs(ws);
+        const logins = await cloudLogins(cloud, db, {
+            workloads: [
+                { name: "api", service: "ecs-tasks", users: ["app_rw"] },
+                { name: "analytics", service: "lambda", users: ["analytics_ro"] },
+            ],
+            users: [
+                { username: "app_rw", privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
+                { username: "analytics_ro", privileges: ["SELECT"] },
+            ],
+            roleArns: outputs.roleArns,
+            database: "app",
+        });
+        assert.deepEqual(
+            logins.map((l) => `${l.principal} ${l.user} ${l.observed}`),
+            [
+                "api app_rw allowed",
+                "api analytics_ro denied",
+                "analytics app_rw denied",
+                "analytics analytics_ro allowed",
+                "outsider app_rw denied",
+                "outsider analytics_ro denied",
+            ],
+        );
+    });
+
+    it("shows no changes on a second preview, the resolved version and everything else included", async () => {
+        await ok(ws.pulumi(["preview", "--expect-no-changes"]));
+    });
+
+    it("refuses destroy while deletion protection is on, as RDS does, and changes nothing", async () => {
+        const r = await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
+        assert.notEqual(r.code, 0, transcript(r));
+        assert.match(
+            r.stdout + r.stderr,
+            /InvalidParameterCombination: Cannot delete protected Cluster, please disable deletion protection and try again\./,
+        );
+        assert.equal(cloud.databases.size, 1);
+    });
+
+    it("destroys after deletion protection is turned off and applied, keeping a final snapshot", async () => {
+        await ok(ws.pulumi(["config", "set", "rds-iam:deletionProtection", "false"]));
+        await ok(ws.pulumi(["up", "--yes", "--skip-preview"]));
+        await ok(ws.pulumi(["destroy", "--yes", "--skip-preview"]));
+        assert.deepEqual(cloud.resources(), []);
+        assert.equal(cloud.snapshots.length, 1);
+        assert.match(cloud.snapshots[0], /^db-final-[0-9a-f]+$/);
+    });
+});
