@@ -63,6 +63,20 @@ function outputs(
     };
 }
 
+/** Where the dynamic-provider host keeps the serialized provider, in inputs and outputs alike. */
+const PROVIDER_KEY = "__provider";
+
+/**
+ * Whether this provider's code differs from the one stored with the user (an rds-iam upgrade). The
+ * engine's dynamic-provider host runs read and delete with the code in the state and takes no action
+ * of its own when it changes (its diff's comment; pulumi/pulumi#6238, #4805), so an unchanged diff
+ * would leave refresh and destroy on the old release for ever. An update stores the new code.
+ */
+function providerChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+    const [before, after] = [olds[PROVIDER_KEY], news[PROVIDER_KEY]];
+    return typeof before === "string" && typeof after === "string" && after !== UNKNOWN && before !== after;
+}
+
 function same(a: unknown, b: unknown): boolean {
     return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -91,7 +105,12 @@ export const databaseUserProvider: pulumi.dynamic.ResourceProvider = {
                 ? ["unmanagedPrivileges"]
                 : []),
         ];
-        const changed = [...replaces, ...updates, ...repair];
+        const changed = [
+            ...replaces,
+            ...updates,
+            ...repair,
+            ...(providerChanged(olds, news) ? [PROVIDER_KEY] : []),
+        ];
         const unknown = changed.some((k) => news[k] === UNKNOWN);
         return {
             changes: changed.length > 0 || unknown,

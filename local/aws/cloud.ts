@@ -127,6 +127,7 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
     const running = new Map<string, { stop: () => Promise<void>; relay?: Pick<Relay, "host" | "close"> }>();
     const snapshots: string[] = [];
     let nextAddress = 1;
+    const addressBlock = 64 + crypto.randomInt(128);
 
     const dns = (name: string, address: string | undefined) => {
         const table = JSON.parse(fs.readFileSync(dnsFile, "utf8")) as Record<string, string>;
@@ -149,27 +150,39 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
                 frontDoorCa,
             },
         );
-        const ip = `127.77.${Math.floor(nextAddress / 250)}.${(nextAddress++ % 250) + 1}`;
-        // PostgreSQL: the IAM front door decides IAM logins on every version (16/17 have no LDAP);
-        // MySQL-protocol engines: the server's own plugin does, behind a plain relay.
+        // Each database gets a loopback address of its own at the engine's port. Addresses come from a
+        // /16 of 127/8 picked per cloud, and one taken (another cloud on this machine) is skipped.
         const doorDir = path.join(root, "doors", r.id);
         fs.mkdirSync(doorDir, { recursive: true });
-        const relay =
-            server.engine === "postgres"
-                ? await startPgFrontDoor({
-                      host: ip,
-                      port: Number(o.port),
-                      certificate: await serverCertificate(doorDir, address, ca),
-                      backend: server,
-                      ca: frontDoorCa,
-                      dir: doorDir,
-                  })
-                : await startRelay({
-                      host: ip,
-                      port: Number(o.port),
-                      targetHost: server.host,
-                      targetPort: server.port,
-                  });
+        const certificate =
+            server.engine === "postgres" ? await serverCertificate(doorDir, address, ca) : undefined;
+        let ip = "";
+        let relay: Pick<Relay, "host" | "close"> | undefined;
+        for (let attempt = 0; relay === undefined; attempt++) {
+            ip = `127.${addressBlock}.${Math.floor(nextAddress / 250)}.${(nextAddress++ % 250) + 1}`;
+            try {
+                // PostgreSQL: the IAM front door decides IAM logins on every version (16/17 have no LDAP);
+                // MySQL-protocol engines: the server's own plugin does, behind a plain relay.
+                relay =
+                    server.engine === "postgres"
+                        ? await startPgFrontDoor({
+                              host: ip,
+                              port: Number(o.port),
+                              certificate: certificate!,
+                              backend: server,
+                              ca: frontDoorCa,
+                              dir: doorDir,
+                          })
+                        : await startRelay({
+                              host: ip,
+                              port: Number(o.port),
+                              targetHost: server.host,
+                              targetPort: server.port,
+                          });
+            } catch (e) {
+                if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE" || attempt >= 50) throw e;
+            }
+        }
         running.set(r.id, { stop, relay });
         databases.set(r.id, {
             type: r.type,

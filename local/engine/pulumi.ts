@@ -115,6 +115,8 @@ export interface WorkspaceOptions {
      * requires the stack program as "./index".
      */
     readonly main?: string;
+    /** Program files (of the linked ones) to copy instead, so a test can change them there: a simulated release. */
+    readonly copied?: readonly string[];
 }
 
 export function createWorkspace(options: WorkspaceOptions): Workspace {
@@ -123,7 +125,11 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     const state = path.join(root, "state");
     fs.mkdirSync(dir);
     fs.mkdirSync(state);
-    for (const name of LINKED) fs.symlinkSync(path.join(REPO, name), path.join(dir, name));
+    for (const name of LINKED) {
+        if (options.copied?.includes(name))
+            fs.cpSync(path.join(REPO, name), path.join(dir, name), { recursive: true });
+        else fs.symlinkSync(path.join(REPO, name), path.join(dir, name));
+    }
     const project = fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8");
     fs.writeFileSync(
         path.join(dir, "Pulumi.yaml"),

@@ -1,0 +1,110 @@
+/**
+ * An rds-iam upgrade under the real engine: the dev stack's users are deployed with one build, then
+ * the provider's code changes in the workspace (a simulated release that also writes what it runs to
+ * a log). The engine's dynamic-provider host runs read and delete with the provider serialized in
+ * the state and acts on no change of it (@pulumi/pulumi cmd/dynamic-provider; pulumi/pulumi#6238,
+ * #4805), so a refresh before the next `up` still runs the old release; DatabaseUser's diff makes the
+ * changed code an update, after which refresh and deletes run the new one (README, "Upgrading rds-iam"). A destroy of the stack drops no user one by one: they are deletedWith the database.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
+import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
+import { requireEngine } from "../support/engine";
+import { ok, previewSteps } from "./harness";
+
+const USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
+const PROVIDER = path.join("components", "provider", "provider.ts");
+
+/** Release 2: the same provider, each of update, read and delete first logging "<op> <username>". */
+function release2(source: string): string {
+    const anchors: Record<string, string> = {
+        update: "async update(_id: string, _olds: UserInputs, news: UserInputs): Promise<pulumi.dynamic.UpdateResult> {",
+        read: "async read(id: string, props: UserInputs): Promise<pulumi.dynamic.ReadResult> {",
+        delete: "async delete(_id: string, props: UserInputs): Promise<void> {",
+    };
+    for (const [op, anchor] of Object.entries(anchors)) {
+        assert.ok(
+            source.includes(anchor),
+            `${PROVIDER} no longer has "${anchor}": update this test's release 2`,
+        );
+        const who = op === "update" ? "news" : "props";
+        source = source.replace(
+            anchor,
+            `${anchor}\n        require("node:fs").appendFileSync(String(process.env.RDS_IAM_RELEASE_LOG), "release 2 ${op} " + ${who}.username + "\\n");`,
+        );
+    }
+    return source;
+}
+
+describe("an rds-iam upgrade under the real Pulumi engine (the DatabaseUser provider's code changes)", function () {
+    this.timeout(240_000);
+    let cloud: LocalCloud;
+    let ws: Workspace;
+    const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-release-")), "ran.log");
+    const ran = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").sort() : []);
+    const env = { RDS_IAM_RELEASE_LOG: log };
+
+    before(async function () {
+        this.timeout(900_000);
+        const engine = requireEngine(this);
+        cloud = await startLocalCloud();
+        ws = createWorkspace({
+            engine,
+            cloudEnv: cloud.env,
+            stackFiles: { "Pulumi.dev.yaml": path.join(REPO, "Pulumi.dev.yaml") },
+            copied: ["index.ts", "components", "stack"], // linked files resolve their imports from the repository
+        });
+        await ok(ws.pulumi(["stack", "init", "dev"]));
+        await ok(ws.pulumi(["config", "set", "rds-iam:caBundleFile", cloud.caFile]));
+        await ok(ws.pulumi(["up", "--yes", "--skip-preview"], { env }));
+        const file = path.join(ws.dir, PROVIDER);
+        fs.writeFileSync(file, release2(fs.readFileSync(file, "utf8")));
+    });
+
+    after(async function () {
+        this.timeout(120_000);
+        if (ws !== undefined) {
+            await ws.pulumi(["destroy", "--yes", "--skip-preview"], { env });
+            ws.remove();
+        }
+        await cloud?.close();
+        fs.rmSync(path.dirname(log), { recursive: true, force: true });
+    });
+
+    it("refreshes with the release stored in the state until the next up (the host's rule)", async () => {
+        await ok(ws.pulumi(["refresh", "--yes", "--skip-preview"], { env }));
+        assert.deepEqual(ran(), []);
+    });
+
+    it("previews the new release as an update of each user, nothing replaced", async () => {
+        const steps = (await previewSteps(ws)).filter((s) => s.includes(USER));
+        assert.deepEqual(steps, [`update ${USER} db-user-app_rw`, `update ${USER} db-user-reporting_ro`]);
+    });
+
+    it("runs the new release's update on up, then shows no changes", async () => {
+        await ok(ws.pulumi(["up", "--yes", "--skip-preview"], { env }));
+        assert.deepEqual(ran(), ["release 2 update app_rw", "release 2 update reporting_ro"]);
+        await ok(ws.pulumi(["preview", "--expect-no-changes"], { env }));
+    });
+
+    it("refreshes with the new release once up has stored it, and drops a removed user with it", async () => {
+        fs.rmSync(log, { force: true });
+        await ok(ws.pulumi(["refresh", "--yes", "--skip-preview"], { env }));
+        assert.deepEqual(ran(), ["release 2 read app_rw", "release 2 read reporting_ro"]);
+        fs.rmSync(log, { force: true });
+        // A resource gone from the program is deleted with the provider in its state.
+        await ok(ws.pulumi(["config", "rm", "--path", "rds-iam:workloads[1]"]));
+        await ok(ws.pulumi(["config", "rm", "--path", "rds-iam:users[1]"]));
+        await ok(ws.pulumi(["up", "--yes", "--skip-preview"], { env }));
+        assert.deepEqual(ran(), ["release 2 delete reporting_ro"]);
+    });
+
+    it("destroys without dropping the users one by one: they are deletedWith the database", async () => {
+        fs.rmSync(log, { force: true });
+        await ok(ws.pulumi(["destroy", "--yes", "--skip-preview"], { env }));
+        assert.deepEqual([ran(), cloud.resources()], [[], []]);
+    });
+});
