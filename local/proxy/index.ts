@@ -53,6 +53,12 @@ export interface RdsProxyOptions {
     readonly target: ProxyTarget;
     /** Clock for token expiry. @default Date.now */
     readonly now?: () => number;
+    /**
+     * How long a client may take from connecting to being relayed (a silent client must not hold a
+     * database connection open).
+     * @default 10000
+     */
+    readonly handshakeTimeoutMs?: number;
 }
 
 export interface RdsProxy {
@@ -122,10 +128,14 @@ export async function startRdsProxy(options: RdsProxyOptions): Promise<RdsProxy>
             options.engineFamily === "POSTGRESQL"
                 ? servePgClient(client, session)
                 : serveMysqlClient(client, { ...session, connectionId: ++connections });
-        serving.catch((e: Error) => {
-            if (process.env.RDS_IAM_LOGIN_TRACE) console.error(`[proxy ${options.endpoint}] ${e.message}`);
-            endAll();
-        });
+        const timer = setTimeout(endAll, options.handshakeTimeoutMs ?? 10_000);
+        serving
+            .catch((e: Error) => {
+                if (process.env.RDS_IAM_LOGIN_TRACE)
+                    console.error(`[proxy ${options.endpoint}] ${e.message}`);
+                endAll();
+            })
+            .finally(() => clearTimeout(timer));
     });
     return {
         endpoint: options.endpoint,

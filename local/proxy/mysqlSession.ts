@@ -113,7 +113,7 @@ export async function serveMysqlClient(client: net.Socket, options: MysqlSession
     if (!login.ok) {
         options.authorizer.recordDatabaseLogin(user, {
             allow: false,
-            reason: `the database said: ${login.message}`,
+            reason: login.reason,
         });
         return refuse(secure, sequence, mysqlRefusals.accessDenied(user));
     }
@@ -134,7 +134,7 @@ export async function serveMysqlClient(client: net.Socket, options: MysqlSession
 }
 
 type DatabaseLogin =
-    { ok: Buffer; database: tls.TLSSocket; upstream: ByteReader } | { ok: false; message: string };
+    { ok: Buffer; database: tls.TLSSocket; upstream: ByteReader } | { ok: false; reason: string };
 
 /** SSLRequest, TLS verifying the endpoint's name, then the IAM token through mysql_clear_password. */
 async function loginToDatabase(
@@ -170,7 +170,7 @@ async function loginToDatabase(
         if (kind === 0x00) return { ok: answer.payload, database, upstream };
         if (kind === 0xff) {
             database.destroy();
-            return { ok: false, message: errMessage(answer.payload) };
+            return { ok: false, reason: `the database said: ${errMessage(answer.payload)}` };
         }
         if (kind === 0xfe && switchPlugin(answer.payload) === "mysql_clear_password") {
             database.write(packet(answer.sequence + 1, Buffer.from(`${token}\0`, "utf8")));
@@ -179,7 +179,7 @@ async function loginToDatabase(
         database.destroy();
         return {
             ok: false,
-            message: `the database asked for ${kind === 0xfe ? `the ${switchPlugin(answer.payload)} plugin` : `more authentication data (0x${kind.toString(16)})`}, not an IAM token: "${client.user}" is not an IAM user (AWSAuthenticationPlugin)`,
+            reason: `the database asked for ${kind === 0xfe ? `the ${switchPlugin(answer.payload)} plugin` : `more authentication data (0x${kind.toString(16)})`}, not an IAM token: "${client.user}" is not an IAM user (AWSAuthenticationPlugin)`,
         };
     }
 }

@@ -23,6 +23,8 @@ export const PROXY_ENDPOINT = "orders.proxy-c0ffee0example.us-east-1.rds.amazona
 /** The user the proxies know, and one the database has but the proxies do not. */
 export const USER = "app_rw";
 export const UNKNOWN_USER = "ghost_rw";
+/** A password user (not an IAM user at the database) the proxy knows: its role's token cannot log in as it. */
+export const PASSWORD_USER = "pw_rw";
 
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
@@ -41,11 +43,11 @@ export interface ProxyWorld {
     readonly database: ProxyDatabase;
     /** The test CA standing in for Amazon Trust Services (what clients trust for the proxy). */
     readonly amazonTrustCa: string;
-    /** Its role may connect as app_rw and ghost_rw on the database. */
+    /** Its role may connect as app_rw, ghost_rw and pw_rw on the database; it knows app_rw and pw_rw. */
     readonly proxy: RdsProxy;
     /** Its role may connect only as another user: its logins to the database fail. */
     readonly proxyWithoutUser: RdsProxy;
-    /** Granted dbuser:prx-…/app_rw and …/ghost_rw: the workload the proxy serves. */
+    /** Granted dbuser:prx-…/app_rw, …/ghost_rw and …/pw_rw: the workload the proxy serves. */
     readonly workload: Principal;
     /** Granted only dbuser:db-…/app_rw: may log into the database directly, not through the proxy. */
     readonly databaseOnly: Principal;
@@ -54,7 +56,7 @@ export interface ProxyWorld {
     close(): Promise<void>;
 }
 
-/** IAM users app_rw and ghost_rw, allowed to read the database. */
+/** IAM users app_rw and ghost_rw, allowed to read the database; pw_rw with a password. */
 async function createIamUsers(database: ProxyDatabase): Promise<void> {
     const { server } = database;
     for (const user of [USER, UNKNOWN_USER]) {
@@ -71,6 +73,13 @@ async function createIamUsers(database: ProxyDatabase): Promise<void> {
             await server.query(`GRANT SELECT ON ${server.database}.* TO '${user}'@'%'`);
         }
     }
+    if (server.engine === "postgres") {
+        await server.query(`DROP ROLE IF EXISTS ${PASSWORD_USER}`);
+        await server.query(`CREATE USER ${PASSWORD_USER} WITH LOGIN PASSWORD 'pw-secret-1'`);
+    } else {
+        await server.query(`DROP USER IF EXISTS '${PASSWORD_USER}'@'%'`);
+        await server.query(`CREATE USER '${PASSWORD_USER}'@'%' IDENTIFIED BY 'pw-secret-1' REQUIRE SSL`);
+    }
 }
 
 /** Starts the world for `name`; `start` lets serverOrSkip turn "cannot run here" into pending. */
@@ -83,11 +92,11 @@ export async function startProxyWorld(name: ServerName, dir: string): Promise<Pr
     );
     const certificate = await proxyCertificate(path.join(dir, "proxy"), PROXY_ENDPOINT, ca);
     const workload = fakePrincipal(role("orders-api"), [
-        grant("orders-api-proxy", PROXY_ID, [USER, UNKNOWN_USER]),
+        grant("orders-api-proxy", PROXY_ID, [USER, UNKNOWN_USER, PASSWORD_USER]),
     ]);
     const databaseOnly = fakePrincipal(role("orders-batch"), [grant("orders-batch-db", DATABASE_ID, [USER])]);
     const proxyRole = fakePrincipal(role("orders-proxy"), [
-        grant("orders-proxy-connect", DATABASE_ID, [USER, UNKNOWN_USER]),
+        grant("orders-proxy-connect", DATABASE_ID, [USER, UNKNOWN_USER, PASSWORD_USER]),
     ]);
     const proxyRoleWithoutUser = fakePrincipal(role("orders-proxy-stale"), [
         grant("orders-proxy-stale-connect", DATABASE_ID, ["other_rw"]),
@@ -115,7 +124,7 @@ export async function startProxyWorld(name: ServerName, dir: string): Promise<Pr
         region: REGION,
         accountId: ACCOUNT,
         certificate,
-        users: [USER],
+        users: [USER, PASSWORD_USER],
         clients: [workload, databaseOnly],
         target: database.target,
     } as const;
