@@ -7,8 +7,11 @@
  *    https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-iam-setup.html). The same
  *    verifier the throwaway databases use decides (token.ts, decideConnect.ts), with the proxy as
  *    the "database": a token for the database host fails its host check.
- * 2. The user must be one of the proxy's (the stand-in's registry of users, what DatabaseProxy
- *    `users` configures).
+ * 2. The user must be one of the proxy's users. A real IAM_AUTH proxy keeps no list of users (it has
+ *    no `auth` secrets): a user outside DatabaseProxy `users` is one its role's policy does not name,
+ *    so AWS would fail it at step 3. The stand-in refuses it here, before any database login, with
+ *    the answer RDS Proxy documents for a user it has no credentials for — stricter than AWS when a
+ *    role was granted more users by hand, never friendlier.
  * 3. The proxy then logs into the database as that user with a token its own role signs for the
  *    database endpoint ("the proxy uses IAM authentication to connect to your database … configure
  *    rds-db:connect for your IAM role", same page); the database's own IAM check decides that one.

@@ -379,6 +379,23 @@ for (const name of ENGINES) {
         });
 
         if (postgres) {
+            it("passes the database's own refusal on in the documented form: 'Request returned an error: database \"…\" does not exist'", async () => {
+                const pg = require("pg") as typeof import("pg");
+                const client = new pg.Client(
+                    getPgConnectionOptions({
+                        engine: "postgres",
+                        ...request(world.proxy, world.workload, USER),
+                        database: "no_such_db",
+                    }),
+                );
+                client.on("error", () => undefined);
+                assert.deepEqual(await refusal(client.connect()), [
+                    "FATAL",
+                    "08006",
+                    'Request returned an error: database "no_such_db" does not exist',
+                ]);
+            });
+
             for (const [what, startup, expected] of [
                 [
                     "a start-up without a user",
