@@ -9,7 +9,7 @@ import { createIamLoginVerifier } from "../emulator/verifier";
 import { ACCOUNT_ID } from "../pulumi/mockAnswers";
 import type { RecordedResource } from "../pulumi/mocks";
 import { principalSigners, tryLogins } from "../rehearsal/logins";
-import { stackPrincipals } from "../rehearsal/principals";
+import { StackPrincipal, stackPrincipals } from "../rehearsal/principals";
 import { probeTableStatements } from "../rehearsal/probes";
 import { resetLoginDecider, setLoginDecider } from "../servers";
 import type { CloudDatabase, LocalCloud } from "./cloud";
@@ -35,11 +35,11 @@ export async function createProbeTable(db: CloudDatabase, database: string): Pro
         );
 }
 
-export async function cloudLogins(
+/** The principals of the stack's workloads, read from the cloud's IAM resources. */
+export function cloudPrincipals(
     cloud: LocalCloud,
-    db: CloudDatabase,
-    options: StackLoginOptions,
-): Promise<ReportLogin[]> {
+    options: Pick<StackLoginOptions, "workloads" | "roleArns" | "instanceProfileNames">,
+): StackPrincipal[] {
     const resources = cloud.resources().map(
         (r) =>
             ({
@@ -49,12 +49,20 @@ export async function cloudLogins(
                 outputs: r.outputs,
             }) as unknown as RecordedResource,
     );
-    const principals = stackPrincipals(
+    return stackPrincipals(
         resources,
         options.workloads,
         options.roleArns,
         options.instanceProfileNames ?? {},
     );
+}
+
+export async function cloudLogins(
+    cloud: LocalCloud,
+    db: CloudDatabase,
+    options: StackLoginOptions,
+): Promise<ReportLogin[]> {
+    const principals = cloudPrincipals(cloud, options);
     const signers = principalSigners(principals);
     setLoginDecider(
         createIamLoginVerifier({

@@ -3,7 +3,8 @@
  * Prints the login table and writes local-output/<stack>/access-report.html (one self-contained
  * page: the picture, every login with its reason, what each login could do, the policy pack's
  * findings) and, when Chromium is installed, a screenshot of it. Exits 1 when anything went
- * otherwise than the stack says, 2 when the stack cannot be rehearsed (each problem named).
+ * otherwise than the stack says, 2 when the stack cannot be rehearsed (each problem named). Under the
+ * real engine when it is available (engineRehearsal.ts), else under mocks (rehearsal.ts); it says which.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -13,14 +14,21 @@ import { accessReportHtml } from "../report/html";
 import { AccessReport, mismatches } from "../report/model";
 import { chromiumPath, screenshot } from "../report/screenshot";
 import { stopTestServers } from "../servers";
+import { findEngine } from "../engine/pulumi";
+import { rehearseWithEngine } from "./engineRehearsal";
 import { ConfigurationError, rehearse } from "./rehearsal";
 import { readStackFile } from "./stackFile";
 
-const USAGE = `usage: npm run local [-- --stack <name>]
+const USAGE = `usage: npm run local [-- --stack <name>] [--engine real|mocks]
 
 Rehearses the stack in Pulumi.<name>.yaml (default: dev; a shipped Pulumi.<name>.yaml.example is used
 when the stack file does not exist) on this machine: throwaway databases, the real provider, emulated
-IAM logins. Writes local-output/<name>/access-report.html.`;
+IAM logins. Writes local-output/<name>/access-report.html.
+
+--engine real   pulumi up / destroy with the real Pulumi CLI (scripts/pulumi-engine.sh) into a local
+                cloud, the policy pack as its analyzer (the default when the engine is there)
+--engine mocks  the program under Pulumi's runtime mocks, the users made through the dynamic-provider
+                host (the default when it is not)`;
 
 /** A problem the person running the command can fix: printed without a stack trace. */
 class UsageError extends Error {}
@@ -45,11 +53,15 @@ function table(report: AccessReport): string[] {
 }
 
 async function main(argv: string[]): Promise<number> {
-    let values: { stack?: string; help?: boolean };
+    let values: { stack?: string; engine?: string; help?: boolean };
     try {
         ({ values } = parseArgs({
             args: argv,
-            options: { stack: { type: "string", default: "dev" }, help: { type: "boolean", short: "h" } },
+            options: {
+                stack: { type: "string", default: "dev" },
+                engine: { type: "string" },
+                help: { type: "boolean", short: "h" },
+            },
             strict: true,
             allowPositionals: false,
         }));
@@ -63,7 +75,22 @@ async function main(argv: string[]): Promise<number> {
     const started = Date.now();
     const stackFile = readStackFile(values.stack as string);
     for (const note of stackFile.notes) console.log(`note: ${note}`);
-    const report = await rehearse(stackFile, { log: (line) => console.log(line) });
+    if (values.engine !== undefined && values.engine !== "real" && values.engine !== "mocks")
+        throw new UsageError(`--engine ${values.engine}: use --engine real or --engine mocks\n\n${USAGE}`);
+    const engine = values.engine === "mocks" ? undefined : findEngine();
+    const log = (line: string) => console.log(line);
+    let report: AccessReport;
+    if (engine !== undefined && !("unavailable" in engine)) {
+        console.log(`engine: the real Pulumi CLI v${engine.version.replace(/^v/, "")} (${engine.binDir})`);
+        report = await rehearseWithEngine(stackFile, engine, { log });
+    } else {
+        if (engine !== undefined && values.engine === "real")
+            throw new UsageError(`--engine real: the Pulumi engine is not available: ${engine.unavailable}`);
+        console.log(
+            `engine: Pulumi's runtime mocks${engine === undefined ? " (--engine mocks)" : ` (the real engine is not available: ${engine.unavailable})`}`,
+        );
+        report = await rehearse(stackFile, { log });
+    }
 
     console.log("");
     for (const line of table(report)) console.log(line);

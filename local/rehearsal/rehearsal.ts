@@ -41,7 +41,7 @@ export interface RehearsalOptions {
 }
 
 /** The flat string config Pulumi hands a program: project defaults, then the stack file's values. */
-function rawConfig(config: Record<string, unknown>): Record<string, string> {
+export function rawConfig(config: Record<string, unknown>): Record<string, string> {
     return Object.fromEntries(
         Object.entries({ ...projectConfigDefaults(), ...config }).map(([k, v]) => [
             k.includes(":") ? k : `rds-iam:${k}`,
