@@ -10,10 +10,12 @@ import {
     accountIdProblems,
     arnUsernameProblems,
     connectPolicyDocument,
+    proxyGrantProblem,
     regionProblems,
     resourceIdProblems,
 } from "./connectPolicy";
 import { Database } from "./database";
+import { DatabaseProxy } from "./proxy";
 import { awsFacts } from "./awsFacts";
 import { childName } from "./childNames";
 import { throwIfInvalid } from "./errors";
@@ -47,7 +49,18 @@ export interface ResourceIdGrant {
     readonly accountId?: pulumi.Input<string>;
 }
 
-export type Grant = DatabaseGrant | ResourceIdGrant;
+/**
+ * A user of a `DatabaseProxy` of this program, reached through the proxy: the policy names the
+ * proxy's `prx-…` id (`dbuser:prx-…/<username>`), and nothing on the database itself.
+ */
+export interface ProxyGrant {
+    /** The proxy; its `prx-…` id, region and account are used. */
+    readonly proxy: DatabaseProxy;
+    /** One of the proxy's users, case-exact. */
+    readonly username: string;
+}
+
+export type Grant = DatabaseGrant | ResourceIdGrant | ProxyGrant;
 
 export interface DatabaseAccessRoleArgs {
     /**
@@ -62,7 +75,10 @@ export interface DatabaseAccessRoleArgs {
      * @default true for "ec2"
      */
     readonly instanceProfile?: boolean;
-    /** The database users this identity may log in as. At least one. */
+    /**
+     * The database users this identity may log in as: `{ database, username }` (directly),
+     * `{ proxy, username }` (through a DatabaseProxy only) or `{ resourceId, username }`. At least one.
+     */
     readonly grants: Grant[];
     /**
      * Existing IAM users that get the same policy (e.g. people connecting from a laptop).
@@ -98,6 +114,10 @@ export function assumeRolePolicy(service: WorkloadService): string {
 
 function isDatabaseGrant(grant: Grant): grant is DatabaseGrant {
     return (grant as DatabaseGrant).database !== undefined;
+}
+
+function isProxyGrant(grant: Grant): grant is ProxyGrant {
+    return (grant as ProxyGrant).proxy !== undefined;
 }
 
 /** IAM user and group names: letters, digits and + = , . @ _ - (64 / 128 characters; IAM User Guide, "IAM object quotas"). */
@@ -161,6 +181,11 @@ export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): Validation
         });
     }
     (args.grants ?? []).forEach((grant, i) => {
+        if (isProxyGrant(grant)) {
+            const problem = proxyGrantProblem(grant);
+            if (problem !== undefined) failures.push({ property: `grants[${i}].username`, reason: problem });
+            return;
+        }
         if (isDatabaseGrant(grant)) {
             if (!grant.database.userNames.includes(grant.username)) {
                 failures.push({
@@ -201,12 +226,18 @@ export class DatabaseAccessRole extends pulumi.ComponentResource {
         // managed policies (and are asked once per provider: awsFacts.ts).
         const caller = () => awsFacts(this);
 
-        // One Output per database (not per grant): its ARN facts serve all of its granted users.
-        const databases = [...new Set(args.grants.filter(isDatabaseGrant).map((g) => g.database))];
+        // One Output per database or proxy (not per grant): its ARN facts serve all of its granted users.
+        const shared: (Database | DatabaseProxy)[] = [
+            ...new Set(
+                args.grants.flatMap((g): (Database | DatabaseProxy)[] =>
+                    isProxyGrant(g) ? [g.proxy] : isDatabaseGrant(g) ? [g.database] : [],
+                ),
+            ),
+        ];
         const facts: pulumi.Output<Omit<ConnectGrant, "username">>[] = [
-            ...databases.map((d) => d.arnFacts),
+            ...shared.map((s) => s.arnFacts),
             ...args.grants
-                .filter((g): g is ResourceIdGrant => !isDatabaseGrant(g))
+                .filter((g): g is ResourceIdGrant => !isDatabaseGrant(g) && !isProxyGrant(g))
                 .map((grant) =>
                     pulumi
                         .all([
@@ -223,10 +254,14 @@ export class DatabaseAccessRole extends pulumi.ComponentResource {
                         })),
                 ),
         ];
-        // Each grant, in the order given, points at its facts: its database's, or its own.
-        let nextOwn = databases.length;
+        // Each grant, in the order given, points at its facts: its database's or proxy's, or its own.
+        let nextOwn = shared.length;
         const factIndex = args.grants.map((g) =>
-            isDatabaseGrant(g) ? databases.indexOf(g.database) : nextOwn++,
+            isProxyGrant(g)
+                ? shared.indexOf(g.proxy)
+                : isDatabaseGrant(g)
+                  ? shared.indexOf(g.database)
+                  : nextOwn++,
         );
         const grants = pulumi.all(facts).apply((resolved) =>
             args.grants.map((g, i): ConnectGrant => ({

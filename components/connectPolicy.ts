@@ -7,6 +7,7 @@
  * or an RDS Proxy's id (`prx-…`) — never the identifier you chose for the database.
  */
 
+import * as pulumi from "@pulumi/pulumi";
 import {
     PARTITION_NAMES,
     Partition,
@@ -193,11 +194,33 @@ export interface PolicyDocument {
 }
 
 /**
- * One IAM policy document with a single `rds-db:connect` statement naming every granted user (in
- * the order given, duplicates removed). At least one grant is required: an empty Resource list is
- * not a valid policy.
+ * A user of an rds-iam `DatabaseProxy`, connecting through the proxy: the ARN names the proxy's
+ * `prx-…` id, never the database's own resource id. Structural, so these builders need no component.
  */
-export function connectPolicyDocument(grants: readonly ConnectGrant[]): PolicyDocument {
+export interface ProxyConnectGrant {
+    readonly proxy: {
+        readonly componentName: string;
+        /** The users the proxy logs in as; a grant of any other user is refused. */
+        readonly userNames: readonly string[];
+        /** Partition, region, account and the proxy's `prx-…` id. */
+        readonly arnFacts: pulumi.Output<Omit<ConnectGrant, "username">>;
+    };
+    /** One of the proxy's users, case-exact. */
+    readonly username: string;
+}
+
+function isProxyConnectGrant(grant: ConnectGrant | ProxyConnectGrant): grant is ProxyConnectGrant {
+    return (grant as ProxyConnectGrant).proxy !== undefined;
+}
+
+/** Why a grant through a proxy cannot be given (a user the proxy does not log in as); undefined when it can. */
+export function proxyGrantProblem(grant: ProxyConnectGrant): string | undefined {
+    return grant.proxy.userNames.includes(grant.username)
+        ? undefined
+        : `proxy "${grant.proxy.componentName}" does not log in as ${JSON.stringify(grant.username)} (its users: ${grant.proxy.userNames.join(", ")}), so a login through it as that user would fail; add the user to the DatabaseProxy's users or fix the name`;
+}
+
+function documentOf(grants: readonly ConnectGrant[]): PolicyDocument {
     if (grants.length === 0) {
         throw new Error("connectPolicyDocument needs at least one grant");
     }
@@ -206,4 +229,42 @@ export function connectPolicyDocument(grants: readonly ConnectGrant[]): PolicyDo
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Action: ["rds-db:connect"], Resource: resources }],
     };
+}
+
+/**
+ * One IAM policy document with a single `rds-db:connect` statement naming every granted user (in
+ * the order given, duplicates removed). At least one grant is required: an empty Resource list is
+ * not a valid policy.
+ *
+ * Grants through a `DatabaseProxy` (`{ proxy, username }`) become
+ * `arn:<partition>:rds-db:<region>:<account>:dbuser:prx-…/<username>`; the proxy's id is known only
+ * at deploy time, so with any of them the document is an Output. A user the proxy does not log in
+ * as throws at once (at preview).
+ */
+export function connectPolicyDocument(grants: readonly ConnectGrant[]): PolicyDocument;
+export function connectPolicyDocument(
+    grants: readonly (ConnectGrant | ProxyConnectGrant)[],
+): pulumi.Output<PolicyDocument>;
+export function connectPolicyDocument(
+    grants: readonly (ConnectGrant | ProxyConnectGrant)[],
+): PolicyDocument | pulumi.Output<PolicyDocument> {
+    if (!grants.some(isProxyConnectGrant)) {
+        return documentOf(grants as readonly ConnectGrant[]);
+    }
+    const problems = grants
+        .filter(isProxyConnectGrant)
+        .map(proxyGrantProblem)
+        .filter((p) => p !== undefined);
+    if (problems.length > 0) {
+        throw new Error(`cannot build rds-db:connect policy: ${problems.join("; ")}`);
+    }
+    return pulumi
+        .all(grants.map((g) => (isProxyConnectGrant(g) ? g.proxy.arnFacts : pulumi.output(g))))
+        .apply((resolved) =>
+            documentOf(
+                resolved.map((facts, i) =>
+                    isProxyConnectGrant(grants[i]) ? { ...facts, username: grants[i].username } : grants[i],
+                ) as ConnectGrant[],
+            ),
+        );
 }

@@ -4,11 +4,14 @@
 // Components and their Args.
 export { Database } from "./database";
 export type { DatabaseArgs, DatabaseUserSpec } from "./database";
+export { DatabaseProxy } from "./proxy";
+export type { DatabaseProxyArgs } from "./proxy";
 export { DatabaseAccessRole, assumeRolePolicy } from "./accessRole";
 export type {
     DatabaseAccessRoleArgs,
     DatabaseGrant,
     Grant,
+    ProxyGrant,
     ResourceIdGrant,
     WorkloadService,
 } from "./accessRole";
@@ -23,6 +26,7 @@ export { connectPolicyDocument, dbUserArn, dbUserArnProblems } from "./connectPo
 export type {
     ConnectGrant,
     DbUserArnArgs,
+    ProxyConnectGrant,
     Partition,
     PolicyDocument,
     PolicyStatement,

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { awsFacts } from "../awsFacts";
 import { connectPolicyDocument } from "../connectPolicy";
-import { DatabaseUser, MasterCredentials } from "../databaseUser";
+import { DatabaseUser, MasterCredentials, makeDatabaseUser } from "../databaseUser";
 import { Engine, engineFacts } from "../engines";
 import { throwIfInvalid } from "../errors";
 import { rdsCaCoverageProblem } from "../rdsCa";
@@ -74,6 +74,11 @@ export class Database extends pulumi.ComponentResource {
     public readonly componentName: string;
     /** The function the users' SQL runs in (sqlRunner "lambda", the default), when there are users. */
     public readonly sqlRunner?: SqlRunner;
+    /** The VPC and subnets the database was given (a DatabaseProxy's defaults and its VPC check). */
+    public readonly vpcId: pulumi.Input<string>;
+    public readonly subnetIds: readonly pulumi.Input<string>[];
+    /** The engineVersion the database was given, undefined for the engine's default (a DatabaseProxy's version check). */
+    public readonly engineVersion: string | undefined;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid(`Database "${name}"`, validateDatabaseArgs(args));
@@ -87,6 +92,9 @@ export class Database extends pulumi.ComponentResource {
         this.masterUsername = args.masterUsername ?? "dbmaster";
         this.databaseName = args.databaseName ?? facts.defaultDatabase;
         this.userNames = (args.users ?? []).map((u) => u.username);
+        this.vpcId = args.vpcId;
+        this.subnetIds = [...args.subnetIds];
+        this.engineVersion = args.engineVersion;
 
         const parent = { parent: this };
         const caller = awsFacts(this);
@@ -219,7 +227,7 @@ export class Database extends pulumi.ComponentResource {
                       }),
             };
             for (const spec of args.users ?? []) {
-                this.users[spec.username] = new DatabaseUser(
+                this.users[spec.username] = makeDatabaseUser(
                     `${name}-user-${spec.username}`,
                     {
                         engine,

@@ -57,6 +57,17 @@ export function computedOutputs(
                 masterUserSecrets: secret(`cluster-${suffix}`),
             };
         }
+        case "aws:rds/proxy:Proxy": {
+            // RDS names a proxy's ARN by its prx- id (17 characters), its endpoint by its name.
+            const proxyName = inputs.name ?? name;
+            return {
+                name: proxyName,
+                arn: `arn:${partition}:rds:${region}:${ACCOUNT_ID}:db-proxy:prx-${suffix.toLowerCase().slice(0, 17)}`,
+                endpoint: `${proxyName}.proxy-c0ffee0example.${region}.rds.amazonaws.com`,
+            };
+        }
+        case "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
+            return { name: "default" };
         case "aws:rds/clusterInstance:ClusterInstance":
             return { dbiResourceId: `db-${suffix}`, endpoint: host, identifier: name };
         case "aws:iam/role:Role":

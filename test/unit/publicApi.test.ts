@@ -3,6 +3,7 @@ import * as assert from "node:assert/strict";
 import type {
     DatabaseAccessRoleArgs,
     DatabaseArgs,
+    DatabaseProxyArgs,
     DatabaseUserArgs,
     DatabaseUserSpec,
     Engine,
@@ -15,6 +16,7 @@ describe("the library's public API (components/index.ts)", () => {
         assert.deepEqual(Object.keys(api).sort(), [
             "Database",
             "DatabaseAccessRole",
+            "DatabaseProxy",
             "DatabaseUser",
             "ENGINES",
             "PRIVILEGES",
@@ -37,9 +39,13 @@ describe("the library's public API (components/index.ts)", () => {
         const args: Pick<DatabaseArgs, "engine" | "users"> = { engine, users: [user] };
         const role: Pick<DatabaseAccessRoleArgs, "service"> = { service };
         const userArgs: Pick<DatabaseUserArgs, "engine" | "username"> = { engine, username: "app" };
+        const proxyArgs: Pick<DatabaseProxyArgs, "users" | "debugLogging"> = {
+            users: ["app"],
+            debugLogging: false,
+        };
         assert.deepEqual(
-            [args.engine, role.service, userArgs.username],
-            ["aurora-postgresql", "ecs-tasks", "app"],
+            [args.engine, role.service, userArgs.username, proxyArgs.users],
+            ["aurora-postgresql", "ecs-tasks", "app", ["app"]],
         );
     });
 });
