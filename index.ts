@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as mysql from "@pulumi/mysql";
 import * as postgresql from "@pulumi/postgresql";
-import { Database, DatabaseAccessRole, engineFamily } from "./components";
+import { Database, DatabaseAccessRole, DatabaseProxy, engineFamily } from "./components";
 import { connectInstructions } from "./stack/connectInstructions";
 import { readStackConfig } from "./stack/config";
 
@@ -14,11 +14,20 @@ const config = readStackConfig();
 
 const database = new Database("db", config.database);
 
+// An end-to-end IAM RDS Proxy when rds-iam:proxy is enabled; its users are the ones workloads reach
+// through it (stack/proxyConfig.ts).
+const proxy = config.proxy && new DatabaseProxy("db-proxy", { database, ...config.proxy });
+
+// A workload connecting via the proxy is granted dbuser:prx-…/<user> only, nothing on the database.
 const roles = config.workloads.map(
     (workload) =>
         new DatabaseAccessRole(workload.name, {
             service: workload.service,
-            grants: workload.users.map((username) => ({ database, username })),
+            grants: workload.users.map((username) =>
+                workload.via === "proxy" && proxy !== undefined
+                    ? { proxy, username }
+                    : { database, username },
+            ),
             attachToUsers: workload.attachToUsers,
         }),
 );
@@ -37,6 +46,8 @@ export const address = database.address;
 export const port = database.port;
 export const resourceId = database.resourceId;
 export const masterSecretArn = database.masterSecretArn;
+/** The proxy endpoint workloads with via: proxy connect to (and sign their tokens for), when rds-iam:proxy is enabled. */
+export const proxyEndpoint = proxy?.endpoint;
 export const roleArns = Object.fromEntries(roles.map((role, i) => [config.workloads[i].name, role.roleArn]));
 export const instanceProfileNames = Object.fromEntries(
     roles.flatMap((role, i) =>

@@ -11,12 +11,15 @@ import { ENGINES, Engine, engineFamily, isEngine } from "../components/engines";
 import { throwIfInvalid } from "../components/errors";
 import { ValidationFailure, failuresAt, pemProblems } from "../components/validation";
 import { ConfigReader, PROJECT, unknownKeyFailures } from "./configKeys";
+import { ProxyConfig, WorkloadRoute, WorkloadVia, checkProxyConfig, viaOf } from "./proxyConfig";
 
 export interface WorkloadConfig {
     readonly name: string;
     readonly service: WorkloadService;
     readonly users: string[];
     readonly attachToUsers?: string[];
+    /** How it reaches the database: directly (the default) or through rds-iam:proxy. */
+    readonly via: WorkloadVia;
 }
 
 export interface StackConfig {
@@ -27,6 +30,8 @@ export interface StackConfig {
     readonly users: DatabaseUserSpec[];
     readonly workloads: WorkloadConfig[];
     readonly reportingDatabase: boolean;
+    /** The DatabaseProxy's Args (but the database) when rds-iam:proxy is enabled. */
+    readonly proxy?: ProxyConfig;
 }
 
 const ID_PATTERNS = {
@@ -85,15 +90,16 @@ function usersOf(reader: ConfigReader): { users: DatabaseUserSpec[]; failures: V
 function workloadsOf(
     reader: ConfigReader,
     userNames: string[],
-): { workloads: WorkloadConfig[]; failures: ValidationFailure[] } {
+): { workloads: WorkloadConfig[]; routes: WorkloadRoute[]; failures: ValidationFailure[] } {
     const raw = reader.object<unknown[]>("workloads") ?? [];
     const failures: ValidationFailure[] = [];
     const names: string[] = [];
     const workloads: WorkloadConfig[] = [];
+    const routes: WorkloadRoute[] = [];
     raw.forEach((item, i) => {
         const at = `${PROJECT}:workloads[${i}]`;
         if (typeof item !== "object" || item === null || Array.isArray(item)) {
-            failures.push({ property: at, reason: "must be { name, service, users, attachToUsers? }" });
+            failures.push({ property: at, reason: "must be { name, service, users, attachToUsers?, via? }" });
             return;
         }
         const w = item as Record<string, unknown>;
@@ -134,16 +140,24 @@ function workloadsOf(
             attachToUsers: Array.isArray(attachToUsers) ? (attachToUsers as string[]) : undefined,
         });
         failures.push(...identity.map((f) => ({ property: `${at}.${f.property}`, reason: f.reason })));
+        const via = viaOf(w.via, at);
+        failures.push(...via.failures);
+        routes.push({
+            index: i,
+            via: via.via,
+            users: users.filter((u): u is string => typeof u === "string"),
+        });
         if (isWorkloadService(w.service)) {
             workloads.push({
                 name: String(w.name),
                 service: w.service,
+                via: via.via,
                 users: users.filter((u): u is string => typeof u === "string"),
                 ...(Array.isArray(attachToUsers) ? { attachToUsers: attachToUsers as string[] } : {}),
             });
         }
     });
-    return { workloads, failures };
+    return { workloads, routes, failures };
 }
 
 function caCertificateOf(reader: ConfigReader, readFile: (path: string) => string): string | undefined {
@@ -198,7 +212,7 @@ export function checkStackConfig(
     );
     const { users, failures: userFailures } = usersOf(reader);
     const userNames = users.map((u) => u.username).filter((u) => typeof u === "string");
-    const { workloads, failures: workloadFailures } = workloadsOf(reader, userNames);
+    const { workloads, routes, failures: workloadFailures } = workloadsOf(reader, userNames);
     failures.push(...userFailures, ...workloadFailures);
 
     const adminProvider = reader.boolean("adminProvider");
@@ -234,6 +248,19 @@ export function checkStackConfig(
             reason: `the reporting database is made through the admin provider, which is off (${PROJECT}:adminProvider; on MySQL/MariaDB it verifies TLS against the deployer's system trust store, see README "Deploying for real"); set ${PROJECT}:reportingDatabase false, or ${PROJECT}:adminProvider true`,
         });
     }
+    const proxy = isEngine(engineName)
+        ? checkProxyConfig({
+              raw: reader.object<unknown>("proxy", "object"),
+              engine: engineName,
+              engineVersion: database.engineVersion,
+              region: raw["aws:region"],
+              userNames,
+              workloads: routes,
+              allowedSecurityGroupIds: securityGroups,
+              allowedCidrBlocks: database.allowedCidrBlocks,
+          })
+        : { failures: [] };
+    failures.push(...proxy.failures);
     failures.push(...reader.failures);
     if (isEngine(engineName)) {
         // The Database's own rules, reported under the config keys they came from.
@@ -260,6 +287,7 @@ export function checkStackConfig(
             users,
             workloads,
             reportingDatabase: reporting,
+            ...(proxy.proxy === undefined ? {} : { proxy: proxy.proxy }),
         },
     };
 }

@@ -30,6 +30,7 @@ export const CONFIG_KEYS = [
     "connectHost",
     "connectPort",
     "sqlRunner",
+    "proxy",
 ] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -48,6 +49,7 @@ export const UNDECLARED_KEYS: readonly ConfigKey[] = [
     "caBundleFile",
     "connectHost",
     "connectPort",
+    "proxy",
 ];
 
 /** Levenshtein distance, case-insensitive: how many edits turn `a` into `b`. */

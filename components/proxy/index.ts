@@ -1,4 +1,5 @@
 // The DatabaseProxy component and its Args.
 export { DatabaseProxy } from "./proxy";
 export type { DatabaseProxyArgs } from "./args";
-export { validateProxyArgs, proxyUsers } from "./validateArgs";
+export { proxyUsers, validateProxyArgs, validateProxySettings } from "./validateArgs";
+export { proxySupportProblems } from "./support";

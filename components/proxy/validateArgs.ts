@@ -45,6 +45,60 @@ export function proxyUsers(args: Pick<DatabaseProxyArgs, "database" | "users">):
     return [...(args.users ?? args.database?.userNames ?? [])];
 }
 
+/**
+ * The problems of the settings that need no database (subnets, sources, pool and timeout, logging):
+ * shared with the stack's config, which reports them under rds-iam:proxy.
+ */
+export function validateProxySettings(
+    args: Omit<DatabaseProxyArgs, "database" | "users">,
+): ValidationFailure[] {
+    const failures: ValidationFailure[] = [];
+    if (args.subnetIds !== undefined) {
+        if (!Array.isArray(args.subnetIds) || args.subnetIds.length < 2) {
+            failures.push({
+                property: "subnetIds",
+                reason: `give at least two subnets in different availability zones of the database's VPC (RDS User Guide, "Setting up network prerequisites for RDS Proxy"), or leave subnetIds out for the database's (got ${Array.isArray(args.subnetIds) ? args.subnetIds.length : "none"})`,
+            });
+        }
+        failures.push(...duplicateFailures("subnetIds", args.subnetIds));
+    }
+    (args.allowedCidrBlocks ?? []).forEach((cidr, i) => {
+        if (!isCidr(cidr)) {
+            failures.push({
+                property: `allowedCidrBlocks[${i}]`,
+                reason: `${JSON.stringify(cidr)} is not an IPv4 CIDR block such as "10.0.0.0/16"`,
+            });
+        } else if (cidr.endsWith("/0")) {
+            failures.push({
+                property: `allowedCidrBlocks[${i}]`,
+                reason: `${JSON.stringify(cidr)} admits every address; give the CIDR of your VPC or of the workloads' subnets (an RDS Proxy is reachable only from inside its VPC, RDS User Guide, "Quotas and limitations for RDS Proxy")`,
+            });
+        }
+    });
+    failures.push(...duplicateFailures("allowedCidrBlocks", args.allowedCidrBlocks));
+    failures.push(...duplicateFailures("allowedSecurityGroupIds", args.allowedSecurityGroupIds));
+    failures.push(
+        ...wholeNumberFailure(
+            "idleClientTimeout",
+            args.idleClientTimeout,
+            1,
+            28800,
+            "seconds, RDS API Reference, CreateDBProxy IdleClientTimeout",
+        ),
+        ...wholeNumberFailure(
+            "maxConnectionsPercent",
+            args.maxConnectionsPercent,
+            1,
+            100,
+            "percent of max_connections, RDS API Reference, ConnectionPoolConfiguration",
+        ),
+    );
+    if (args.debugLogging !== undefined && typeof args.debugLogging !== "boolean") {
+        failures.push({ property: "debugLogging", reason: "debugLogging must be true or false" });
+    }
+    return failures;
+}
+
 /** Every problem with the Args, as `{ property, reason }`; empty when they are valid. */
 export function validateProxyArgs(
     name: string,
@@ -95,49 +149,7 @@ export function validateProxyArgs(
         });
         failures.push(...duplicateFailures("users", args.users));
     }
-    if (args.subnetIds !== undefined) {
-        if (!Array.isArray(args.subnetIds) || args.subnetIds.length < 2) {
-            failures.push({
-                property: "subnetIds",
-                reason: `give at least two subnets in different availability zones of the database's VPC (RDS User Guide, "Setting up network prerequisites for RDS Proxy"), or leave subnetIds out for the database's (got ${Array.isArray(args.subnetIds) ? args.subnetIds.length : "none"})`,
-            });
-        }
-        failures.push(...duplicateFailures("subnetIds", args.subnetIds));
-    }
-    (args.allowedCidrBlocks ?? []).forEach((cidr, i) => {
-        if (!isCidr(cidr)) {
-            failures.push({
-                property: `allowedCidrBlocks[${i}]`,
-                reason: `${JSON.stringify(cidr)} is not an IPv4 CIDR block such as "10.0.0.0/16"`,
-            });
-        } else if (cidr.endsWith("/0")) {
-            failures.push({
-                property: `allowedCidrBlocks[${i}]`,
-                reason: `${JSON.stringify(cidr)} admits every address; give the CIDR of your VPC or of the workloads' subnets (an RDS Proxy is reachable only from inside its VPC, RDS User Guide, "Quotas and limitations for RDS Proxy")`,
-            });
-        }
-    });
-    failures.push(...duplicateFailures("allowedCidrBlocks", args.allowedCidrBlocks));
-    failures.push(...duplicateFailures("allowedSecurityGroupIds", args.allowedSecurityGroupIds));
-    failures.push(
-        ...wholeNumberFailure(
-            "idleClientTimeout",
-            args.idleClientTimeout,
-            1,
-            28800,
-            "seconds, RDS API Reference, CreateDBProxy IdleClientTimeout",
-        ),
-        ...wholeNumberFailure(
-            "maxConnectionsPercent",
-            args.maxConnectionsPercent,
-            1,
-            100,
-            "percent of max_connections, RDS API Reference, ConnectionPoolConfiguration",
-        ),
-    );
-    if (args.debugLogging !== undefined && typeof args.debugLogging !== "boolean") {
-        failures.push({ property: "debugLogging", reason: "debugLogging must be true or false" });
-    }
+    failures.push(...validateProxySettings(args));
     return failures;
 }
 

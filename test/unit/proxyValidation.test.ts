@@ -161,8 +161,9 @@ describe("DatabaseProxy refuses at preview what RDS Proxy would refuse", () => {
     });
 
     it("refuses Aurora MySQL where RDS Proxy has none (Asia Pacific (New Zealand) and (Taipei)), when the stack's region is known", () => {
-        const saved = process.env.AWS_REGION;
-        process.env.AWS_REGION = "ap-southeast-6";
+        // The stack's aws:region, as the CLI would set it (restored after).
+        const saved = pulumi.runtime.allConfig();
+        pulumi.runtime.setAllConfig({ ...saved, "aws:region": "ap-southeast-6" });
         try {
             const db = database({ engine: "aurora-mysql", databaseName: "app", caCertificate: PEM });
             assert.deepEqual(refusal({}, db), [
@@ -172,8 +173,7 @@ describe("DatabaseProxy refuses at preview what RDS Proxy would refuse", () => {
                 ],
             ]);
         } finally {
-            if (saved === undefined) delete process.env.AWS_REGION;
-            else process.env.AWS_REGION = saved;
+            pulumi.runtime.setAllConfig(saved);
         }
         assert.deepEqual(proxySupportProblems("aurora-postgresql", undefined, "ap-southeast-6"), []);
         assert.equal(proxySupportProblems("aurora-mysql", undefined, "ap-east-2").length, 1);

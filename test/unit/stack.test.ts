@@ -70,6 +70,7 @@ describe("the stack program (index.ts) under mocks", () => {
                 reports: "arn:aws:iam::123456789012:role/reports-role",
             },
             instanceProfileNames: { api: "api-profile" },
+            proxyEndpoint: undefined, // no rds-iam:proxy in the dev stack
             connect: {
                 app_rw: {
                     caDownload,
