@@ -251,3 +251,32 @@ describe("DatabaseProxy's subnets are checked against the database's VPC (RDS Us
         );
     });
 });
+
+describe("DatabaseProxy with an explicit provider, whose region is known only from its answer", () => {
+    it("fails the proxy's engine family, so nothing registers it, when RDS Proxy has no such database in that region", async () => {
+        const session = installMocks();
+        const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
+        const provider = new aws.Provider("nz", { region: "ap-southeast-6" });
+        const db = new Database(
+            "orders",
+            {
+                engine: "aurora-mysql",
+                ...network,
+                databaseName: "app",
+                caCertificate: PEM,
+                users: [{ username: "app_rw" }],
+            },
+            { providers: [provider] },
+        );
+        const proxy = new DatabaseProxy("orders-proxy", { database: db }, { providers: [provider] });
+        await assert.rejects(
+            (proxy.arn as unknown as { promise(): Promise<string> }).promise(),
+            /RDS Proxy has no Aurora MySQL version in Asia Pacific \(New Zealand\) \(ap-southeast-6\)/,
+        );
+        await settle();
+        assert.deepEqual(
+            session.resources.filter((r) => r.type === "aws:rds/proxy:Proxy"),
+            [],
+        );
+    });
+});
