@@ -12,6 +12,7 @@ import { connectPolicyDocument } from "../connectPolicy";
 import { DatabaseUser, MasterCredentials, makeDatabaseUser } from "../databaseUser";
 import { Engine, engineFacts } from "../engines";
 import { throwIfInvalid } from "../errors";
+import { iamAuthSupportFailures } from "../iamAuthSupport";
 import { rdsCaCoverageProblem } from "../rdsCa";
 import { SqlRunner } from "../runner/sqlRunner";
 import { normalizePrivileges } from "../validation";
@@ -83,6 +84,14 @@ export class Database extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid(`Database "${name}"`, validateDatabaseArgs(args));
         super("rds-iam:index:Database", name, {}, opts);
+        // IAM authentication where RDS offers it (iamAuthSupport.ts): refused now when the region is
+        // known, else once an explicit provider answers with its region, still at preview.
+        const iamSupport = (region: string | undefined) =>
+            throwIfInvalid(
+                `Database "${name}"`,
+                iamAuthSupportFailures(args.engine, args.engineVersion, args.instanceClass, region),
+            );
+        iamSupport(regionKnownNow(this));
 
         const engine = args.engine;
         const facts = engineFacts(engine);
@@ -167,9 +176,10 @@ export class Database extends pulumi.ComponentResource {
             if (problem !== undefined)
                 throwIfInvalid(`Database "${name}"`, [{ property: "caCertificate", reason: problem }]);
         }
-        const trustedCertificates = this.region.apply((region) =>
-            trusted(`Database "${name}"`, region, args.caCertificate),
-        );
+        const trustedCertificates = this.region.apply((region) => {
+            iamSupport(region);
+            return trusted(`Database "${name}"`, region, args.caCertificate);
+        });
         // Whatever connects waits for the database (on Aurora, its instances) and for the network
         // path, and is deleted with the database: destroy never revokes access before the last
         // statement, and never drops users one by one from a database that is going away anyway.
