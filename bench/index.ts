@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { getTestServers, stopTestServers } from "../local/servers";
 import { benchClient } from "./client";
+import { benchEngine } from "./engine";
 import { benchPolicies } from "./policies";
 import { benchProgram, buildProgram } from "./program";
 import { benchProvider } from "./provider";
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
     console.log("provider vs floor on the throwaway servers…");
     const servers = await getTestServers();
     const provider = await benchProvider(servers);
+    console.log("pulumi up under the real engine…");
+    const engine = await benchEngine(40);
     const results = {
         date: new Date().toISOString(),
         node: process.version,
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
         policies,
         provider,
         runner,
+        engine,
         totalSeconds: Math.round((Date.now() - started) / 1000),
     };
     const file = path.resolve(__dirname, "results", "latest.json");
@@ -86,6 +90,14 @@ async function main(): Promise<void> {
         `${client.uncachedOverCached}×`,
         `context (${client.uncachedSigningUs} vs ${client.cachedRequestUs} µs)`,
     ]);
+    if ("unavailable" in engine)
+        rows.push(["pulumi up under the engine", "not measured", String(engine.unavailable)]);
+    else
+        rows.push([
+            `pulumi up, ${engine.users} users (engine ${engine.pulumi})`,
+            `${engine.upMs} ms (${engine.perExtraUserMs} ms per user beyond 2)`,
+            `context (stack alone ${engine.baseUpMs} ms)`,
+        ]);
     const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
     console.log("");
     for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join("  "));
