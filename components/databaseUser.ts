@@ -224,3 +224,30 @@ export class DatabaseUser extends pulumi.dynamic.Resource {
         );
     }
 }
+
+/** Makes one of `Database`'s users (same name, Args and options as `new DatabaseUser`). */
+export type DatabaseUserFactory = (
+    name: string,
+    args: DatabaseUserArgs,
+    opts: pulumi.CustomResourceOptions,
+) => DatabaseUser;
+
+let databaseUserFactory: DatabaseUserFactory = (name, args, opts) => new DatabaseUser(name, args, opts);
+
+/**
+ * Lets the rds-iam provider plugin make `Database`'s users as its own `rds-iam:index:DatabaseUser`
+ * custom resources: a dynamic provider cannot run inside a multi-language component
+ * (pulumi/pulumi#5455). TypeScript programs never call this and keep the dynamic resource.
+ */
+export function useDatabaseUserFactory(factory: DatabaseUserFactory): void {
+    databaseUserFactory = factory;
+}
+
+/** What `Database` calls for each user: the dynamic `DatabaseUser` unless the plugin swapped it. */
+export function makeDatabaseUser(
+    name: string,
+    args: DatabaseUserArgs,
+    opts: pulumi.CustomResourceOptions,
+): DatabaseUser {
+    return databaseUserFactory(name, args, opts);
+}
