@@ -38,7 +38,9 @@ for (const name of PROVIDER_MATRIX) {
                 // privileges"), so ALL ON *.* would make an account it cannot touch, and one it could never
                 // have made: the global grant is the master's own, as a real adoptee's would be.
                 if (server.engine === "mysql")
-                    await server.query("GRANT SELECT, INSERT, PROCESS ON *.* TO 'adoptee'@'%' WITH GRANT OPTION");
+                    await server.query(
+                        "GRANT SELECT, INSERT, PROCESS ON *.* TO 'adoptee'@'%' WITH GRANT OPTION",
+                    );
                 else await server.inspect("GRANT ALL PRIVILEGES ON *.* TO 'adoptee'@'%' WITH GRANT OPTION");
                 await server.inspect("GRANT DROP ON mysql.* TO 'adoptee'@'%'");
                 const created = await adopt(server, "adoptee", ["SELECT"]);

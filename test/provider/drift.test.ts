@@ -51,7 +51,8 @@ for (const name of PROVIDER_MATRIX) {
                 await server.inspect("CREATE TABLE IF NOT EXISTS otherdb.t (id int)");
                 // MySQL 8.0: granted by the master, which holds neither SUPER nor SYSTEM_USER on RDS.
                 const globalGrant = server.engine === "mysql" ? "PROCESS on *.*" : "SUPER on *.*";
-                if (server.engine === "mysql") await server.query("GRANT PROCESS, SELECT ON *.* TO 'drifter'@'%'");
+                if (server.engine === "mysql")
+                    await server.query("GRANT PROCESS, SELECT ON *.* TO 'drifter'@'%'");
                 else await server.inspect("GRANT ALL PRIVILEGES ON *.* TO 'drifter'@'%'");
                 await server.inspect("GRANT SELECT ON otherdb.* TO 'drifter'@'%'");
                 await server.inspect("GRANT UPDATE ON otherdb.t TO 'drifter'@'%'");

@@ -137,7 +137,8 @@ export function resetPrivilegesStatements(
     privileges: readonly string[],
     revoke: "all" | readonly HeldGrant[],
 ): string[] {
-    const grants = privileges.length > 0 && database !== undefined ? [grant(username, database, privileges)] : [];
+    const grants =
+        privileges.length > 0 && database !== undefined ? [grant(username, database, privileges)] : [];
     if (revoke === "all") return [`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${account(username)}`, ...grants];
     return [...revokeHeldStatements(username, revoke), ...grants];
 }
