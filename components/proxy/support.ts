@@ -52,6 +52,40 @@ export const PROXY_AURORA_MYSQL_UNAVAILABLE_REGIONS: Readonly<Record<string, str
 const RDS_TABLE = 'RDS User Guide, "Supported Regions and DB engines for Amazon RDS Proxy"';
 const AURORA_TABLE = 'Aurora User Guide, "Supported Regions and Aurora DB engines for Amazon RDS Proxy"';
 
+/** What RDS Proxy asks of one engine: the versions it fronts and the regions it has none in. */
+interface ProxyEngineRule {
+    /** Why `engineVersion` cannot be fronted (undefined: it can). */
+    readonly versionProblem?: (engineVersion: string) => string | undefined;
+    /** Regions (code → name) where RDS Proxy offers no version of the engine. */
+    readonly unavailableRegions?: Readonly<Record<string, string>>;
+}
+
+function mariadbVersionProblem(engineVersion: string): string | undefined {
+    const major = engineVersion.split(".").slice(0, 2).join(".");
+    return PROXY_MARIADB_MAJORS.includes(major)
+        ? undefined
+        : `RDS Proxy does not support MariaDB ${engineVersion}: it supports MariaDB ${PROXY_MARIADB_MAJORS.join(", ")} (${RDS_TABLE}); give the Database an engineVersion of one of those (11.4, the default, is)`;
+}
+
+function auroraMysqlVersionProblem(engineVersion: string): string | undefined {
+    const release = /^\d+\.\d+\.mysql_aurora\.(\d+\.\d+(?:\.\d+)?)$/.exec(engineVersion)?.[1];
+    return release === undefined || auroraMysqlReleaseSupported(release)
+        ? undefined
+        : `RDS Proxy does not support Aurora MySQL ${engineVersion} (release ${release}): it supports Aurora MySQL 3.01.0 and higher, and 2.07 and 2.11 and higher (${AURORA_TABLE}); give the Database a supported full version, or the major "8.0" and let AWS choose`;
+}
+
+/** Per engine, from the tables above; MySQL and PostgreSQL add nothing to the Database's own checks. */
+const PROXY_ENGINE_RULES: Readonly<Record<Engine, ProxyEngineRule>> = {
+    mysql: {},
+    mariadb: { versionProblem: mariadbVersionProblem },
+    postgres: {},
+    "aurora-mysql": {
+        versionProblem: auroraMysqlVersionProblem,
+        unavailableRegions: PROXY_AURORA_MYSQL_UNAVAILABLE_REGIONS,
+    },
+    "aurora-postgresql": {},
+};
+
 /**
  * Why RDS Proxy cannot front a database of `engine` at `engineVersion` (undefined: the engine's
  * default, which AWS keeps supported) in `region` (undefined: not known yet); empty when it can.
@@ -62,32 +96,14 @@ export function proxySupportProblems(
     engineVersion: string | undefined,
     region: string | undefined,
 ): string[] {
-    const facts = ENGINE_FACTS[engine];
+    const rule = PROXY_ENGINE_RULES[engine];
     const problems: string[] = [];
-    if (engine === "mariadb" && engineVersion !== undefined) {
-        const major = engineVersion.split(".").slice(0, 2).join(".");
-        if (!PROXY_MARIADB_MAJORS.includes(major)) {
-            problems.push(
-                `RDS Proxy does not support MariaDB ${engineVersion}: it supports MariaDB ${PROXY_MARIADB_MAJORS.join(", ")} (${RDS_TABLE}); give the Database an engineVersion of one of those (11.4, the default, is)`,
-            );
-        }
-    }
-    if (engine === "aurora-mysql" && engineVersion !== undefined) {
-        const release = /^\d+\.\d+\.mysql_aurora\.(\d+\.\d+(?:\.\d+)?)$/.exec(engineVersion)?.[1];
-        if (release !== undefined && !auroraMysqlReleaseSupported(release)) {
-            problems.push(
-                `RDS Proxy does not support Aurora MySQL ${engineVersion} (release ${release}): it supports Aurora MySQL 3.01.0 and higher, and 2.07 and 2.11 and higher (${AURORA_TABLE}); give the Database a supported full version, or the major "8.0" and let AWS choose`,
-            );
-        }
-    }
-    if (
-        engine === "aurora-mysql" &&
-        region !== undefined &&
-        region in PROXY_AURORA_MYSQL_UNAVAILABLE_REGIONS
-    ) {
+    const versionProblem = engineVersion === undefined ? undefined : rule.versionProblem?.(engineVersion);
+    if (versionProblem !== undefined) problems.push(versionProblem);
+    const regionName = region === undefined ? undefined : rule.unavailableRegions?.[region];
+    if (regionName !== undefined)
         problems.push(
-            `RDS Proxy has no Aurora MySQL version in ${PROXY_AURORA_MYSQL_UNAVAILABLE_REGIONS[region]} (${region}) (${AURORA_TABLE}); put the ${facts.title} database in another region, or reach it without a proxy`,
+            `RDS Proxy has no ${ENGINE_FACTS[engine].title} version in ${regionName} (${region}) (${AURORA_TABLE}); put the ${ENGINE_FACTS[engine].title} database in another region, or reach it without a proxy`,
         );
-    }
     return problems;
 }
