@@ -294,9 +294,13 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
                 (r) =>
                     r.type === type &&
                     physicalName(type, r.outputs, "") === physical &&
-                    type !== T.ingress &&
-                    type !== T.egress &&
-                    type !== T.rolePolicyAttachment,
+                    ![
+                        T.ingress,
+                        T.egress,
+                        T.rolePolicyAttachment,
+                        T.proxyTargetGroup,
+                        T.proxyTarget,
+                    ].includes(type),
             )
         )
             throw new AwsError("AlreadyExists", `a ${type} named ${physical} already exists`);

@@ -44,6 +44,9 @@ export const T = {
     instanceProfile: "aws:iam/instanceProfile:InstanceProfile",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     lambda: "aws:lambda/function:Function",
+    proxy: "aws:rds/proxy:Proxy",
+    proxyTargetGroup: "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
+    proxyTarget: "aws:rds/proxyTarget:ProxyTarget",
 } as const;
 
 /** The physical name a resource was given (autonamed by the provider's check). */
@@ -202,6 +205,53 @@ export function checkReferences(state: CloudState, type: string, inputs: Record<
             }
             return;
         }
+        case T.proxy: {
+            // RDS API Reference, CreateDBProxy: the role is assumed by rds.amazonaws.com to log in.
+            const role = roleByArnOrName(state, inputs.roleArn);
+            if (role === undefined || !String(role.inputs.assumeRolePolicy).includes("rds.amazonaws.com"))
+                throw new AwsError(
+                    "InvalidParameterValue",
+                    `IAM role ${inputs.roleArn} cannot be assumed by rds.amazonaws.com`,
+                );
+            for (const id of inputs.vpcSecurityGroupIds ?? []) sg(id);
+            return;
+        }
+        case T.proxyTargetGroup:
+        case T.proxyTarget: {
+            const proxy = requireExisting(
+                state,
+                T.proxy,
+                (r) => r.outputs.name === inputs.dbProxyName,
+                new AwsError("DBProxyNotFoundFault", `DBProxy ${inputs.dbProxyName} not found.`),
+            );
+            if (type === T.proxyTargetGroup) return;
+            if (inputs.targetGroupName !== "default")
+                throw new AwsError(
+                    "DBProxyTargetGroupNotFoundFault",
+                    `DBProxyTargetGroup ${inputs.targetGroupName} not found for DBProxy ${proxy.outputs.name}.`,
+                );
+            const [targetType, key, ref] =
+                inputs.dbClusterIdentifier !== undefined
+                    ? [T.cluster, "clusterIdentifier", inputs.dbClusterIdentifier]
+                    : [T.instance, "identifier", inputs.dbInstanceIdentifier];
+            const target = requireExisting(
+                state,
+                targetType,
+                (r) => r.outputs[key] === ref,
+                new AwsError(
+                    targetType === T.cluster ? "DBClusterNotFoundFault" : "DBInstanceNotFound",
+                    `${targetType === T.cluster ? "DBCluster" : "DBInstance"} ${ref} not found.`,
+                ),
+            );
+            // RegisterDBProxyTargets: the target's engine must speak the proxy's EngineFamily.
+            const family = String(target.outputs.engine).includes("postgres") ? "POSTGRESQL" : "MYSQL";
+            if (family !== proxy.inputs.engineFamily)
+                throw new AwsError(
+                    "InvalidDBInstanceState",
+                    `The engine of ${ref} (${target.outputs.engine}) does not match the proxy's EngineFamily ${proxy.inputs.engineFamily}.`,
+                );
+            return;
+        }
         case T.clusterInstance:
             requireExisting(
                 state,
@@ -321,5 +371,19 @@ export function outputsFor(
             : type === T.instance || type === T.cluster
               ? { engine: String(inputs.engine).toLowerCase() } // terraform-provider-aws: StateFunc strings.ToLower
               : {};
+    // The provider keys a proxy, its default target group and a target by names (proxy.go SetId,
+    // proxy_default_target_group.go, proxy_target.go proxyTargetCreateResourceID).
+    if (type === T.proxy) return { id: String(inputs.name), outputs: { ...inputs, ...computed } };
+    if (type === T.proxyTargetGroup)
+        return { id: String(inputs.dbProxyName), outputs: { ...inputs, ...computed } };
+    if (type === T.proxyTarget) {
+        const cluster = inputs.dbClusterIdentifier !== undefined;
+        const ref = String(cluster ? inputs.dbClusterIdentifier : inputs.dbInstanceIdentifier);
+        const targetType = cluster ? "TRACKED_CLUSTER" : "RDS_INSTANCE";
+        return {
+            id: [inputs.dbProxyName, inputs.targetGroupName, targetType, ref].join("/"),
+            outputs: { ...inputs, rdsResourceId: ref, type: targetType },
+        };
+    }
     return { id: idFor(type, name), outputs: { ...inputs, ...computed, ...extra } };
 }

@@ -213,6 +213,60 @@ function parameterRules(inputs: Inputs): SchemaFailure[] {
     return failures;
 }
 
+/**
+ * RDS identifiers (terraform-provider-aws internal/service/rds/validate.go validIdentifier): lowercase
+ * letters, digits and hyphens, a letter first, no "--", no trailing hyphen, at most 63 characters.
+ */
+function identifierFailures(property: string, value: unknown): SchemaFailure[] {
+    if (typeof value !== "string") return [];
+    const ok =
+        /^[a-z][0-9a-z-]*$/.test(value) &&
+        !value.includes("--") &&
+        !value.endsWith("-") &&
+        value.length <= 63;
+    return ok
+        ? []
+        : [
+              {
+                  property,
+                  reason: `"${property}" (${value}) must be an RDS identifier: lowercase letters, digits and hyphens, starting with a letter, no two hyphens in a row, not ending with one, at most 63 characters`,
+              },
+          ];
+}
+
+/** RDS API Reference, CreateDBProxy: the EngineFamily and DefaultAuthScheme values (proxy.go enum.Validate). */
+const PROXY_ENGINE_FAMILIES = ["MYSQL", "POSTGRESQL", "SQLSERVER"];
+const PROXY_DEFAULT_AUTH_SCHEMES = ["IAM_AUTH", "NONE"];
+
+function proxyRules(inputs: Inputs): SchemaFailure[] {
+    return identifierFailures("name", inputs.name);
+}
+
+function proxyTargetRules(inputs: Inputs): SchemaFailure[] {
+    return [
+        ...identifierFailures("dbProxyName", inputs.dbProxyName),
+        ...identifierFailures("dbInstanceIdentifier", inputs.dbInstanceIdentifier),
+        ...identifierFailures("dbClusterIdentifier", inputs.dbClusterIdentifier),
+    ];
+}
+
+/** proxy_default_target_group.go: connection_pool_config's IntBetween ranges. */
+function connectionPoolRules(inputs: Inputs): SchemaFailure[] {
+    const pool = inputs.connectionPoolConfig ?? {};
+    const failures = identifierFailures("dbProxyName", inputs.dbProxyName);
+    for (const [k, [min, max]] of [
+        ["maxConnectionsPercent", [1, 100]],
+        ["maxIdleConnectionsPercent", [0, 100]],
+        ["connectionBorrowTimeout", [0, 3600]],
+    ] as const)
+        if (pool[k] !== undefined && (Number(pool[k]) < min || Number(pool[k]) > max))
+            failures.push({
+                property: `connectionPoolConfig.${k}`,
+                reason: `expected ${k} to be in the range (${min} - ${max}), got ${pool[k]}`,
+            });
+    return failures;
+}
+
 export const AWS_SCHEMA: Readonly<Record<string, TypeSchema>> = {
     "aws:rds/instance:Instance": {
         source: "internal/service/rds/instance.go; RDS API Reference CreateDBInstance",
@@ -257,6 +311,28 @@ export const AWS_SCHEMA: Readonly<Record<string, TypeSchema>> = {
         forceNew: ["identifier", "identifierPrefix", "clusterIdentifier", "engine"],
         autoname: { property: "identifier", maxLength: 63, lowercase: true },
         validate: clusterInstanceRules,
+    },
+    "aws:rds/proxy:Proxy": {
+        source: "internal/service/rds/proxy.go; RDS API Reference CreateDBProxy",
+        required: ["engineFamily", "roleArn", "vpcSubnetIds"],
+        enums: { engineFamily: PROXY_ENGINE_FAMILIES, defaultAuthScheme: PROXY_DEFAULT_AUTH_SCHEMES },
+        forceNew: ["engineFamily", "vpcSubnetIds", "endpointNetworkType", "targetConnectionNetworkType"],
+        // name is Required in terraform; the Pulumi bridge autonames it, and validIdentifier caps it at 63.
+        autoname: { property: "name", maxLength: 63, lowercase: true },
+        validate: proxyRules,
+    },
+    "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup": {
+        source: "internal/service/rds/proxy_default_target_group.go; RDS API Reference ModifyDBProxyTargetGroup",
+        required: ["dbProxyName"],
+        forceNew: ["dbProxyName"],
+        validate: connectionPoolRules,
+    },
+    "aws:rds/proxyTarget:ProxyTarget": {
+        source: "internal/service/rds/proxy_target.go; RDS API Reference RegisterDBProxyTargets",
+        required: ["dbProxyName", "targetGroupName"],
+        exactlyOneOf: [["dbInstanceIdentifier", "dbClusterIdentifier"]],
+        forceNew: ["dbProxyName", "targetGroupName", "dbInstanceIdentifier", "dbClusterIdentifier"],
+        validate: proxyTargetRules,
     },
     "aws:rds/parameterGroup:ParameterGroup": {
         source: "internal/service/rds/parameter_group.go",
