@@ -10,13 +10,19 @@ import { ACCOUNT_ID } from "../pulumi/mockAnswers";
 import type { RecordedResource } from "../pulumi/mocks";
 import { principalSigners, tryLogins } from "../rehearsal/logins";
 import { StackPrincipal, stackPrincipals } from "../rehearsal/principals";
+import type { WorkloadVia } from "../../stack/proxyConfig";
 import { probeTableStatements } from "../rehearsal/probes";
 import { resetLoginDecider, setLoginDecider } from "../servers";
 import type { CloudDatabase, LocalCloud } from "./cloud";
 import * as fs from "node:fs";
 
 export interface StackLoginOptions {
-    readonly workloads: readonly { name: string; service: string; users: readonly string[] }[];
+    readonly workloads: readonly {
+        name: string;
+        service: string;
+        users: readonly string[];
+        via?: WorkloadVia;
+    }[];
     readonly users: readonly { username: string; privileges?: readonly string[] }[];
     /** The stack's outputs roleArns / instanceProfileNames. */
     readonly roleArns: Record<string, string>;

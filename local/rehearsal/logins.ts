@@ -36,6 +36,15 @@ export interface Signer {
 }
 
 /**
+ * The users a principal may log in as at the database's own endpoint. A workload that goes through
+ * RDS Proxy is granted the proxy's prx- resource id, not the database's (RDS User Guide, "Configuring
+ * IAM authentication for RDS Proxy"), so the database refuses its tokens: expected denied here.
+ */
+function databaseGrants(p: StackPrincipal): readonly string[] {
+    return p.via === "proxy" ? [] : p.grants;
+}
+
+/**
  * Who tries to log in: each workload's role, each IAM user given the same policy, and an "outsider"
  * (a role with no policy: what anyone else in the account gets).
  */
@@ -43,13 +52,13 @@ export function principalSigners(principals: readonly StackPrincipal[]): Signer[
     return [
         ...principals.map((p) => ({
             name: p.name,
-            grants: p.grants,
+            grants: databaseGrants(p),
             identity: fakePrincipal(p.roleArn, p.policies),
         })),
         ...principals.flatMap((p) =>
             p.iamUsers.map((u) => ({
                 name: `IAM user ${u}`,
-                grants: p.grants,
+                grants: databaseGrants(p),
                 identity: fakePrincipal(`arn:aws:iam::${ACCOUNT_ID}:user/${u}`, p.policies, false),
             })),
         ),

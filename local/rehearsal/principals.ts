@@ -6,10 +6,13 @@
 import type { NamedDocument } from "../emulator/iamPolicy";
 import type { RecordedResource } from "../pulumi/mocks";
 import type { ReportPrincipal } from "../report/model";
+import type { WorkloadVia } from "../../stack/proxyConfig";
 
 export interface StackPrincipal extends ReportPrincipal {
     /** The policy documents that reach the role. */
     readonly policies: readonly NamedDocument[];
+    /** How the workload reaches the database (stack config `workloads[].via`; default "database"). */
+    readonly via: WorkloadVia;
 }
 
 function policiesByArn(resources: readonly RecordedResource[]): Map<string, NamedDocument> {
@@ -23,7 +26,7 @@ function policiesByArn(resources: readonly RecordedResource[]): Map<string, Name
 /** The principal of each workload, by the workload's name in the stack config. */
 export function stackPrincipals(
     resources: readonly RecordedResource[],
-    workloads: readonly { name: string; service: string; users: readonly string[] }[],
+    workloads: readonly { name: string; service: string; users: readonly string[]; via?: WorkloadVia }[],
     roleArns: Record<string, string>,
     instanceProfiles: Record<string, string>,
 ): StackPrincipal[] {
@@ -53,6 +56,7 @@ export function stackPrincipals(
             iamUsers: holders("aws:iam/userPolicyAttachment:UserPolicyAttachment", "user"),
             iamGroups: holders("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "group"),
             grants: [...w.users],
+            via: w.via ?? "database",
             policies: policyArns.flatMap((arn) =>
                 policies.has(arn) ? [policies.get(arn) as NamedDocument] : [],
             ),

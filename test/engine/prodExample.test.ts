@@ -73,14 +73,31 @@ describe("the prod example under the real Pulumi engine (placeholders filled, no
         );
     });
 
-    it("lets the ECS task role and the Lambda role log in as exactly their users through the cluster endpoint", async () => {
+    it("puts the cluster behind an RDS Proxy with end-to-end IAM and TLS, its target the cluster itself", async () => {
+        const [proxy] = cloud.resources("aws:rds/proxy:Proxy");
+        assert.equal(proxy.inputs.engineFamily, "POSTGRESQL");
+        assert.equal(proxy.inputs.defaultAuthScheme, "IAM_AUTH");
+        assert.equal(proxy.inputs.requireTls, true);
+        const [cluster] = cloud.resources("aws:rds/cluster:Cluster");
+        const [target] = cloud.resources("aws:rds/proxyTarget:ProxyTarget");
+        assert.equal(target.inputs.dbProxyName, proxy.outputs.name);
+        assert.equal(target.inputs.dbClusterIdentifier, cluster.outputs.clusterIdentifier);
+        assert.equal(
+            target.id,
+            `${proxy.outputs.name}/default/TRACKED_CLUSTER/${cluster.outputs.clusterIdentifier}`,
+        );
+        const outputs = await stackOutputs(ws);
+        assert.equal(outputs.proxyEndpoint, proxy.outputs.endpoint);
+    });
+
+    it("lets the ECS task role log in as exactly its user through the cluster endpoint, and refuses the Lambda role there (its grant names the proxy's prx- id)", async () => {
         const [db] = [...cloud.databases.values()];
         await createProbeTable(db, "app");
         const outputs = await stackOutputs(ws);
         const logins = await cloudLogins(cloud, db, {
             workloads: [
                 { name: "api", service: "ecs-tasks", users: ["app_rw"] },
-                { name: "analytics", service: "lambda", users: ["analytics_ro"] },
+                { name: "analytics", service: "lambda", users: ["analytics_ro"], via: "proxy" },
             ],
             users: [
                 { username: "app_rw", privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
@@ -90,14 +107,14 @@ describe("the prod example under the real Pulumi engine (placeholders filled, no
             database: "app",
         });
         assert.deepEqual(
-            logins.map((l) => `${l.principal} ${l.user} ${l.observed}`),
+            logins.map((l) => `${l.principal} ${l.user} ${l.expected} ${l.observed}`),
             [
-                "api app_rw allowed",
-                "api analytics_ro denied",
-                "analytics app_rw denied",
-                "analytics analytics_ro allowed",
-                "outsider app_rw denied",
-                "outsider analytics_ro denied",
+                "api app_rw allowed allowed",
+                "api analytics_ro denied denied",
+                "analytics app_rw denied denied",
+                "analytics analytics_ro denied denied",
+                "outsider app_rw denied denied",
+                "outsider analytics_ro denied denied",
             ],
         );
     });
