@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { checkStackConfig } from "../../stack/config";
 import { LocalCloud, startLocalCloud } from "../aws/cloud";
 import { cloudLogins, cloudPrincipals, createProbeTable } from "../aws/cloudLogins";
+import { cloudProxyFor, cloudProxyLogins } from "../aws/cloudProxyLogins";
 import { EngineFound, REPO, RunResult, Workspace, createWorkspace } from "../engine/pulumi";
 import type { AccessReport, ReportFinding } from "../report/model";
 import { ConfigurationError, rawConfig } from "./rehearsal";
@@ -144,12 +145,25 @@ export async function rehearseWithEngine(
             database,
         };
         const logins = await cloudLogins(cloud, db, who);
+        // With an RDS Proxy in front, every principal is tried through it as well (end-to-end IAM).
+        const found = cloudProxyFor(cloud, db);
+        const proxy = found && {
+            endpoint: found.endpoint,
+            resourceId: found.resourceId,
+            roleArn: found.role.arn,
+            users: found.users,
+        };
+        if (found !== undefined) {
+            log(`  RDS Proxy ${found.endpoint} (${found.resourceId}): trying every principal through it…`);
+            logins.push(...(await cloudProxyLogins(cloud, db, who)));
+        }
         const runner = cloud.lambda.invocations.length > 0;
         return {
             ...report,
             region: db.region,
             database: { address: db.address, resourceId: db.resourceId, name: database },
             principals: cloudPrincipals(cloud, who).map(({ policies: _policies, ...p }) => p),
+            ...(proxy === undefined ? {} : { proxy }),
             logins,
             created,
             sqlRunner: runner

@@ -40,25 +40,29 @@ export interface Signer {
  * RDS Proxy is granted the proxy's prx- resource id, not the database's (RDS User Guide, "Configuring
  * IAM authentication for RDS Proxy"), so the database refuses its tokens: expected denied here.
  */
-function databaseGrants(p: StackPrincipal): readonly string[] {
+export function databaseGrants(p: StackPrincipal): readonly string[] {
     return p.via === "proxy" ? [] : p.grants;
 }
 
 /**
  * Who tries to log in: each workload's role, each IAM user given the same policy, and an "outsider"
- * (a role with no policy: what anyone else in the account gets).
+ * (a role with no policy: what anyone else in the account gets). `grantsAt` says which users each
+ * principal is expected to reach at the endpoint being tried (default: the database's own).
  */
-export function principalSigners(principals: readonly StackPrincipal[]): Signer[] {
+export function principalSigners(
+    principals: readonly StackPrincipal[],
+    grantsAt: (p: StackPrincipal) => readonly string[] = databaseGrants,
+): Signer[] {
     return [
         ...principals.map((p) => ({
             name: p.name,
-            grants: databaseGrants(p),
+            grants: grantsAt(p),
             identity: fakePrincipal(p.roleArn, p.policies),
         })),
         ...principals.flatMap((p) =>
             p.iamUsers.map((u) => ({
                 name: `IAM user ${u}`,
-                grants: databaseGrants(p),
+                grants: grantsAt(p),
                 identity: fakePrincipal(`arn:aws:iam::${ACCOUNT_ID}:user/${u}`, p.policies, false),
             })),
         ),

@@ -29,6 +29,14 @@ export function accessGraph(report: AccessReport): string {
             `  ${quote(`user:${user.username}`)} -> ${quote(db)} [label=${quote(user.privileges.length > 0 ? user.privileges.join(", ") : "login only")}];`,
         );
     }
+    const proxy = report.proxy && `proxy:${report.proxy.resourceId}`;
+    if (report.proxy !== undefined && proxy !== undefined) {
+        lines.push(
+            `  ${quote(proxy)} [shape=box3d, fillcolor="#ede9fe", label=${quote(`RDS Proxy\n${report.proxy.resourceId}\nrole ${report.proxy.roleArn.split("/").pop()}`)}];`,
+        );
+        for (const user of report.proxy.users)
+            lines.push(`  ${quote(proxy)} -> ${quote(`user:${user}`)} [label="its role: rds-db:connect"];`);
+    }
     for (const p of report.principals) {
         const workload = `workload:${p.name}`;
         const role = `role:${p.name}`;
@@ -49,14 +57,25 @@ export function accessGraph(report: AccessReport): string {
                 `  ${quote(`iam:${group}`)} [shape=ellipse, fillcolor="#fce7f3", label=${quote(`IAM group\n${group}`)}];`,
             );
         }
+        const viaProxy = p.via === "proxy" && proxy !== undefined;
+        const through = viaProxy ? "proxy" : "database";
         for (const user of p.grants) {
-            const login = report.logins.find((l) => l.principal === p.name && l.user === user);
+            const login = report.logins.find(
+                (l) => l.principal === p.name && l.user === user && (l.through ?? "database") === through,
+            );
             const ok = login === undefined || login.expected === login.observed;
             const style = ok ? "" : ', color="#dc2626", fontcolor="#dc2626", style=dashed';
-            lines.push(`  ${quote(role)} -> ${quote(`user:${user}`)} [label="rds-db:connect"${style}];`);
+            // Through a proxy the grant names the proxy's prx- id: the edge goes to the proxy.
+            lines.push(
+                viaProxy
+                    ? `  ${quote(role)} -> ${quote(proxy)} [label=${quote(`rds-db:connect as ${user}`)}${style}];`
+                    : `  ${quote(role)} -> ${quote(`user:${user}`)} [label="rds-db:connect"${style}];`,
+            );
             for (const holder of [...p.iamUsers, ...p.iamGroups]) {
                 lines.push(
-                    `  ${quote(`iam:${holder}`)} -> ${quote(`user:${user}`)} [label="rds-db:connect"];`,
+                    viaProxy
+                        ? `  ${quote(`iam:${holder}`)} -> ${quote(proxy)} [label=${quote(`rds-db:connect as ${user}`)}];`
+                        : `  ${quote(`iam:${holder}`)} -> ${quote(`user:${user}`)} [label="rds-db:connect"];`,
                 );
             }
         }

@@ -57,6 +57,7 @@ export function accessReportHtml(report: AccessReport, svg: string): string {
             "instance profile",
             "IAM users and groups with the same policy",
             "may log in as",
+            "through",
         ],
         report.principals.map((p) => [
             escape(p.name),
@@ -68,6 +69,9 @@ export function accessReportHtml(report: AccessReport, svg: string): string {
                     "—",
             ),
             escape(p.grants.join(", ")),
+            escape(
+                p.via === "proxy" ? `the RDS Proxy (${report.proxy?.resourceId ?? "prx-…"})` : "the database",
+            ),
         ]),
     );
     const users = table(
@@ -78,6 +82,7 @@ export function accessReportHtml(report: AccessReport, svg: string): string {
         [
             "principal",
             "database user",
+            "endpoint",
             "expected",
             "observed",
             "why (IAM emulator)",
@@ -86,6 +91,7 @@ export function accessReportHtml(report: AccessReport, svg: string): string {
         report.logins.map((l) => [
             escape(l.principal),
             escape(l.user),
+            escape(l.through === "proxy" ? "RDS Proxy" : "database"),
             `<span class="${l.expected}">${l.expected}</span>`,
             `<span class="${l.observed}">${l.observed}</span>`,
             `<span class="reason">${escape(l.reason)}</span>`,
@@ -106,6 +112,10 @@ export function accessReportHtml(report: AccessReport, svg: string): string {
             l.expected !== l.observed || l.probes.some((p) => p.expected !== p.observed) ? "mismatch" : "",
         ),
     );
+    const proxy =
+        report.proxy === undefined
+            ? ""
+            : `<h2>RDS Proxy</h2><p class="meta">Endpoint <code>${escape(report.proxy.endpoint)}</code> (resource id <code>${escape(report.proxy.resourceId)}</code>), end-to-end IAM: clients sign tokens for the proxy endpoint, and the proxy logs into the database with its own role <code>${escape(report.proxy.roleArn)}</code>, which may connect as ${escape(report.proxy.users.join(", ") || "no user")}. Every principal was also tried through the proxy, against the local RDS Proxy that checks what the real one checks.</p>`;
     const findings =
         report.findings.length === 0
             ? "<p>No finding: every rule of the pack passes.</p>"
@@ -123,6 +133,7 @@ export function accessReportHtml(report: AccessReport, svg: string): string {
 <h2>The picture</h2>
 <div class="graph">${svg.replace(/^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?/, "")}</div>
 <h2>Principals</h2>${principals}
+${proxy}
 <h2>Database users</h2>${users}
 <h2>Logins: every principal × every user</h2>
 <p class="meta">"outsider" is a principal with no policy at all: it shows what anyone else in the account gets.</p>

@@ -13,6 +13,8 @@ export interface ReportPrincipal {
     readonly iamGroups: readonly string[];
     /** Database users the policy names. */
     readonly grants: readonly string[];
+    /** "proxy" when the workload's grants name the stack's RDS Proxy (prx-…), not the database. */
+    readonly via?: "database" | "proxy";
 }
 
 export interface ReportUser {
@@ -41,6 +43,19 @@ export interface ReportLogin {
     readonly reason: string;
     /** Statements run after an allowed login. */
     readonly probes: readonly Probe[];
+    /** The endpoint tried: the database's own (the default) or the stack's RDS Proxy. */
+    readonly through?: "database" | "proxy";
+}
+
+/** The RDS Proxy in front of the database, when the stack has one. */
+export interface ReportProxy {
+    readonly endpoint: string;
+    /** The prx- id that workloads' grants name. */
+    readonly resourceId: string;
+    /** The proxy's own role, which logs into the database with end-to-end IAM. */
+    readonly roleArn: string;
+    /** The database users that role may connect as. */
+    readonly users: readonly string[];
 }
 
 export interface ReportFinding {
@@ -57,6 +72,7 @@ export interface AccessReport {
     readonly region: string;
     readonly database: { readonly address: string; readonly resourceId: string; readonly name: string };
     readonly principals: readonly ReportPrincipal[];
+    readonly proxy?: ReportProxy;
     readonly users: readonly ReportUser[];
     readonly logins: readonly ReportLogin[];
     readonly findings: readonly ReportFinding[];
@@ -74,15 +90,16 @@ export interface AccessReport {
 export function mismatches(report: AccessReport): string[] {
     const problems: string[] = [];
     for (const login of report.logins) {
+        const where = login.through === "proxy" ? " (through the proxy)" : "";
         if (login.expected !== login.observed) {
             problems.push(
-                `${login.principal} → ${login.user}: expected ${login.expected}, observed ${login.observed} (${login.reason})`,
+                `${login.principal} → ${login.user}${where}: expected ${login.expected}, observed ${login.observed} (${login.reason})`,
             );
         }
         for (const probe of login.probes) {
             if (probe.expected !== probe.observed) {
                 problems.push(
-                    `${login.principal} → ${login.user}: ${probe.statement} expected to be ${probe.expected === "succeeds" ? "allowed" : "refused"}, was ${probe.observed === "succeeds" ? "allowed" : "refused"}${probe.detail ? ` (${probe.detail})` : ""}`,
+                    `${login.principal} → ${login.user}${where}: ${probe.statement} expected to be ${probe.expected === "succeeds" ? "allowed" : "refused"}, was ${probe.observed === "succeeds" ? "allowed" : "refused"}${probe.detail ? ` (${probe.detail})` : ""}`,
                 );
             }
         }

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
 import { cloudLogins, createProbeTable } from "../../local/aws/cloudLogins";
+import { cloudProxyFor, cloudProxyLogins } from "../../local/aws/cloudProxyLogins";
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { fillPlaceholdersInText } from "../../local/rehearsal/stackFile";
 import { requireEngine, transcript } from "../support/engine";
@@ -116,6 +117,44 @@ describe("the prod example under the real Pulumi engine (placeholders filled, no
                 "outsider app_rw denied denied",
                 "outsider analytics_ro denied denied",
             ],
+        );
+    });
+
+    it("lets the Lambda role log in as exactly its user through the RDS Proxy (its token signed for the proxy endpoint, the proxy logging in with its own role), and refuses the ECS task role there", async () => {
+        const [db] = [...cloud.databases.values()];
+        const outputs = await stackOutputs(ws);
+        const found = cloudProxyFor(cloud, db);
+        assert.ok(found, "the local cloud holds a proxy whose target is the cluster");
+        // The proxy's role may connect as exactly the users the proxy serves (DatabaseProxyArgs.users).
+        assert.deepEqual(found.users, ["analytics_ro"]);
+        assert.match(found.resourceId, /^prx-[0-9a-z]+$/);
+        const logins = await cloudProxyLogins(cloud, db, {
+            workloads: [
+                { name: "api", service: "ecs-tasks", users: ["app_rw"] },
+                { name: "analytics", service: "lambda", users: ["analytics_ro"], via: "proxy" },
+            ],
+            users: [
+                { username: "app_rw", privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
+                { username: "analytics_ro", privileges: ["SELECT"] },
+            ],
+            roleArns: outputs.roleArns,
+            database: "app",
+        });
+        assert.deepEqual(
+            logins.map((l) => `${l.principal} ${l.user} ${l.through} ${l.expected} ${l.observed}`),
+            [
+                "api app_rw proxy denied denied",
+                "api analytics_ro proxy denied denied",
+                "analytics app_rw proxy denied denied",
+                "analytics analytics_ro proxy allowed allowed",
+                "outsider app_rw proxy denied denied",
+                "outsider analytics_ro proxy denied denied",
+            ],
+        );
+        // What the allowed login may do is the user's own privileges, through the proxy too.
+        const allowed = logins.find((l) => l.observed === "allowed");
+        assert.ok(
+            allowed && allowed.probes.length > 0 && allowed.probes.every((p) => p.expected === p.observed),
         );
     });
 

@@ -8,6 +8,8 @@ import * as childProcess from "node:child_process";
 import { REPO } from "../../local/engine/pulumi";
 import { engineFindings, rehearseWithEngine } from "../../local/rehearsal/engineRehearsal";
 import { readStackFile } from "../../local/rehearsal/stackFile";
+import { accessGraph, renderSvg } from "../../local/report/graph";
+import { accessReportHtml } from "../../local/report/html";
 import { AccessReport, mismatches } from "../../local/report/model";
 import { requireEngine } from "../support/engine";
 
@@ -82,6 +84,59 @@ describe("npm run local under the real Pulumi engine", function () {
                 report.findings.filter((f) => f.enforcement === "mandatory"),
                 [],
             );
+        });
+    });
+
+    describe("the prod example (#24.7: a database behind an RDS Proxy with end-to-end IAM)", () => {
+        let report: AccessReport;
+        before(async function () {
+            this.timeout(900_000);
+            report = await rehearseWithEngine(readStackFile("prod"), requireEngine(this));
+        });
+
+        it("tries every principal at the cluster endpoint and through the proxy: the proxy workload gets in only through the proxy", () => {
+            assert.deepEqual(
+                report.logins.map((l) => `${l.principal} ${l.user} ${l.through ?? "database"} ${l.observed}`),
+                [
+                    "api app_rw database allowed",
+                    "api analytics_ro database denied",
+                    "analytics app_rw database denied",
+                    "analytics analytics_ro database denied",
+                    "outsider app_rw database denied",
+                    "outsider analytics_ro database denied",
+                    "api app_rw proxy denied",
+                    "api analytics_ro proxy denied",
+                    "analytics app_rw proxy denied",
+                    "analytics analytics_ro proxy allowed",
+                    "outsider app_rw proxy denied",
+                    "outsider analytics_ro proxy denied",
+                ],
+            );
+            assert.deepEqual(mismatches(report), []);
+        });
+
+        it("reports the proxy, its own role and the users that role may connect as, and draws them", async () => {
+            assert.ok(report.proxy, "the report carries the proxy");
+            assert.match(report.proxy.resourceId, /^prx-[0-9a-z]+$/);
+            assert.match(report.proxy.roleArn, /^arn:aws:iam::\d{12}:role\//);
+            assert.deepEqual(report.proxy.users, ["analytics_ro"]);
+            assert.deepEqual(
+                report.principals.map((p) => `${p.name} ${p.via ?? "database"}`),
+                ["api database", "analytics proxy"],
+            );
+            const dot = accessGraph(report);
+            const proxyNode = JSON.stringify(`proxy:${report.proxy.resourceId}`);
+            assert.ok(
+                dot.includes(`${proxyNode} -> "user:analytics_ro" [label="its role: rds-db:connect"]`),
+                dot,
+            );
+            assert.ok(
+                dot.includes(`"role:analytics" -> ${proxyNode} [label="rds-db:connect as analytics_ro"]`),
+                dot,
+            );
+            const html = accessReportHtml(report, await renderSvg(dot));
+            assert.match(html, /<h2>RDS Proxy<\/h2>/);
+            assert.ok(html.includes(report.proxy.resourceId));
         });
     });
 
