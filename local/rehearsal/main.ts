@@ -37,12 +37,13 @@ function table(report: AccessReport): string[] {
     const rows = report.logins.map((l) => ({
         principal: l.principal,
         user: l.user,
+        endpoint: l.through === "proxy" ? "proxy" : "database",
         expected: l.expected,
         observed: l.observed,
         could: l.probes.map((p) => `${p.needs} ${p.observed === "succeeds" ? "ok" : "refused"}`).join(", "),
         note: l.expected === l.observed ? "" : `  <-- MISMATCH: ${l.reason}`,
     }));
-    const columns = ["principal", "user", "expected", "observed", "could"] as const;
+    const columns = ["principal", "user", "endpoint", "expected", "observed", "could"] as const;
     const width = (c: (typeof columns)[number]) => Math.max(c.length, ...rows.map((r) => r[c].length));
     const line = (cells: string[]) =>
         cells
