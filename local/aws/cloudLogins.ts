@@ -63,13 +63,14 @@ export function cloudPrincipals(
     );
 }
 
-export async function cloudLogins(
-    cloud: LocalCloud,
+/**
+ * Makes the local servers decide IAM logins as RDS would for this database: by its endpoint and
+ * resource id, with the given principals' policies. Undo with resetLoginDecider.
+ */
+export function decideLoginsAt(
     db: CloudDatabase,
-    options: StackLoginOptions,
-): Promise<ReportLogin[]> {
-    const principals = cloudPrincipals(cloud, options);
-    const signers = principalSigners(principals);
+    principals: Parameters<typeof createIamLoginVerifier>[0]["principals"],
+): void {
     setLoginDecider(
         createIamLoginVerifier({
             databases: [
@@ -82,8 +83,26 @@ export async function cloudLogins(
                     resourceId: db.resourceId,
                 },
             ],
-            principals: signers.map((s) => s.identity),
+            principals,
         }),
+    );
+}
+
+/** The local cloud's RDS CA, as a client pins it. */
+export function cloudCaCertificate(cloud: LocalCloud): string {
+    return fs.readFileSync(cloud.caFile, "utf8");
+}
+
+export async function cloudLogins(
+    cloud: LocalCloud,
+    db: CloudDatabase,
+    options: StackLoginOptions,
+): Promise<ReportLogin[]> {
+    const principals = cloudPrincipals(cloud, options);
+    const signers = principalSigners(principals);
+    decideLoginsAt(
+        db,
+        signers.map((s) => s.identity),
     );
     try {
         return await tryLogins(
@@ -93,7 +112,7 @@ export async function cloudLogins(
                 port: db.port,
                 connectHost: db.ip,
                 connectPort: db.port,
-                caCertificate: fs.readFileSync(cloud.caFile, "utf8"),
+                caCertificate: cloudCaCertificate(cloud),
                 region: db.region,
                 database: options.database,
             },

@@ -12,16 +12,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { NamedDocument } from "../emulator/iamPolicy";
 import { fakePrincipal } from "../emulator/principals";
-import { createIamLoginVerifier } from "../emulator/verifier";
 import { proxyCertificate, startRdsProxy } from "../proxy";
 import { ACCOUNT_ID } from "../pulumi/mockAnswers";
 import type { ReportLogin } from "../report/model";
 import { principalSigners, tryLogins } from "../rehearsal/logins";
 import type { StackPrincipal } from "../rehearsal/principals";
-import { resetLoginDecider, setLoginDecider } from "../servers";
+import { resetLoginDecider } from "../servers";
 import { createCertificateAuthority } from "../servers/processes";
 import type { CloudDatabase, LocalCloud } from "./cloud";
-import { StackLoginOptions, cloudPrincipals } from "./cloudLogins";
+import { StackLoginOptions, cloudCaCertificate, cloudPrincipals, decideLoginsAt } from "./cloudLogins";
 import { T } from "./cloudResources";
 
 /** The proxy in front of `db`, as the cloud holds it: undefined when the stack made none. */
@@ -98,25 +97,11 @@ export async function cloudProxyLogins(
             port: db.port,
             endpoint: db.address,
             tokenPort: db.port,
-            caCertificate: fs.readFileSync(cloud.caFile, "utf8"),
+            caCertificate: cloudCaCertificate(cloud),
         },
     });
     // The database decides the proxy's own logins: its endpoint and resource id, the proxy role's policies.
-    setLoginDecider(
-        createIamLoginVerifier({
-            databases: [
-                {
-                    engine: db.server.engine,
-                    endpoint: db.address,
-                    port: db.port,
-                    region: db.region,
-                    accountId: ACCOUNT_ID,
-                    resourceId: db.resourceId,
-                },
-            ],
-            principals: [found.role],
-        }),
-    );
+    decideLoginsAt(db, [found.role]);
     try {
         const logins = await tryLogins(
             {

@@ -9,12 +9,28 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
-import { cloudLogins, createProbeTable } from "../../local/aws/cloudLogins";
+import { StackLoginOptions, cloudLogins, createProbeTable } from "../../local/aws/cloudLogins";
 import { cloudProxyFor, cloudProxyLogins } from "../../local/aws/cloudProxyLogins";
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { fillPlaceholdersInText } from "../../local/rehearsal/stackFile";
 import { requireEngine, transcript } from "../support/engine";
 import { ok, stackOutputs } from "./harness";
+
+/** The prod example's workloads and users (Pulumi.prod.yaml.example), as the login checks need them. */
+function prodLoginOptions(roleArns: Record<string, string>): StackLoginOptions {
+    return {
+        workloads: [
+            { name: "api", service: "ecs-tasks", users: ["app_rw"] },
+            { name: "analytics", service: "lambda", users: ["analytics_ro"], via: "proxy" },
+        ],
+        users: [
+            { username: "app_rw", privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
+            { username: "analytics_ro", privileges: ["SELECT"] },
+        ],
+        roleArns,
+        database: "app",
+    };
+}
 
 describe("the prod example under the real Pulumi engine (placeholders filled, nothing else changed)", function () {
     this.timeout(240_000);
@@ -95,18 +111,7 @@ describe("the prod example under the real Pulumi engine (placeholders filled, no
         const [db] = [...cloud.databases.values()];
         await createProbeTable(db, "app");
         const outputs = await stackOutputs(ws);
-        const logins = await cloudLogins(cloud, db, {
-            workloads: [
-                { name: "api", service: "ecs-tasks", users: ["app_rw"] },
-                { name: "analytics", service: "lambda", users: ["analytics_ro"], via: "proxy" },
-            ],
-            users: [
-                { username: "app_rw", privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
-                { username: "analytics_ro", privileges: ["SELECT"] },
-            ],
-            roleArns: outputs.roleArns,
-            database: "app",
-        });
+        const logins = await cloudLogins(cloud, db, prodLoginOptions(outputs.roleArns));
         assert.deepEqual(
             logins.map((l) => `${l.principal} ${l.user} ${l.expected} ${l.observed}`),
             [
@@ -128,18 +133,7 @@ describe("the prod example under the real Pulumi engine (placeholders filled, no
         // The proxy's role may connect as exactly the users the proxy serves (DatabaseProxyArgs.users).
         assert.deepEqual(found.users, ["analytics_ro"]);
         assert.match(found.resourceId, /^prx-[0-9a-z]+$/);
-        const logins = await cloudProxyLogins(cloud, db, {
-            workloads: [
-                { name: "api", service: "ecs-tasks", users: ["app_rw"] },
-                { name: "analytics", service: "lambda", users: ["analytics_ro"], via: "proxy" },
-            ],
-            users: [
-                { username: "app_rw", privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
-                { username: "analytics_ro", privileges: ["SELECT"] },
-            ],
-            roleArns: outputs.roleArns,
-            database: "app",
-        });
+        const logins = await cloudProxyLogins(cloud, db, prodLoginOptions(outputs.roleArns));
         assert.deepEqual(
             logins.map((l) => `${l.principal} ${l.user} ${l.through} ${l.expected} ${l.observed}`),
             [
