@@ -64,6 +64,11 @@ export interface EngineFacts {
     readonly iamMinimumMajorVersion?: string;
     /** Smallest Graviton instance class that supports IAM authentication for this kind of database. */
     readonly defaultInstanceClass: string;
+    /**
+     * The longest master password the create call takes (RDS API Reference, CreateDBInstance and
+     * CreateDBCluster, MasterUserPassword: 8 to 41 characters, 8 to 128 on RDS for PostgreSQL).
+     */
+    readonly maxMasterPasswordLength: number;
 }
 
 /** What every engine of a family shares: wire protocol, port, TLS parameter, identifier rules, system databases. */
@@ -121,6 +126,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
         fullVersionPattern: /^\d+\.\d+\.\d+$/,
         versionExamples: ["8.4", "8.4.5"],
         defaultInstanceClass: "db.t4g.micro",
+        maxMasterPasswordLength: 41,
     },
     mariadb: {
         engine: "mariadb",
@@ -135,6 +141,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
         versionExamples: ["11.4", "11.4.5"],
         iamMinimumMajorVersion: "10.11",
         defaultInstanceClass: "db.t4g.micro",
+        maxMasterPasswordLength: 41,
     },
     postgres: {
         engine: "postgres",
@@ -148,6 +155,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
         fullVersionPattern: /^\d+\.\d+$/,
         versionExamples: ["17", "17.4"],
         defaultInstanceClass: "db.t4g.micro",
+        maxMasterPasswordLength: 128,
     },
     "aurora-mysql": {
         engine: "aurora-mysql",
@@ -163,6 +171,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
         versionExamples: ["8.0", "8.0.mysql_aurora.3.10.0"],
         iamMinimumMajorVersion: "5.7",
         defaultInstanceClass: "db.t4g.medium",
+        maxMasterPasswordLength: 41,
     },
     "aurora-postgresql": {
         engine: "aurora-postgresql",
@@ -177,6 +186,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
         versionExamples: ["17", "17.4"],
         iamMinimumMajorVersion: "11",
         defaultInstanceClass: "db.t4g.medium",
+        maxMasterPasswordLength: 41,
     },
 };
 

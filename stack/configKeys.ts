@@ -30,6 +30,7 @@ export const CONFIG_KEYS = [
     "connectHost",
     "connectPort",
     "sqlRunner",
+    "masterPassword",
     "proxy",
 ] as const;
 

@@ -12,7 +12,8 @@
  *   only when asked for (`DatabaseArgs.adminProvider`), with "true", never "skip-verify".
  *
  * The master password is read from the RDS-managed secret at each program run (the secret's
- * current version), so `pulumi up` and `pulumi preview` always log in with the password of the day.
+ * current version), so `pulumi up` and `pulumi preview` always log in with the password of the day;
+ * or, with `masterPassword: "generated"`, it is the generated Pulumi secret.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -26,7 +27,9 @@ export interface AdminProviderArgs {
     readonly address: pulumi.Output<string>;
     readonly port: pulumi.Output<number>;
     readonly masterUsername: string;
-    readonly masterSecretArn: pulumi.Output<string>;
+    /** The RDS-managed secret to read the password from, or the generated password (a Pulumi secret). */
+    readonly master:
+        { readonly secretArn: pulumi.Output<string> } | { readonly password: pulumi.Output<string> };
     readonly databaseName?: string;
     /** The network path (ingress rules) the provider's connections take. */
     readonly networkPath: pulumi.Resource[];
@@ -36,14 +39,22 @@ export interface AdminProviderArgs {
 
 export type AdminProvider = postgresql.Provider | mysql.Provider;
 
+/**
+ * The managed secret is read with no versionId/versionStage: its current version (AWSCURRENT) at
+ * each run, so rotation is followed.
+ */
+function masterPassword(master: AdminProviderArgs["master"], parent: pulumi.Resource): pulumi.Output<string> {
+    if ("password" in master) return master.password;
+    const secret = aws.secretsmanager.getSecretVersionOutput({ secretId: master.secretArn }, { parent });
+    return secret.secretString.apply((s) => JSON.parse(s).password as string);
+}
+
 export function createAdminProvider(
     name: string,
     args: AdminProviderArgs,
     parent: pulumi.Resource,
 ): AdminProvider {
-    // No versionId/versionStage: the current version (AWSCURRENT) at each run, so rotation is followed.
-    const secret = aws.secretsmanager.getSecretVersionOutput({ secretId: args.masterSecretArn }, { parent });
-    const password = pulumi.secret(secret.secretString.apply((s) => JSON.parse(s).password as string));
+    const password = pulumi.secret(masterPassword(args.master, parent));
     if (engineFacts(args.engine).family === "postgres") {
         return new postgresql.Provider(
             `${name}-admin`,

@@ -95,10 +95,38 @@ export interface DatabaseArgs {
      */
     readonly allocatedStorage?: number;
     /**
-     * Master user name. Its password is generated and kept in Secrets Manager by RDS.
+     * Master user name. Its password is kept as `masterPassword` says.
      * @default "dbmaster"
      */
     readonly masterUsername?: string;
+    /**
+     * Who keeps the master password.
+     * - `"managed"`: RDS generates it and keeps it in Secrets Manager (`masterSecretArn`), and can
+     *   rotate it; nothing secret is in the Pulumi state. RDS blue/green deployments and read replicas
+     *   do not work with it (RDS User Guide: "Blue/green deployments don't support managing master
+     *   user passwords with AWS Secrets Manager"). Major upgrades then happen in place: change
+     *   `engineVersion` (with `applyImmediately`, or in the next maintenance window).
+     * - `"generated"`: a random 40-character password (`random.RandomPassword`), given to RDS and kept
+     *   in the Pulumi state as an encrypted secret; the users' provider, the SQL runner and the admin
+     *   provider log in with it. Choose it for `blueGreenUpdate` and read replicas. `masterSecretArn`
+     *   is then undefined. Switching between the two later is a change of the master password only.
+     * @default "managed"
+     */
+    readonly masterPassword?: "managed" | "generated";
+    /**
+     * Instance engines only, with `masterPassword: "generated"`: apply an `engineVersion` or
+     * `instanceClass` change through an RDS blue/green deployment (a green copy is upgraded, then
+     * switched over, typically in under a minute) instead of in place (terraform-provider-aws
+     * `blue_green_update`).
+     * @default false
+     */
+    readonly blueGreenUpdate?: boolean;
+    /**
+     * Apply changes that need a restart (an engine or class change) at once, instead of in the
+     * next maintenance window.
+     * @default false
+     */
+    readonly applyImmediately?: boolean;
     /**
      * Days of automated backups.
      * @default 7

@@ -31,8 +31,11 @@ export class Database extends pulumi.ComponentResource {
     /** `db-…` DbiResourceId, or `cluster-…` DbClusterResourceId for Aurora: what rds-db:connect ARNs name. */
     public readonly resourceId: pulumi.Output<string>;
     public readonly engine: Engine;
-    /** ARN of the RDS-managed Secrets Manager secret holding the master credentials. */
-    public readonly masterSecretArn: pulumi.Output<string>;
+    /**
+     * ARN of the RDS-managed Secrets Manager secret holding the master credentials; undefined with
+     * `masterPassword: "generated"` (the password is then a Pulumi secret in the state).
+     */
+    public readonly masterSecretArn: pulumi.Output<string | undefined>;
     public readonly masterUsername: string;
     public readonly securityGroupId: pulumi.Output<string>;
     /** The IAM database users, by user name. */
@@ -135,6 +138,9 @@ export class Database extends pulumi.ComponentResource {
                 engine,
                 engineVersion: args.engineVersion,
                 masterUsername: this.masterUsername,
+                masterPassword: args.masterPassword ?? "managed",
+                blueGreenUpdate: args.blueGreenUpdate ?? false,
+                applyImmediately: args.applyImmediately ?? false,
                 databaseName: args.databaseName,
                 instanceClass: args.instanceClass,
                 allocatedStorage: args.allocatedStorage,
@@ -212,13 +218,19 @@ export class Database extends pulumi.ComponentResource {
             // It fails the users at preview where no CA can verify the server, and master.aws names
             // the stack's AWS profile and roles, so the provider reads the secret as the AWS provider
             // would; the secret's ARN names its region. The port is the engine's (RDS never moves it).
-            const master: pulumi.Output<MasterCredentials> = pulumi
-                .all([this.masterSecretArn, stackAwsAccess(this), trustedCertificates])
-                .apply(([secretArn, aws]) => ({
-                    username: this.masterUsername,
-                    secretArn,
-                    ...(aws === undefined ? {} : { aws }),
-                }));
+            // With a generated password the block carries it, so the whole block is a Pulumi secret.
+            const master: pulumi.Output<MasterCredentials> =
+                server.generatedMasterPassword !== undefined
+                    ? pulumi
+                          .all([server.generatedMasterPassword, trustedCertificates])
+                          .apply(([password]) => ({ username: this.masterUsername, password }))
+                    : pulumi
+                          .all([this.masterSecretArn, stackAwsAccess(this), trustedCertificates])
+                          .apply(([secretArn, aws]) => ({
+                              username: this.masterUsername,
+                              secretArn: secretArn as string,
+                              ...(aws === undefined ? {} : { aws }),
+                          }));
             const optional = {
                 ...(args.caCertificate === undefined ? {} : { caCertificate: args.caCertificate }),
                 ...(args.connectHost === undefined ? {} : { connectHost: args.connectHost }),
@@ -266,7 +278,10 @@ export class Database extends pulumi.ComponentResource {
                       address: this.address,
                       port: this.port,
                       masterUsername: this.masterUsername,
-                      masterSecretArn: this.masterSecretArn,
+                      master:
+                          server.generatedMasterPassword !== undefined
+                              ? { password: server.generatedMasterPassword }
+                              : { secretArn: this.masterSecretArn as pulumi.Output<string> },
                       databaseName: this.databaseName,
                       networkPath: network.ingressRules,
                       trustedCertificates,

@@ -1,19 +1,27 @@
 /**
  * The database server itself: a TLS-forcing parameter group (one piece of code for instances and
  * clusters), then either one RDS instance or an Aurora cluster with its cluster instances, all with
- * IAM authentication, encrypted storage and the master password managed by RDS.
+ * IAM authentication, encrypted storage and the master password managed by RDS or generated
+ * (masterPassword.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Engine, engineFacts } from "../engines";
 import { EngineVersionChoice, chooseEngineVersion } from "../engineVersions";
 import { finalSnapshotName } from "./finalSnapshot";
+import { MasterPasswordChoice, masterPassword } from "./masterPassword";
 
 export interface ServerArgs {
     readonly engine: Engine;
     /** The version asked for, if any (validated): see `chooseEngineVersion`. */
     readonly engineVersion?: string;
     readonly masterUsername: string;
+    /** Who keeps the master password: RDS in Secrets Manager, or a generated Pulumi secret. */
+    readonly masterPassword: MasterPasswordChoice;
+    /** Instance engines: apply engine and class changes through an RDS blue/green deployment. */
+    readonly blueGreenUpdate: boolean;
+    /** Apply changes at once instead of in the next maintenance window. */
+    readonly applyImmediately: boolean;
     readonly databaseName?: string;
     readonly instanceClass?: pulumi.Input<string>;
     readonly allocatedStorage?: number;
@@ -35,7 +43,10 @@ export interface Server {
     readonly port: pulumi.Output<number>;
     /** `db-…` DbiResourceId, or the cluster's `cluster-…` DbClusterResourceId. */
     readonly resourceId: pulumi.Output<string>;
-    readonly masterSecretArn: pulumi.Output<string>;
+    /** The RDS-managed master secret's ARN ("managed"), undefined with a generated password. */
+    readonly masterSecretArn: pulumi.Output<string | undefined>;
+    /** The generated master password, a Pulumi secret ("generated" only). */
+    readonly generatedMasterPassword?: pulumi.Output<string>;
     readonly instance?: aws.rds.Instance;
     readonly cluster?: aws.rds.Cluster;
     readonly clusterInstances: aws.rds.ClusterInstance[];
@@ -88,6 +99,13 @@ function engineVersion(
     ).versionActual;
 }
 
+/** The managed secret's ARN; none when the password is not managed by RDS. */
+function managedSecretArn(
+    secrets: pulumi.Output<{ secretArn: string }[]>,
+): pulumi.Output<string | undefined> {
+    return secrets.apply((s) => s?.[0]?.secretArn);
+}
+
 export function createServer(name: string, args: ServerArgs, parent: pulumi.Resource): Server {
     const facts = engineFacts(args.engine);
     const choice = chooseEngineVersion(args.engine, args.engineVersion);
@@ -96,12 +114,18 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
     // upgrade never reads as a downgrade. (A major prefix on an instance already matches any minor.)
     const ignoreChanges = facts.aurora && choice.followsMinorUpgrades ? ["engineVersion"] : [];
     const parameters = tlsParameterGroup(name, args, choice, parent);
+    const password = masterPassword(name, args.engine, args.masterPassword, parent);
     const common = {
         engineVersion: version,
         iamDatabaseAuthenticationEnabled: true,
         storageEncrypted: true,
         kmsKeyId: args.kmsKeyId,
-        manageMasterUserPassword: true,
+        manageMasterUserPassword: password.serverArgs.manageMasterUserPassword,
+        // RDS refuses a new major version without it ("AllowMajorVersionUpgrade … must be set to true
+        // when specifying a value for the EngineVersion parameter that is a different major version",
+        // RDS API Reference, ModifyDBInstance/ModifyDBCluster): changing engineVersion is the request.
+        allowMajorVersionUpgrade: true,
+        applyImmediately: args.applyImmediately,
         dbSubnetGroupName: args.subnetGroupName,
         vpcSecurityGroupIds: [args.securityGroupId],
         deletionProtection: args.deletionProtection,
@@ -132,6 +156,7 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
                 ...common,
                 engine: args.engine as aws.rds.EngineType,
                 masterUsername: args.masterUsername,
+                masterPassword: password.generated,
                 databaseName: args.databaseName,
                 dbClusterParameterGroupName: parameters.name,
             },
@@ -164,7 +189,8 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
             address,
             port: cluster.port,
             resourceId: cluster.clusterResourceId,
-            masterSecretArn: cluster.masterUserSecrets.apply((s) => s[0].secretArn),
+            masterSecretArn: managedSecretArn(cluster.masterUserSecrets),
+            generatedMasterPassword: password.generated,
             cluster,
             clusterInstances,
             connectable: [cluster, ...clusterInstances],
@@ -181,11 +207,15 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
             allocatedStorage: args.allocatedStorage ?? 20,
             storageType: "gp3",
             username: args.masterUsername,
+            password: password.generated,
             dbName: args.databaseName,
             parameterGroupName: parameters.name,
             publiclyAccessible: args.publiclyAccessible,
             multiAz: args.multiAz ?? false,
             autoMinorVersionUpgrade: choice.followsMinorUpgrades,
+            // terraform-provider-aws blue_green_update: an engine version or class change runs as a
+            // CreateBlueGreenDeployment and switchover (refused with a managed password, validateArgs.ts).
+            blueGreenUpdate: args.blueGreenUpdate ? { enabled: true } : undefined,
         },
         { parent },
     );
@@ -193,7 +223,8 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
         address: instance.address,
         port: instance.port,
         resourceId: instance.resourceId,
-        masterSecretArn: instance.masterUserSecrets.apply((s) => s[0].secretArn),
+        masterSecretArn: managedSecretArn(instance.masterUserSecrets),
+        generatedMasterPassword: password.generated,
         instance,
         clusterInstances: [],
         connectable: [instance],

@@ -19,6 +19,7 @@ import {
     validateUsername,
 } from "../validation";
 import { DatabaseArgs } from "./args";
+import { MASTER_PASSWORD_CHOICES } from "./masterPasswordRules";
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
@@ -143,6 +144,7 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
     if (args.caCertificate !== undefined) {
         failures.push(...failuresAt("caCertificate", pemProblems(args.caCertificate)));
     }
+    failures.push(...masterPasswordFailures(args));
     if (args.adminProvider !== undefined && typeof args.adminProvider !== "boolean") {
         failures.push({ property: "adminProvider", reason: "adminProvider must be true or false" });
     }
@@ -177,5 +179,42 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
             ),
         );
     });
+    return failures;
+}
+
+/**
+ * masterPassword and what depends on it. Blue/green needs a password RDS does not manage ("Blue/green
+ * deployments don't support managing master user passwords with AWS Secrets Manager"; the automated
+ * backups it also needs are never off here, backupRetentionDays being 1 to 35), and exists for instances only in the provider
+ * (terraform-provider-aws aws_db_instance blue_green_update; aws_rds_cluster has none).
+ */
+function masterPasswordFailures(args: DatabaseArgs): ValidationFailure[] {
+    const failures: ValidationFailure[] = [];
+    const choice = args.masterPassword ?? "managed";
+    if (!MASTER_PASSWORD_CHOICES.includes(choice)) {
+        failures.push({
+            property: "masterPassword",
+            reason:
+                choice === ("iam" as string)
+                    ? 'masterPassword "iam" (RDS\'s IAM-only master, MasterUserAuthenticationType iam-db-auth) is not offered by this version of rds-iam: use "managed" or "generated"'
+                    : `masterPassword must be "managed" (RDS keeps it in Secrets Manager) or "generated" (a Pulumi secret) (got ${JSON.stringify(args.masterPassword)})`,
+        });
+    }
+    for (const property of ["blueGreenUpdate", "applyImmediately"] as const) {
+        if (args[property] !== undefined && typeof args[property] !== "boolean")
+            failures.push({ property, reason: `${property} must be true or false` });
+    }
+    if (args.blueGreenUpdate === true) {
+        if (engineFacts(args.engine)?.aurora)
+            failures.push({
+                property: "blueGreenUpdate",
+                reason: "blueGreenUpdate is for instance engines: an Aurora cluster's blue/green deployment is made outside Pulumi (aws rds create-blue-green-deployment); remove it",
+            });
+        if (choice !== "generated")
+            failures.push({
+                property: "blueGreenUpdate",
+                reason: 'RDS blue/green deployments don\'t support a master password managed in Secrets Manager (RDS User Guide, blue/green limitations): set masterPassword: "generated", or remove blueGreenUpdate and upgrade in place',
+            });
+    }
     return failures;
 }

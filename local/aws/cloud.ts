@@ -145,6 +145,11 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
             {
                 endpoint: address,
                 masterUsername: String(r.type === T.instance ? o.username : o.masterUsername),
+                // Not managed by RDS: the password the create call was given (MasterUserPassword).
+                masterPassword:
+                    o.manageMasterUserPassword === true
+                        ? undefined
+                        : (r.inputs[r.type === T.instance ? "password" : "masterPassword"] as string),
                 databaseName: (r.type === T.instance ? o.dbName : o.databaseName) as string | undefined,
                 ca,
                 frontDoorCa,

@@ -9,6 +9,9 @@
  * create call. Only the inputs rds-iam sets, or could set by mistake, are listed.
  */
 
+import { isEngine } from "../../components/engines";
+import { masterPasswordProblem } from "../../components/database/masterPasswordRules";
+
 export interface SchemaFailure {
     readonly property: string;
     readonly reason: string;
@@ -88,6 +91,33 @@ const LAMBDA_RUNTIMES = [
 
 const set = (v: unknown) => v !== undefined && v !== null && v !== "";
 
+/**
+ * The master password when RDS does not manage it: required, and within the engine's rules (RDS API
+ * Reference, CreateDBInstance/CreateDBCluster MasterUserPassword: "Can include any printable ASCII
+ * character except "/", """, or "@"", 8 to 41 characters, 8 to 128 on RDS for PostgreSQL).
+ */
+function masterPasswordRules(inputs: Inputs, property: "password" | "masterPassword"): SchemaFailure[] {
+    if (inputs.manageMasterUserPassword === true) return [];
+    if (!set(inputs[property]))
+        return [
+            {
+                property,
+                reason: "InvalidParameterValue: The parameter MasterUserPassword must be provided and must not be blank",
+            },
+        ];
+    const problem = isEngine(inputs.engine)
+        ? masterPasswordProblem(inputs.engine, String(inputs[property]))
+        : undefined;
+    return problem === undefined
+        ? []
+        : [
+              {
+                  property,
+                  reason: `InvalidParameterValue: The parameter MasterUserPassword is not a valid password: ${problem}`,
+              },
+          ];
+}
+
 /** AWS's rule for instance creation without a source: a master user name and storage are needed. */
 function instanceCreateRules(inputs: Inputs): SchemaFailure[] {
     const fromSource = set(inputs.replicateSourceDb) || set(inputs.snapshotIdentifier);
@@ -119,6 +149,7 @@ function instanceCreateRules(inputs: Inputs): SchemaFailure[] {
             property: "password",
             reason: '"password": conflicts with manage_master_user_password',
         });
+    if (!fromSource) failures.push(...masterPasswordRules(inputs, "password"));
     if (inputs.skipFinalSnapshot === false && !set(inputs.finalSnapshotIdentifier))
         failures.push({
             property: "finalSnapshotIdentifier",
@@ -134,6 +165,8 @@ function clusterCreateRules(inputs: Inputs): SchemaFailure[] {
             property: "masterPassword",
             reason: '"master_password": conflicts with manage_master_user_password',
         });
+    if (!set(inputs.snapshotIdentifier) && !set(inputs.globalClusterIdentifier))
+        failures.push(...masterPasswordRules(inputs, "masterPassword"));
     if (
         !set(inputs.snapshotIdentifier) &&
         !set(inputs.masterUsername) &&

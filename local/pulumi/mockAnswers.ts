@@ -24,13 +24,17 @@ export function computedOutputs(
 ): Record<string, any> {
     const suffix = fakeResourceSuffix(name);
     const host = `${name}.c0ffee0example.${region}.rds.amazonaws.com`;
-    const secret = (prefix: string) => [
-        {
-            secretArn: `arn:${partition}:secretsmanager:${region}:${ACCOUNT_ID}:secret:rds!${prefix}-${suffix.toLowerCase().slice(0, 8)}-AbCdEf`,
-            secretStatus: "active",
-            kmsKeyId: `arn:${partition}:kms:${region}:${ACCOUNT_ID}:key/00000000-1111-2222-3333-444444444444`,
-        },
-    ];
+    // RDS makes the managed master secret only with ManageMasterUserPassword; otherwise none is listed.
+    const secret = (prefix: string) =>
+        inputs.manageMasterUserPassword !== true
+            ? []
+            : [
+                  {
+                      secretArn: `arn:${partition}:secretsmanager:${region}:${ACCOUNT_ID}:secret:rds!${prefix}-${suffix.toLowerCase().slice(0, 8)}-AbCdEf`,
+                      secretStatus: "active",
+                      kmsKeyId: `arn:${partition}:kms:${region}:${ACCOUNT_ID}:key/00000000-1111-2222-3333-444444444444`,
+                  },
+              ];
     switch (type) {
         case "aws:rds/instance:Instance": {
             const port = inputs.port ?? (String(inputs.engine).includes("postgres") ? 5432 : 3306);
@@ -112,6 +116,16 @@ export function computedOutputs(
                 b64Url: bytes.toString("base64url"),
                 dec: BigInt(`0x${hex}`).toString(),
             };
+        }
+        case "random:index/randomPassword:RandomPassword": {
+            // Deterministic per name, of the asked length and alphabet (terraform-provider-random).
+            const alphabet = `ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789${inputs.special === false ? "" : String(inputs.overrideSpecial ?? "!@#$%&*()-_=+[]{}<>:?")}`;
+            const bytes = crypto.createHash("sha512").update(name).digest();
+            const result = Array.from(
+                { length: Number(inputs.length) },
+                (_, i) => alphabet[bytes[i % bytes.length] % alphabet.length],
+            ).join("");
+            return { result };
         }
         case "aws:rds/subnetGroup:SubnetGroup":
         case "aws:rds/parameterGroup:ParameterGroup":

@@ -60,6 +60,18 @@ export interface MockSession {
     readonly partition: string;
 }
 
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** The value with every Pulumi secret envelope ({sig: secret, value}) replaced by its value. */
+export function withoutSecretEnvelopes(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(withoutSecretEnvelopes);
+    if (value === null || typeof value !== "object") return value;
+    const o = value as Record<string, unknown>;
+    if (o[SECRET_SIG] === SECRET_VALUE) return withoutSecretEnvelopes(o.value);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, withoutSecretEnvelopes(v)]));
+}
+
 /** Installs the mocks; returns the live list of registered resources. */
 export function installMocks(options: MockOptions = {}): MockSession {
     const region = options.region ?? "us-east-1";
@@ -77,7 +89,9 @@ export function installMocks(options: MockOptions = {}): MockSession {
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 // What the real AWS provider refuses, the mocks refuse too (local/aws/schema.ts).
-                const failures = schemaFailures(args.type, args.inputs);
+                // A provider that takes no secrets gets them as plain values (the engine unwraps them).
+                const plain = withoutSecretEnvelopes(args.inputs) as Record<string, any>;
+                const failures = schemaFailures(args.type, plain);
                 if (failures.length > 0)
                     throw new Error(
                         `${args.type} "${args.name}": ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
@@ -89,7 +103,7 @@ export function installMocks(options: MockOptions = {}): MockSession {
                     ...computedOutputs(
                         args.type,
                         args.name,
-                        args.inputs,
+                        plain,
                         String(explicit?.inputs.region ?? region),
                         partition,
                     ),

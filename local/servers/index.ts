@@ -111,6 +111,8 @@ export interface ServerOptions {
     readonly ca?: CertificateAuthority;
     /** PostgreSQL: admit an IAM front door (pgFrontDoor.ts) whose client certificates this CA signs. */
     readonly frontDoorCa?: CertificateAuthority;
+    /** The master's password (RDS MasterUserPassword). @default a random one, as a managed secret's */
+    readonly masterPassword?: string;
 }
 
 /**
@@ -124,7 +126,7 @@ export async function launchServer(
     shared ??= startShared();
     const { root, loginSocket, ldapPort } = await shared;
     const port = await freePort();
-    const password = newPassword();
+    const password = options.masterPassword ?? newPassword();
     const { server, stop } =
         name === "mariadb"
             ? await startMariadb(root, password, loginSocket, port, options)

@@ -46,4 +46,19 @@ export class JsDoc {
             .map((t) => ts.displayPartsToString(t.text).trim());
         return [text, ...defaults.map((d) => `Default: ${d}.`)].filter((s) => s !== "").join("\n\n");
     }
+
+    /** The member names of interface or class `owner` in `file`, in declaration order. */
+    members(file: string, owner: string): string[] {
+        const source = this.program.getSourceFile(path.join(COMPONENTS, file));
+        if (source === undefined) throw new Error(`schema: no source file components/${file}`);
+        const names: string[] = [];
+        const visit = (node: ts.Node): void => {
+            if ((ts.isInterfaceDeclaration(node) || ts.isClassDeclaration(node)) && node.name?.text === owner)
+                for (const m of node.members)
+                    if (m.name !== undefined && ts.isIdentifier(m.name)) names.push(m.name.text);
+            ts.forEachChild(node, visit);
+        };
+        visit(source);
+        return names;
+    }
 }

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENGINES } from "../../components/engines";
+import { JsDoc } from "../../plugin/schema/jsdoc";
 import { SCHEMA_PATH, buildSchema } from "../../plugin/schema/spec";
 import { requireLanguageHosts } from "./support";
 
@@ -59,6 +60,15 @@ describe("the rds-iam package schema", () => {
         assert.deepEqual(
             schema().types["rds-iam:index:Engine"].enum?.map((e) => e.value),
             [...ENGINES],
+        );
+    });
+
+    it("offers every DatabaseArgs member as a Database input (a new Arg cannot be left out)", () => {
+        const inputs = Object.keys(schema().resources["rds-iam:index:Database"].inputProperties);
+        const args = new JsDoc(["database/args.ts"]).members("database/args.ts", "DatabaseArgs");
+        assert.deepEqual(
+            args.filter((a) => !inputs.includes(a)),
+            [],
         );
     });
 

@@ -1,0 +1,30 @@
+/** The master password's choices and RDS's rules for it: pure, for the component and the local cloud. */
+import { Engine, engineFacts } from "../engines";
+
+export type MasterPasswordChoice = "managed" | "generated";
+
+export const MASTER_PASSWORD_CHOICES: readonly MasterPasswordChoice[] = ["managed", "generated"];
+
+/**
+ * RDS master password rules (RDS API Reference, CreateDBInstance and CreateDBCluster,
+ * MasterUserPassword): 8 to 41 characters on MySQL, MariaDB and Aurora clusters, 8 to 128 on RDS for
+ * PostgreSQL; any printable ASCII character except "/", '"', "@" and space. The generated password
+ * keeps to the shortest limit and to symbols no connection string or shell quoting mangles.
+ */
+export const GENERATED_PASSWORD_LENGTH = 40;
+export const GENERATED_PASSWORD_SYMBOLS = "-_.~!*";
+
+/** The longest master password the engine's create call accepts. */
+export function maximumMasterPasswordLength(engine: Engine): number {
+    return engineFacts(engine).maxMasterPasswordLength;
+}
+
+/** Why `password` would be refused by RDS as the master password of `engine`, if it would. */
+export function masterPasswordProblem(engine: Engine, password: string): string | undefined {
+    const max = maximumMasterPasswordLength(engine);
+    if (password.length < 8 || password.length > max)
+        return `the master password must be 8 to ${max} characters on ${engine} (got ${password.length})`;
+    if (!/^[\x21-\x7e]+$/.test(password) || /[/"@]/.test(password))
+        return 'the master password may hold printable ASCII characters except "/", \'"\', "@" and space';
+    return undefined;
+}
