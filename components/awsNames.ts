@@ -99,3 +99,15 @@ export function parseRdsEndpoint(host: string): RdsEndpoint | undefined {
     const kind = m[1] === undefined ? "instance" : m[1] === "proxy-" ? "proxy" : "cluster";
     return { region: m[2], kind };
 }
+
+/** The RDS log type of failed IAM database logins (RDS User Guide, "Troubleshooting for IAM DB authentication"). */
+export const IAM_AUTH_ERROR_LOG = "iam-db-auth-error";
+
+/**
+ * The log group RDS publishes a database's exported log to: `/aws/rds/instance/<identifier>/<log>`,
+ * or `/aws/rds/cluster/<identifier>/<log>` for an Aurora cluster (RDS User Guide, "Publishing
+ * database logs to Amazon CloudWatch Logs").
+ */
+export function iamAuthErrorLogGroupName(kind: "instance" | "cluster", identifier: string): string {
+    return `/aws/rds/${kind}/${identifier}/${IAM_AUTH_ERROR_LOG}`;
+}

@@ -36,6 +36,7 @@ export const PLAIN_INPUTS: Readonly<Record<string, readonly string[]>> = {
         "masterPassword",
         "blueGreenUpdate",
         "applyImmediately",
+        "iamAuthErrorLogRetentionDays",
         "backupRetentionDays",
         "skipFinalSnapshot",
         "adminProvider",

@@ -122,6 +122,15 @@ export interface DatabaseArgs {
      */
     readonly blueGreenUpdate?: boolean;
     /**
+     * Days CloudWatch Logs keeps the database's IAM authentication errors (the `iam-db-auth-error`
+     * log RDS exports; every engine rds-iam supports has it), in the log group
+     * `/aws/rds/instance/<identifier>/iam-db-auth-error` (`/aws/rds/cluster/…` for Aurora) that the
+     * component makes. One of CloudWatch Logs' retention values (1, 3, 5, 7, 14, 30, 60, 90, …, 3653),
+     * 0 to keep them forever, or false for no export.
+     * @default 30
+     */
+    readonly iamAuthErrorLogRetentionDays?: number | false;
+    /**
      * Apply changes that need a restart (an engine or class change) at once, instead of in the
      * next maintenance window.
      * @default false

@@ -68,6 +68,8 @@ export class Database extends pulumi.ComponentResource {
      * `deletedWith` the database, so destroying the database does not first drop them one by one.
      */
     public readonly adminResourceOptions?: pulumi.CustomResourceOptions;
+    /** Where RDS publishes IAM authentication errors (`iamAuthErrorLogRetentionDays`), unless turned off. */
+    public readonly iamAuthErrorLogGroup?: aws.cloudwatch.LogGroup;
     /** The ingress rules by which the deployer and the workloads reach the database. */
     public readonly ingressRules: readonly aws.vpc.SecurityGroupIngressRule[];
     /** The instance (instance engines) or cluster (Aurora). */
@@ -141,6 +143,10 @@ export class Database extends pulumi.ComponentResource {
                 masterPassword: args.masterPassword ?? "managed",
                 blueGreenUpdate: args.blueGreenUpdate ?? false,
                 applyImmediately: args.applyImmediately ?? false,
+                iamAuthErrorLogRetentionDays:
+                    args.iamAuthErrorLogRetentionDays === false
+                        ? undefined
+                        : (args.iamAuthErrorLogRetentionDays ?? 30),
                 databaseName: args.databaseName,
                 instanceClass: args.instanceClass,
                 allocatedStorage: args.allocatedStorage,
@@ -160,6 +166,7 @@ export class Database extends pulumi.ComponentResource {
         this.instance = server.instance;
         this.cluster = server.cluster;
         this.clusterInstances = server.clusterInstances;
+        this.iamAuthErrorLogGroup = server.iamAuthErrorLogGroup;
         this.address = server.address;
         this.port = server.port;
         this.resourceId = server.resourceId;

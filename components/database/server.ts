@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import { Engine, engineFacts } from "../engines";
 import { EngineVersionChoice, chooseEngineVersion } from "../engineVersions";
 import { finalSnapshotName } from "./finalSnapshot";
+import { IAM_AUTH_ERROR_LOG, iamAuthErrorLogGroup } from "./authErrorLogs";
 import { MasterPasswordChoice, masterPassword } from "./masterPassword";
 
 export interface ServerArgs {
@@ -22,6 +23,8 @@ export interface ServerArgs {
     readonly blueGreenUpdate: boolean;
     /** Apply changes at once instead of in the next maintenance window. */
     readonly applyImmediately: boolean;
+    /** Export IAM authentication errors to CloudWatch Logs, kept this many days (undefined: no export). */
+    readonly iamAuthErrorLogRetentionDays?: number;
     readonly databaseName?: string;
     readonly instanceClass?: pulumi.Input<string>;
     readonly allocatedStorage?: number;
@@ -50,6 +53,8 @@ export interface Server {
     readonly instance?: aws.rds.Instance;
     readonly cluster?: aws.rds.Cluster;
     readonly clusterInstances: aws.rds.ClusterInstance[];
+    /** Where RDS publishes the IAM authentication errors, when exported. */
+    readonly iamAuthErrorLogGroup?: aws.cloudwatch.LogGroup;
     /** What must exist before anything can connect: the instance, or the cluster and its instances. */
     readonly connectable: pulumi.Resource[];
     /** The resource whose deletion takes every SQL object with it: the instance or the cluster. */
@@ -115,6 +120,18 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
     const ignoreChanges = facts.aurora && choice.followsMinorUpgrades ? ["engineVersion"] : [];
     const parameters = tlsParameterGroup(name, args, choice, parent);
     const password = masterPassword(name, args.engine, args.masterPassword, parent);
+    const exportsLogs = args.iamAuthErrorLogRetentionDays !== undefined;
+    const logGroup = (kind: "instance" | "cluster", identifier: pulumi.Output<string>) =>
+        exportsLogs
+            ? iamAuthErrorLogGroup(
+                  name,
+                  kind,
+                  identifier,
+                  args.iamAuthErrorLogRetentionDays!,
+                  args.tags,
+                  parent,
+              )
+            : undefined;
     const common = {
         engineVersion: version,
         iamDatabaseAuthenticationEnabled: true,
@@ -145,6 +162,7 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
                   parent,
               ),
         copyTagsToSnapshot: true,
+        enabledCloudwatchLogsExports: exportsLogs ? [IAM_AUTH_ERROR_LOG] : undefined,
         tags: args.tags,
     };
     const instanceClass = args.instanceClass ?? facts.defaultInstanceClass;
@@ -191,6 +209,7 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
             resourceId: cluster.clusterResourceId,
             masterSecretArn: managedSecretArn(cluster.masterUserSecrets),
             generatedMasterPassword: password.generated,
+            iamAuthErrorLogGroup: logGroup("cluster", cluster.clusterIdentifier),
             cluster,
             clusterInstances,
             connectable: [cluster, ...clusterInstances],
@@ -225,6 +244,7 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
         resourceId: instance.resourceId,
         masterSecretArn: managedSecretArn(instance.masterUserSecrets),
         generatedMasterPassword: password.generated,
+        iamAuthErrorLogGroup: logGroup("instance", instance.identifier),
         instance,
         clusterInstances: [],
         connectable: [instance],

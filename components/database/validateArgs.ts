@@ -145,6 +145,7 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
         failures.push(...failuresAt("caCertificate", pemProblems(args.caCertificate)));
     }
     failures.push(...masterPasswordFailures(args));
+    failures.push(...logRetentionFailures(args.iamAuthErrorLogRetentionDays));
     if (args.adminProvider !== undefined && typeof args.adminProvider !== "boolean") {
         failures.push({ property: "adminProvider", reason: "adminProvider must be true or false" });
     }
@@ -217,4 +218,25 @@ function masterPasswordFailures(args: DatabaseArgs): ValidationFailure[] {
             });
     }
     return failures;
+}
+
+/** CloudWatch Logs' retention values (PutRetentionPolicy retentionInDays), 0 for never expire. */
+export const LOG_RETENTION_DAYS = [
+    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+    3653,
+] as const;
+
+function logRetentionFailures(days: DatabaseArgs["iamAuthErrorLogRetentionDays"]): ValidationFailure[] {
+    if (
+        days === undefined ||
+        days === false ||
+        (LOG_RETENTION_DAYS as readonly number[]).includes(days as number)
+    )
+        return [];
+    return [
+        {
+            property: "iamAuthErrorLogRetentionDays",
+            reason: `iamAuthErrorLogRetentionDays must be one of CloudWatch Logs' retention values (${LOG_RETENTION_DAYS.join(", ")}; 0 keeps them forever) or false for no export (got ${JSON.stringify(days)})`,
+        },
+    ];
 }

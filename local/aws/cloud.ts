@@ -20,9 +20,10 @@ import { POSTGRES_MAJORS, ServerName, ThrowawayServer, launchServer } from "../s
 import { CertificateAuthority, createCertificateAuthority, serverCertificate } from "../servers/processes";
 import { startPgFrontDoor } from "../servers/pgFrontDoor";
 import { Relay, startRelay } from "../network/relay";
-import { engineVersionAnswer } from "../pulumi/mockAnswers";
+import { ACCOUNT_ID, engineVersionAnswer } from "../pulumi/mockAnswers";
 import { FakeLambda, LambdaFunction, startFakeLambda } from "./lambda";
 import { FakeSecretsManager, startFakeSecretsManager } from "./secretsManager";
+import { IAM_AUTH_ERROR_LOG, iamAuthErrorLogGroupName } from "../../components/awsNames";
 import {
     AwsError,
     CloudResource,
@@ -66,6 +67,14 @@ export interface LocalCloud {
     seed(type: string, id: string, outputs: Record<string, any>): void;
     /** Final snapshots taken by deletes. */
     readonly snapshots: string[];
+    /** The IAM authentication errors RDS published to CloudWatch Logs, by log group name. */
+    readonly logEvents: Map<string, string[]>;
+    /**
+     * What RDS does with a failed IAM login when the database exports `iam-db-auth-error`: publishes
+     * it to `/aws/rds/<instance|cluster>/<identifier>/iam-db-auth-error`, making that group itself
+     * (never expiring, the account's, not the stack's) when it does not exist yet.
+     */
+    publishIamAuthError(db: CloudDatabase, user: string, reason: string): void;
     close(): Promise<void>;
 }
 
@@ -126,6 +135,11 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
     const databases = new Map<string, CloudDatabase>();
     const running = new Map<string, { stop: () => Promise<void>; relay?: Pick<Relay, "host" | "close"> }>();
     const snapshots: string[] = [];
+    const logEvents = new Map<string, string[]>();
+    const seed = (type: string, id: string, outputs: Record<string, any>) => {
+        seeded.add(key(type, id));
+        resources.set(key(type, id), { type, id, region: "", inputs: outputs, outputs });
+    };
     let nextAddress = 1;
     const addressBlock = 64 + crypto.randomInt(128);
 
@@ -437,9 +451,26 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
         lambda,
         databases,
         snapshots,
-        seed(type, id, outputs) {
-            seeded.add(key(type, id));
-            resources.set(key(type, id), { type, id, region: "", inputs: outputs, outputs });
+        seed,
+        logEvents,
+        publishIamAuthError(db, user, reason) {
+            const r = resources.get(key(db.type, db.id));
+            const exports = (r?.outputs.enabledCloudwatchLogsExports ?? []) as string[];
+            if (r === undefined || !exports.includes(IAM_AUTH_ERROR_LOG)) return;
+            const group = iamAuthErrorLogGroupName(
+                r.type === T.instance ? "instance" : "cluster",
+                String(r.type === T.instance ? r.outputs.identifier : r.outputs.clusterIdentifier),
+            );
+            if (state.find(T.logGroup, (g) => g.outputs.name === group) === undefined)
+                seed(T.logGroup, group, {
+                    name: group,
+                    arn: `arn:aws:logs:${r.region}:${ACCOUNT_ID}:log-group:${group}`,
+                    retentionInDays: 0,
+                });
+            logEvents.set(group, [
+                ...(logEvents.get(group) ?? []),
+                `${new Date().toISOString()} IAM authentication failed for user "${user}": ${reason}`,
+            ]);
         },
         // What the stack made: seeded resources are the account's own.
         resources: (type?: string) =>

@@ -65,27 +65,33 @@ export function cloudPrincipals(
 
 /**
  * Makes the local servers decide IAM logins as RDS would for this database: by its endpoint and
- * resource id, with the given principals' policies. Undo with resetLoginDecider.
+ * resource id, with the given principals' policies; a refusal is published to the database's
+ * iam-db-auth-error log as RDS does. Undo with resetLoginDecider.
  */
 export function decideLoginsAt(
+    cloud: LocalCloud,
     db: CloudDatabase,
     principals: Parameters<typeof createIamLoginVerifier>[0]["principals"],
 ): void {
-    setLoginDecider(
-        createIamLoginVerifier({
-            databases: [
-                {
-                    engine: db.server.engine,
-                    endpoint: db.address,
-                    port: db.port,
-                    region: db.region,
-                    accountId: ACCOUNT_ID,
-                    resourceId: db.resourceId,
-                },
-            ],
-            principals,
-        }),
-    );
+    const verify = createIamLoginVerifier({
+        databases: [
+            {
+                engine: db.server.engine,
+                endpoint: db.address,
+                port: db.port,
+                region: db.region,
+                accountId: ACCOUNT_ID,
+                resourceId: db.resourceId,
+            },
+        ],
+        principals,
+    });
+    // A refused IAM login is what RDS publishes to the iam-db-auth-error log.
+    setLoginDecider(async (attempt) => {
+        const decision = await verify(attempt);
+        if (!decision.allow) cloud.publishIamAuthError(db, attempt.user, decision.reason);
+        return decision;
+    });
 }
 
 /** The local cloud's RDS CA, as a client pins it. */
@@ -101,6 +107,7 @@ export async function cloudLogins(
     const principals = cloudPrincipals(cloud, options);
     const signers = principalSigners(principals);
     decideLoginsAt(
+        cloud,
         db,
         signers.map((s) => s.identity),
     );

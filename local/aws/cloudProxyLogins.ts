@@ -101,7 +101,7 @@ export async function cloudProxyLogins(
         },
     });
     // The database decides the proxy's own logins: its endpoint and resource id, the proxy role's policies.
-    decideLoginsAt(db, [found.role]);
+    decideLoginsAt(cloud, db, [found.role]);
     try {
         const logins = await tryLogins(
             {

@@ -118,6 +118,32 @@ function masterPasswordRules(inputs: Inputs, property: "password" | "masterPassw
           ];
 }
 
+/**
+ * The log types each engine exports (RDS API Reference: CreateDBInstance and CreateDBCluster,
+ * EnableCloudwatchLogsExports, "The following values are valid for each DB engine").
+ */
+const LOG_EXPORTS: Record<string, readonly string[]> = {
+    mysql: ["audit", "error", "general", "slowquery", "iam-db-auth-error"],
+    mariadb: ["audit", "error", "general", "slowquery", "iam-db-auth-error"],
+    postgres: ["postgresql", "upgrade", "iam-db-auth-error"],
+    "aurora-mysql": ["audit", "error", "general", "instance", "slowquery", "iam-db-auth-error"],
+    "aurora-postgresql": ["instance", "postgresql", "iam-db-auth-error"],
+};
+
+function logExportRules(inputs: Inputs): SchemaFailure[] {
+    const valid = LOG_EXPORTS[String(inputs.engine)];
+    const asked = (inputs.enabledCloudwatchLogsExports ?? []) as string[];
+    const invalid = valid === undefined ? [] : asked.filter((t) => !valid.includes(t));
+    return invalid.length === 0
+        ? []
+        : [
+              {
+                  property: "enabledCloudwatchLogsExports",
+                  reason: `InvalidParameterCombination: You cannot use the log types '${invalid.join("', '")}' with engine ${inputs.engine} (valid: ${valid.join(", ")})`,
+              },
+          ];
+}
+
 /** AWS's rule for instance creation without a source: a master user name and storage are needed. */
 function instanceCreateRules(inputs: Inputs): SchemaFailure[] {
     const fromSource = set(inputs.replicateSourceDb) || set(inputs.snapshotIdentifier);
@@ -150,6 +176,7 @@ function instanceCreateRules(inputs: Inputs): SchemaFailure[] {
             reason: '"password": conflicts with manage_master_user_password',
         });
     if (!fromSource) failures.push(...masterPasswordRules(inputs, "password"));
+    failures.push(...logExportRules(inputs));
     if (inputs.skipFinalSnapshot === false && !set(inputs.finalSnapshotIdentifier))
         failures.push({
             property: "finalSnapshotIdentifier",
@@ -167,6 +194,7 @@ function clusterCreateRules(inputs: Inputs): SchemaFailure[] {
         });
     if (!set(inputs.snapshotIdentifier) && !set(inputs.globalClusterIdentifier))
         failures.push(...masterPasswordRules(inputs, "masterPassword"));
+    failures.push(...logExportRules(inputs));
     if (
         !set(inputs.snapshotIdentifier) &&
         !set(inputs.masterUsername) &&

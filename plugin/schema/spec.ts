@@ -64,6 +64,7 @@ const DATABASE_INPUTS: Props = {
     masterPassword: str,
     blueGreenUpdate: bool,
     applyImmediately: bool,
+    iamAuthErrorLogRetentionDays: { oneOf: [int, bool] },
     backupRetentionDays: int,
     skipFinalSnapshot: bool,
     kmsKeyId: str,

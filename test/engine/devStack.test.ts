@@ -51,6 +51,7 @@ describe("the dev stack under the real Pulumi engine (Pulumi.dev.yaml verbatim)"
 
     it("previews every resource the program declares, and creates nothing", async () => {
         assert.deepEqual(await previewSteps(ws), [
+            "create aws:cloudwatch/logGroup:LogGroup db-iam-auth-errors",
             "create aws:cloudwatch/logGroup:LogGroup db-runner-logs",
             "create aws:ec2/securityGroup:SecurityGroup db-runner-sg",
             "create aws:ec2/securityGroup:SecurityGroup db-sg",
@@ -138,6 +139,24 @@ describe("the dev stack under the real Pulumi engine (Pulumi.dev.yaml verbatim)"
         assert.equal(
             logins.find((l) => l.principal === "api" && l.user === "reporting_ro")?.reason,
             `policy denies: nothing allows ${outputs.roleArns.api} rds-db:connect on arn:aws:rds-db:us-east-1:123456789012:dbuser:${db.resourceId}/reporting_ro`,
+        );
+    });
+
+    it("publishes the refused IAM logins to the iam-db-auth-error log group the stack made, kept 30 days (#23.9)", async () => {
+        const [instance] = cloud.resources("aws:rds/instance:Instance");
+        assert.deepEqual(instance.outputs.enabledCloudwatchLogsExports, ["iam-db-auth-error"]);
+        const group = `/aws/rds/instance/${instance.outputs.identifier}/iam-db-auth-error`;
+        const [logGroup] = cloud
+            .resources("aws:cloudwatch/logGroup:LogGroup")
+            .filter((g) => g.outputs.name === group);
+        assert.ok(logGroup, `the stack made ${group}`);
+        assert.equal(logGroup.outputs.retentionInDays, 30);
+        // The previous test's four refusals (api as reporting_ro, reports as app_rw, the outsider twice).
+        const events = cloud.logEvents.get(group) ?? [];
+        assert.equal(events.length, 4, events.join("\n"));
+        assert.ok(
+            events.some((e) => e.includes('user "reporting_ro"') && e.includes("nothing allows")),
+            events.join("\n"),
         );
     });
 

@@ -59,6 +59,8 @@ describe("Database on instance engines", () => {
                 assert.deepEqual(
                     children(resources),
                     [
+                        // Where RDS publishes IAM authentication errors (#23.9), with a retention.
+                        "aws:cloudwatch/logGroup:LogGroup orders-iam-auth-errors",
                         "aws:ec2/securityGroup:SecurityGroup orders-sg",
                         "aws:rds/instance:Instance orders-instance",
                         "aws:rds/parameterGroup:ParameterGroup orders-params",
@@ -266,6 +268,7 @@ describe("Database on Aurora", () => {
                 assert.deepEqual(
                     children(resources),
                     [
+                        "aws:cloudwatch/logGroup:LogGroup ledger-iam-auth-errors",
                         "aws:ec2/securityGroup:SecurityGroup ledger-sg",
                         "aws:rds/cluster:Cluster ledger-cluster",
                         "aws:rds/clusterInstance:ClusterInstance ledger-instance-0",

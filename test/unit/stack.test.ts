@@ -7,6 +7,7 @@ describe("the stack program (index.ts) under mocks", () => {
     it("builds the dev stack: one PostgreSQL instance, two IAM users made through the SQL runner, an EC2 and a Lambda workload — nothing that connects from the deployer", async () => {
         const { resources } = await recordStack(stackConfig("dev"));
         assert.deepEqual(resources.map((r) => `${r.type} ${r.name}`).sort(), [
+            "aws:cloudwatch/logGroup:LogGroup db-iam-auth-errors",
             "aws:cloudwatch/logGroup:LogGroup db-runner-logs",
             "aws:ec2/securityGroup:SecurityGroup db-runner-sg",
             "aws:ec2/securityGroup:SecurityGroup db-sg",
