@@ -122,6 +122,9 @@ describe("IAM logins end to end (emulated RDS IAM auth on the throwaway servers)
             "CREATE USER other_rw WITH LOGIN",
             "GRANT rds_iam TO other_rw",
             "CREATE USER no_iam WITH LOGIN PASSWORD 'pw'",
+            // Explicit: a provider test may have taken PUBLIC's CONNECT on this shared server away,
+            // as the provider does for the databases it grants in.
+            `GRANT CONNECT ON DATABASE ${p.database} TO app_rw, other_rw, no_iam`,
         ]) {
             await p.query(sql);
         }
@@ -135,6 +138,9 @@ describe("IAM logins end to end (emulated RDS IAM auth on the throwaway servers)
     after(async () => {
         for (const u of ["app_rw", "other_rw", "pw_user"])
             await servers.mariadb.query(`DROP USER IF EXISTS '${u}'@'%'`);
+        await servers.postgres.query(
+            `REVOKE CONNECT ON DATABASE ${servers.postgres.database} FROM app_rw, other_rw, no_iam`,
+        );
         for (const u of ["app_rw", "other_rw", "no_iam"])
             await servers.postgres.query(`DROP ROLE IF EXISTS ${u}`);
     });
