@@ -11,6 +11,52 @@ import { benchPolicies } from "./policies";
 import { benchProgram, buildProgram } from "./program";
 import { benchProvider } from "./provider";
 import { benchRunnerBundle } from "./runner";
+import { WanResults, benchWan } from "./wan";
+
+const RESULTS = path.resolve(__dirname, "results", "latest.json");
+
+/** Writes `key` into bench/results/latest.json, keeping what other runs recorded there. */
+function record(key: string, value: unknown): void {
+    const previous = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, "utf8")) : {};
+    fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+    fs.writeFileSync(RESULTS, JSON.stringify({ ...previous, [key]: value }, null, 2) + "\n");
+}
+
+function printTable(rows: [string, string, string][]): void {
+    const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+    console.log("");
+    for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join("  "));
+}
+
+/** The WAN table: per case and operation, round trips per operation, seconds per 100 users, ratio to the floor. */
+function wanRows(wan: WanResults): [string, string, string][] {
+    const rows: [string, string, string][] = [];
+    for (const c of wan.cases)
+        for (const op of ["create", "update", "read", "delete"] as const) {
+            const p = c.provider[op];
+            rows.push([
+                `${c.engine} ${c.rttMs} ms RTT ${c.users} users ×${c.parallel} ${op}`,
+                `${c.ratio[op]}× floor, ${p.roundTripsPerOp} RT/op, ${Math.round((p.ms / c.users) * 100) / 1000} s/100 users`,
+                `${c.parallel === 10 && c.users === 200 && c.rttMs === 50 ? "≤ 1.5×, " : ""}≤ 3 RT/op warm (${p.connectionsPerOp} connections/op, ${p.errors} errors)`,
+            ]);
+        }
+    return rows;
+}
+
+async function wanOnly(): Promise<void> {
+    const started = Date.now();
+    console.log("provider over a real round trip (userspace latency relay)…");
+    const wan = await benchWan();
+    record("wan", {
+        date: new Date().toISOString(),
+        ...wan,
+        totalSeconds: Math.round((Date.now() - started) / 1000),
+    });
+    printTable(wanRows(wan));
+    console.log(
+        `\nwrote ${path.relative(process.cwd(), RESULTS)} in ${Math.round((Date.now() - started) / 1000)} s`,
+    );
+}
 
 async function main(): Promise<void> {
     const started = Date.now();
@@ -38,9 +84,8 @@ async function main(): Promise<void> {
         engine,
         totalSeconds: Math.round((Date.now() - started) / 1000),
     };
-    const file = path.resolve(__dirname, "results", "latest.json");
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+    const file = RESULTS;
+    for (const [key, value] of Object.entries(results)) record(key, value);
 
     const rows: [string, string, string][] = [];
     for (const engine of Object.keys(provider)) {
@@ -98,13 +143,11 @@ async function main(): Promise<void> {
             `${engine.upMs} ms (${engine.perExtraUserMs} ms per user beyond 2)`,
             `context (stack alone ${engine.baseUpMs} ms)`,
         ]);
-    const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-    console.log("");
-    for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join("  "));
+    printTable(rows);
     console.log(`\nwrote ${path.relative(process.cwd(), file)} in ${results.totalSeconds} s`);
 }
 
-main().then(
+(process.argv.includes("--wan") ? wanOnly() : main()).then(
     () => stopTestServers(),
     async (e) => {
         console.error(e);

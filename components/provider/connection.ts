@@ -2,12 +2,14 @@
  * Connections as the master user, always over TLS verified against the RDS CA bundle or a given CA,
  * and always against the real database host name — also when the TCP connection goes through a
  * tunnel (connectHost/connectPort). Every session is bounded in time: connect, statement and lock
- * timeouts, each named in the error when it fires. Drivers are required lazily (the provider is
+ * timeouts, each named in the error when it fires. Sessions are kept for the next operation on the
+ * same target (sessionPool.ts). Drivers are required lazily (the provider is
  * serialized into the Pulumi state).
  */
 import { parseRdsEndpoint } from "../awsNames";
 import { EngineFamily } from "../engines";
 import { rdsCaCertificates, rdsCaCoverageProblem } from "../rdsCa";
+import { PoolHandle, SessionPool, createSessionPool, isLostSession, poolKey } from "./sessionPool";
 
 export interface ConnectionTarget {
     readonly family: EngineFamily;
@@ -138,14 +140,95 @@ export async function withSession<T>(
         : withMysql(target, timeouts, work);
 }
 
-async function withPostgres<T>(
+/** A driver connection as the pool holds it. */
+interface Held<C> extends PoolHandle {
+    readonly connection: C;
+    close(): Promise<void>;
+}
+
+interface Pools {
+    readonly postgres: SessionPool<Held<import("pg").Client>>;
+    readonly mysql: SessionPool<Held<import("mysql2/promise").Connection>>;
+}
+
+/**
+ * The process's pools, made on first use and kept on globalThis: the provider is serialized into the
+ * Pulumi state with what its functions capture, and a Map captured at module level would not survive
+ * that (DESIGN.md, "Serializable").
+ */
+function pools(): Pools {
+    const global = globalThis as { __rdsIamSessionPools?: Pools };
+    return (global.__rdsIamSessionPools ??= { postgres: createSessionPool(), mysql: createSessionPool() });
+}
+
+/** Closes the idle master sessions this process keeps (sessionPool.ts). */
+export function closeIdleSessions(): void {
+    pools().postgres.closeAll();
+    pools().mysql.closeAll();
+}
+
+/** Idle master sessions this process keeps, for tests and the bench. */
+export function idleSessions(): number {
+    return pools().postgres.size() + pools().mysql.size();
+}
+
+function held<C>(
+    connection: C,
+    events: { on(event: string, listener: () => void): unknown },
+    socket: () => { ref(): void; unref(): void } | undefined,
+    close: () => Promise<void>,
+): Held<C> {
+    let broken = false;
+    events.on("error", () => (broken = true)); // surfaced through the failing query instead
+    events.on("end", () => (broken = true));
+    let closing: Promise<void> | undefined;
+    return {
+        connection,
+        broken: () => broken,
+        hold: (keep) => (keep ? socket()?.ref() : socket()?.unref()),
+        close: () => (closing ??= close()),
+    };
+}
+
+/**
+ * Runs `work` on a session for `target`: a kept one when there is one (sessionPool.ts), else a new
+ * one. A kept session the server ended while idle fails before anything ran; the work then starts
+ * again on a new connection.
+ */
+async function pooled<C, T>(
+    pool: SessionPool<Held<C>>,
+    target: ConnectionTarget,
+    connect: () => Promise<Held<C>>,
+    work: (connection: C, ran: () => void) => Promise<T>,
+): Promise<T> {
+    const key = poolKey(target);
+    const reused = pool.take(key);
+    const handle = reused ?? (await connect());
+    let ran = false;
+    let succeeded = false;
+    try {
+        const result = await work(handle.connection, () => (ran = true));
+        succeeded = true;
+        return result;
+    } catch (e) {
+        if (reused !== undefined && !ran && isLostSession(e)) {
+            await handle.close();
+            return pooled(pool, target, connect, work);
+        }
+        throw e;
+    } finally {
+        if (succeeded) pool.give(key, handle);
+        else await handle.close();
+    }
+}
+
+async function connectPostgres(
     target: ConnectionTarget,
     timeouts: Timeouts,
-    work: (session: Session) => Promise<T>,
-): Promise<T> {
+    database: string,
+): Promise<Held<import("pg").Client>> {
     const pg = require("pg") as typeof import("pg");
     const tls = require("node:tls") as typeof import("node:tls");
-    const database = target.database ?? "postgres";
     const client = new pg.Client({
         host: target.connectHost ?? target.host,
         port: target.connectPort ?? target.port,
@@ -165,32 +248,45 @@ async function withPostgres<T>(
             checkServerIdentity: (_name, cert) => tls.checkServerIdentity(target.host, cert),
         },
     });
-    client.on("error", () => undefined); // surfaced through the failing query instead
+    const stream = () =>
+        (client as unknown as { connection?: { stream?: import("node:net").Socket } }).connection?.stream;
+    const handle = held(client, client, stream, () =>
+        closeWithin(client.end(), timeouts.connectMs, () => stream()?.destroy()),
+    );
     try {
         await client.connect();
     } catch (e) {
         await client.end().catch(() => undefined);
         throw connectionError(target, e, timeouts);
     }
-    try {
-        return await work({
-            database,
-            async query(sql, params) {
-                try {
-                    return (await client.query(sql, params as unknown[])).rows;
-                } catch (e) {
-                    throw statementError(target, e, timeouts);
-                }
-            },
-            onDatabase: (other, next) => withPostgres({ ...target, database: other }, timeouts, next),
-        });
-    } finally {
-        await closeWithin(client.end(), timeouts.connectMs, () =>
-            (
-                client as unknown as { connection: { stream: { destroy(): void } } }
-            ).connection.stream.destroy(),
-        );
-    }
+    return handle;
+}
+
+async function withPostgres<T>(
+    target: ConnectionTarget,
+    timeouts: Timeouts,
+    work: (session: Session) => Promise<T>,
+): Promise<T> {
+    const database = target.database ?? "postgres";
+    return pooled(
+        pools().postgres,
+        { ...target, database },
+        () => connectPostgres(target, timeouts, database),
+        (client, ran) =>
+            work({
+                database,
+                async query(sql, params) {
+                    try {
+                        const rows = (await client.query(sql, params as unknown[])).rows;
+                        ran();
+                        return rows;
+                    } catch (e) {
+                        throw statementError(target, e, timeouts);
+                    }
+                },
+                onDatabase: (other, next) => withPostgres({ ...target, database: other }, timeouts, next),
+            }),
+    );
 }
 
 /** Closes politely, or tears the socket down when a stalled server does not answer the goodbye. */
@@ -232,11 +328,10 @@ export function mysqlSessionSettings(mariadb: boolean, timeouts: Timeouts): stri
           ];
 }
 
-async function withMysql<T>(
+async function connectMysql(
     target: ConnectionTarget,
     timeouts: Timeouts,
-    work: (session: Session) => Promise<T>,
-): Promise<T> {
+): Promise<Held<import("mysql2/promise").Connection>> {
     const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
     const net = require("node:net") as typeof import("node:net");
     const tunnel = target.connectHost !== undefined || target.connectPort !== undefined;
@@ -257,7 +352,30 @@ async function withMysql<T>(
     } catch (e) {
         throw connectionError(target, e, timeouts);
     }
-    const run = async (sql: string, params?: unknown[]): Promise<Row[]> => {
+    const stream = () =>
+        (connection as unknown as { connection?: { stream?: import("node:net").Socket } }).connection?.stream;
+    const handle = held(connection, connection, stream, () =>
+        closeWithin(connection.end(), timeouts.connectMs, () => connection.destroy()),
+    );
+    try {
+        const run = mysqlRunner(connection, target, timeouts);
+        const [{ version }] = (await run("SELECT VERSION() AS version")) as { version: string }[];
+        for (const setting of mysqlSessionSettings(/mariadb/i.test(version), timeouts)) {
+            await run(setting);
+        }
+    } catch (e) {
+        await handle.close();
+        throw e;
+    }
+    return handle;
+}
+
+function mysqlRunner(
+    connection: import("mysql2/promise").Connection,
+    target: ConnectionTarget,
+    timeouts: Timeouts,
+): (sql: string, params?: unknown[]) => Promise<Row[]> {
+    return async (sql, params) => {
         try {
             const [rows] = await connection.query({
                 sql,
@@ -269,18 +387,29 @@ async function withMysql<T>(
             throw statementError(target, e, timeouts);
         }
     };
-    try {
-        const [{ version }] = (await run("SELECT VERSION() AS version")) as { version: string }[];
-        for (const setting of mysqlSessionSettings(/mariadb/i.test(version), timeouts)) {
-            await run(setting);
-        }
-        return await work({
-            query: run,
-            onDatabase: () => {
-                throw new Error("MySQL sessions are not bound to a database");
-            },
-        });
-    } finally {
-        await closeWithin(connection.end(), timeouts.connectMs, () => connection.destroy());
-    }
+}
+
+async function withMysql<T>(
+    target: ConnectionTarget,
+    timeouts: Timeouts,
+    work: (session: Session) => Promise<T>,
+): Promise<T> {
+    return pooled(
+        pools().mysql,
+        { ...target, database: undefined },
+        () => connectMysql(target, timeouts),
+        (connection, ran) => {
+            const run = mysqlRunner(connection, target, timeouts);
+            return work({
+                async query(sql, params) {
+                    const rows = await run(sql, params);
+                    ran();
+                    return rows;
+                },
+                onDatabase: () => {
+                    throw new Error("MySQL sessions are not bound to a database");
+                },
+            });
+        },
+    );
 }

@@ -23,11 +23,18 @@ export interface Relay {
     readonly port: number;
     /** Connections accepted so far. */
     connections(): number;
+    /**
+     * Round trips the clients waited for so far, counted on the wire: a client's bytes that follow
+     * bytes from the server (or open the connection) start a new round trip; bytes a client sends
+     * before the server answered ride in the same one (pipelining).
+     */
+    roundTrips(): number;
     close(): Promise<void>;
 }
 
 /** Writes chunks to `to` after `delayMs`, in order (a FIFO of timers preserves order for equal delays). */
-function pipeDelayed(from: net.Socket, to: net.Socket, delayMs: number): void {
+function pipeDelayed(from: net.Socket, to: net.Socket, delayMs: number, onData?: () => void): void {
+    if (onData !== undefined) from.on("data", onData);
     if (delayMs <= 0) {
         from.pipe(to);
         return;
@@ -43,8 +50,15 @@ function pipeDelayed(from: net.Socket, to: net.Socket, delayMs: number): void {
 export async function startRelay(options: RelayOptions): Promise<Relay> {
     const sockets = new Set<net.Socket>();
     let accepted = 0;
+    let trips = 0;
     const server = net.createServer((client) => {
         accepted++;
+        let serverSpoke = true; // the connection's first bytes start a round trip
+        const fromClient = () => {
+            if (serverSpoke) trips++;
+            serverSpoke = false;
+        };
+        const fromServer = () => (serverSpoke = true);
         const upstream = net.connect(options.targetPort, options.targetHost);
         for (const s of [client, upstream]) {
             s.setNoDelay(true);
@@ -55,8 +69,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
                 upstream.destroy();
             });
         }
-        pipeDelayed(client, upstream, options.delayMs ?? 0);
-        pipeDelayed(upstream, client, options.delayMs ?? 0);
+        // Node truncates a timer's delay to whole milliseconds: split an odd round trip between the
+        // directions so that both together add up to it (2.5 + 2.5 → 3 + 2).
+        const delay = options.delayMs ?? 0;
+        pipeDelayed(client, upstream, Math.ceil(delay), fromClient);
+        pipeDelayed(upstream, client, Math.floor(delay), fromServer);
     });
     await new Promise<void>((resolve, reject) => {
         server.once("error", (e: NodeJS.ErrnoException) =>
@@ -74,6 +91,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         host: options.host,
         port: (server.address() as net.AddressInfo).port,
         connections: () => accepted,
+        roundTrips: () => trips,
         close: () =>
             new Promise((resolve) => {
                 for (const s of sockets) s.destroy();

@@ -1,0 +1,118 @@
+/**
+ * Master sessions kept between operations of one process (#25.2, components/provider/sessionPool.ts):
+ * counted at a relay in front of each server, the way the WAN bench counts them.
+ */
+import * as assert from "node:assert/strict";
+import { closeIdleSessions, idleSessions } from "../../components/provider/connection";
+import { databaseUserProvider as provider } from "../../components/provider/provider";
+import { Relay, startRelay } from "../../local/network/relay";
+import { ServerName, ThrowawayServer } from "../../local/servers";
+import { userInputs } from "../../local/servers/userInputs";
+import { serverOrSkip } from "../support/matrix";
+
+for (const name of ["postgres17", "mariadb"] as ServerName[]) {
+    describe(`master sessions kept between operations on ${name} (#25.2)`, function () {
+        this.timeout(60_000);
+        let server: ThrowawayServer;
+        let relay: Relay;
+        const inputs = (username: string, extra: Record<string, unknown> = {}) =>
+            userInputs(server, username, {
+                privileges: ["SELECT"],
+                connectHost: relay.host,
+                connectPort: relay.port,
+                ...extra,
+            });
+        const create = async (username: string, extra?: Record<string, unknown>) =>
+            provider.create((await provider.check!({}, inputs(username, extra))).inputs);
+
+        before(async function () {
+            server = await serverOrSkip(this, name);
+            relay = await startRelay({
+                host: "127.0.0.1",
+                port: 0,
+                targetHost: server.host,
+                targetPort: server.port,
+            });
+        });
+        beforeEach(() => closeIdleSessions());
+        after(async () => {
+            closeIdleSessions();
+            await relay?.close();
+        });
+
+        it("reuses one connection for operations one after another on the same database as the same master", async () => {
+            const before = relay.connections();
+            const a = await create("pool_a");
+            const b = await create("pool_b");
+            await provider.read!(a.id, a.outs);
+            await provider.delete!(a.id, a.outs);
+            await provider.delete!(b.id, b.outs);
+            assert.equal(relay.connections() - before, 1);
+            assert.equal(idleSessions(), 1);
+        });
+
+        it("opens another connection for another password (a rotated master secret logs in afresh)", async () => {
+            const before = relay.connections();
+            const a = await create("pool_c");
+            const wrong = await create("pool_d", {
+                master: { username: server.master.username, password: "not-the-password" },
+            }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            assert.ok(
+                wrong instanceof Error,
+                "the wrong password is refused, not served from the kept session",
+            );
+            await provider.delete!(a.id, a.outs);
+            assert.equal(relay.connections() - before, 2);
+        });
+
+        it("closes a session whose operation failed instead of keeping it", async () => {
+            const a = await create("pool_e");
+            closeIdleSessions();
+            const before = relay.connections();
+            const again = await create("pool_e").then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            assert.match(String(again?.message), /already exists/);
+            assert.equal(idleSessions(), 0);
+            await provider.delete!(a.id, a.outs);
+            assert.equal(relay.connections() - before, 2);
+        });
+
+        it("starts again on a new connection when the server ended the kept one while it was idle", async () => {
+            const a = await create("pool_f");
+            assert.equal(idleSessions(), 1);
+            // What DROP DATABASE … WITH (FORCE), a failover or an idle timeout does to it.
+            await server.inspect(
+                server.engine === "postgres"
+                    ? "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'rds-iam'"
+                    : "SELECT 1",
+            );
+            if (server.engine !== "postgres") {
+                const ids = await server.inspect(
+                    `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = '${server.master.username}'`,
+                );
+                for (const { id } of ids) await server.inspect(`KILL ${Number(id)}`);
+            }
+            await new Promise((r) => setTimeout(r, 200));
+            await provider.delete!(a.id, a.outs);
+            assert.equal((await provider.read!(a.id, a.outs)).id, "");
+        });
+
+        it("keeps nothing with RDS_IAM_POOL_IDLE_MS=0", async () => {
+            process.env.RDS_IAM_POOL_IDLE_MS = "0";
+            try {
+                const before = relay.connections();
+                const a = await create("pool_g");
+                await provider.delete!(a.id, a.outs);
+                assert.equal(relay.connections() - before, 2);
+                assert.equal(idleSessions(), 0);
+            } finally {
+                delete process.env.RDS_IAM_POOL_IDLE_MS;
+            }
+        });
+    });
+}
