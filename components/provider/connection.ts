@@ -32,6 +32,11 @@ export interface Session {
     /** The database this session is connected to (PostgreSQL), if any. */
     readonly database?: string;
     query(sql: string, params?: unknown[]): Promise<Row[]>;
+    /**
+     * A value that stays true for the connection's life (the server's version), read once per
+     * connection and kept with it in the pool: a warm operation does not ask again.
+     */
+    once<T>(key: string, read: () => Promise<T>): Promise<T>;
     /** Runs `work` in a session on another database of the same server, with the same limits. */
     onDatabase<T>(database: string, work: (session: Session) => Promise<T>): Promise<T>;
 }
@@ -143,6 +148,8 @@ export async function withSession<T>(
 /** A driver connection as the pool holds it. */
 interface Held<C> extends PoolHandle {
     readonly connection: C;
+    /** What `Session.once` read on this connection. */
+    readonly remembered: Map<string, unknown>;
     close(): Promise<void>;
 }
 
@@ -184,6 +191,7 @@ function held<C>(
     let closing: Promise<void> | undefined;
     return {
         connection,
+        remembered: new Map(),
         broken: () => broken,
         hold: (keep) => (keep ? socket()?.ref() : socket()?.unref()),
         close: () => (closing ??= close()),
@@ -199,7 +207,7 @@ async function pooled<C, T>(
     pool: SessionPool<Held<C>>,
     target: ConnectionTarget,
     connect: () => Promise<Held<C>>,
-    work: (connection: C, ran: () => void) => Promise<T>,
+    work: (handle: Held<C>, ran: () => void) => Promise<T>,
 ): Promise<T> {
     const key = poolKey(target);
     const reused = pool.take(key);
@@ -207,7 +215,7 @@ async function pooled<C, T>(
     let ran = false;
     let succeeded = false;
     try {
-        const result = await work(handle.connection, () => (ran = true));
+        const result = await work(handle, () => (ran = true));
         succeeded = true;
         return result;
     } catch (e) {
@@ -272,9 +280,11 @@ async function withPostgres<T>(
         pools().postgres,
         { ...target, database },
         () => connectPostgres(target, timeouts, database),
-        (client, ran) =>
-            work({
+        (handle, ran) => {
+            const client = handle.connection;
+            return work({
                 database,
+                once: (key, read) => remember(handle, key, read),
                 async query(sql, params) {
                     try {
                         const rows = (await client.query(sql, params as unknown[])).rows;
@@ -285,8 +295,17 @@ async function withPostgres<T>(
                     }
                 },
                 onDatabase: (other, next) => withPostgres({ ...target, database: other }, timeouts, next),
-            }),
+            });
+        },
     );
+}
+
+/** Reads `key` once per connection; a failed read is not kept. */
+async function remember<T>(handle: Held<unknown>, key: string, read: () => Promise<T>): Promise<T> {
+    if (handle.remembered.has(key)) return handle.remembered.get(key) as T;
+    const value = await read();
+    handle.remembered.set(key, value);
+    return value;
 }
 
 /** Closes politely, or tears the socket down when a stalled server does not answer the goodbye. */
@@ -398,9 +417,10 @@ async function withMysql<T>(
         pools().mysql,
         { ...target, database: undefined },
         () => connectMysql(target, timeouts),
-        (connection, ran) => {
-            const run = mysqlRunner(connection, target, timeouts);
+        (handle, ran) => {
+            const run = mysqlRunner(handle.connection, target, timeouts);
             return work({
+                once: (key, read) => remember(handle, key, read),
                 async query(sql, params) {
                     const rows = await run(sql, params);
                     ran();

@@ -298,6 +298,7 @@ describe("waiting for IAM authentication to be applied (MySQL error 1524)", () =
         return {
             statements,
             session: {
+                once: (_key, read) => read(),
                 async query(sql: string) {
                     if (sql.startsWith("SELECT")) return [];
                     statements.push(sql);

@@ -15,6 +15,7 @@ function serverAnswering(versionNum: number, version: string): { session: Sessio
     const sent: string[] = [];
     const session: Session = {
         database: "appdb",
+        once: (_key, read) => read(),
         async query(sql: string): Promise<Row[]> {
             sent.push(sql);
             if (sql.includes("server_version_num")) return [{ version: versionNum, name: version }];

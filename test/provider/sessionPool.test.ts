@@ -3,7 +3,12 @@
  * counted at a relay in front of each server, the way the WAN bench counts them.
  */
 import * as assert from "node:assert/strict";
-import { closeIdleSessions, idleSessions } from "../../components/provider/connection";
+import {
+    ConnectionTarget,
+    closeIdleSessions,
+    idleSessions,
+    withSession,
+} from "../../components/provider/connection";
 import { databaseUserProvider as provider } from "../../components/provider/provider";
 import { Relay, startRelay } from "../../local/network/relay";
 import { ServerName, ThrowawayServer } from "../../local/servers";
@@ -22,6 +27,17 @@ for (const name of ["postgres17", "mariadb"] as ServerName[]) {
                 connectPort: relay.port,
                 ...extra,
             });
+        const target = (): ConnectionTarget => ({
+            family: server.engine === "postgres" ? "postgres" : "mysql",
+            host: server.endpoint,
+            port: server.port,
+            connectHost: relay.host,
+            connectPort: relay.port,
+            caCertificate: server.caCertificate,
+            database: server.engine === "postgres" ? server.database : undefined,
+            user: server.master.username,
+            password: server.master.password,
+        });
         const create = async (username: string, extra?: Record<string, unknown>) =>
             provider.create((await provider.check!({}, inputs(username, extra))).inputs);
 
@@ -49,6 +65,26 @@ for (const name of ["postgres17", "mariadb"] as ServerName[]) {
             await provider.delete!(b.id, b.outs);
             assert.equal(relay.connections() - before, 1);
             assert.equal(idleSessions(), 1);
+        });
+
+        it("asks the server its version once per connection, not once per operation (counted on the wire)", async () => {
+            const a = await create("pool_v1");
+            await provider.read!(a.id, a.outs);
+            const first = relay.roundTrips();
+            await provider.read!(a.id, a.outs);
+            const second = relay.roundTrips() - first;
+            await withSession(target(), (s) => s.once("probe", async () => s.query("SELECT 1 AS one")));
+            const probed = relay.roundTrips();
+            const again = await withSession(target(), (s) =>
+                s.once("probe", async () => s.query("SELECT 2 AS one")),
+            );
+            assert.equal(relay.roundTrips(), probed, "the kept connection answered from what it read before");
+            assert.equal(String(again[0].one), "1");
+            await provider.delete!(a.id, a.outs);
+            // PostgreSQL: the role, then its catalog; MariaDB: the accounts and their grants. Neither
+            // asks the version again (with it, 3 and 6).
+            const warmRead = name === "postgres17" ? 2 : 5;
+            assert.ok(second <= warmRead, `a warm read took ${second} round trips, more than ${warmRead}`);
         });
 
         it("opens another connection for another password (a rotated master secret logs in afresh)", async () => {

@@ -9,9 +9,12 @@ import { isPluginNotLoaded, pluginNotLoadedPolicy, withRetry } from "../retry";
 import * as catalog from "./catalog";
 import * as sql from "./sql";
 
+/** Read once per connection (Session.once): the server does not change under an open connection. */
 async function isMariadb(session: Session): Promise<boolean> {
-    const [row] = await session.query(catalog.VERSION);
-    return /mariadb/i.test(String(row.version));
+    const version = await session.once("version", async () =>
+        String((await session.query(catalog.VERSION))[0].version),
+    );
+    return /mariadb/i.test(version);
 }
 
 async function runAll(session: Session, statements: readonly string[]): Promise<void> {

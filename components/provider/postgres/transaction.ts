@@ -4,14 +4,19 @@
  * and, before COMMIT, checks that the master would neither log in with IAM afterwards (a master with
  * rds_iam's privileges is locked out of password login on RDS) nor lose CONNECT on the database.
  */
-import { type Session, sessionTimeouts } from "../connection";
+import { type Row, type Session, sessionTimeouts } from "../connection";
 import { CONCURRENT_UPDATE_POLICY, isConcurrentUpdate, withRetry } from "../retry";
 import { MINIMUM_MAJOR_VERSION, minimumVersionReason } from "../../engineVersions";
 import * as catalog from "./catalog";
 import * as sql from "./sql";
 
+/** The server's version row, read once per connection (a server restarts, and reconnects, to upgrade). */
+async function serverVersion(session: Session): Promise<Row> {
+    return session.once("server_version", async () => (await session.query(catalog.SERVER_VERSION))[0]);
+}
+
 export async function serverMajor(session: Session): Promise<number> {
-    const [row] = await session.query(catalog.SERVER_VERSION);
+    const row = await serverVersion(session);
     return Math.floor(Number(row.version) / 10_000);
 }
 
@@ -22,7 +27,7 @@ export async function serverMajor(session: Session): Promise<number> {
  * still be refreshed and destroyed.
  */
 export async function supportedMajor(session: Session): Promise<number> {
-    const [row] = await session.query(catalog.SERVER_VERSION);
+    const row = await serverVersion(session);
     const major = Math.floor(Number(row.version) / 10_000);
     const minimum = Number(MINIMUM_MAJOR_VERSION.postgres);
     if (major < minimum) {
