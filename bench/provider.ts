@@ -8,7 +8,7 @@ import * as my from "../components/provider/mysql/sql";
 import * as pg from "../components/provider/postgres/sql";
 import { TestServers, ThrowawayServer } from "../local/servers";
 import { userInputs } from "../local/servers/userInputs";
-import { round, timed } from "./timing";
+import { inBatches, round, timed } from "./timing";
 
 async function floorSession(server: ThrowawayServer, statements: string[]): Promise<void> {
     const tls = { ca: server.caCertificate, rejectUnauthorized: true };
@@ -50,15 +50,6 @@ function dropStatements(server: ThrowawayServer, name: string): string[] {
     return server.engine === "postgres"
         ? pg.dropUserStatements(Number(server.version), name, server.master.username, "fail")
         : my.dropUserStatements(name);
-}
-
-async function inBatches<T>(items: T[], inFlight: number, work: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    await Promise.all(
-        Array.from({ length: inFlight }, async () => {
-            while (next < items.length) await work(items[next++]);
-        }),
-    );
 }
 
 async function providerRun(server: ThrowawayServer, names: string[], inFlight: number): Promise<void> {

@@ -14,3 +14,17 @@ export async function bestOf(runs: number, work: () => Promise<unknown>): Promis
 }
 
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Runs `work` over `items` with at most `inFlight` at a time (as Pulumi's parallelism does). */
+export async function inBatches<T>(
+    items: T[],
+    inFlight: number,
+    work: (item: T) => Promise<void>,
+): Promise<void> {
+    let next = 0;
+    await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+            while (next < items.length) await work(items[next++]);
+        }),
+    );
+}

@@ -19,7 +19,7 @@ import * as pg from "../components/provider/postgres/sql";
 import { Relay, startRelay } from "../local/network/relay";
 import { ServerName, ThrowawayServer, getServer } from "../local/servers";
 import { userInputs } from "../local/servers/userInputs";
-import { round, timed } from "./timing";
+import { inBatches, round, timed } from "./timing";
 
 const OPERATIONS = ["create", "update", "read", "delete"] as const;
 type Op = (typeof OPERATIONS)[number];
@@ -49,15 +49,6 @@ async function bareRoundTripMs(delayMs: number, n = 10): Promise<number> {
     await relay.close();
     await new Promise((r) => echo.close(r));
     return times.sort((a, b) => a - b)[Math.floor(n / 2)];
-}
-
-async function inFlight<T>(items: T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    await Promise.all(
-        Array.from({ length: n }, async () => {
-            while (next < items.length) await work(items[next++]);
-        }),
-    );
 }
 
 function statements(server: ThrowawayServer, op: Op, name: string): string[] {
@@ -147,7 +138,7 @@ async function providerRuns(
         let errors = 0;
         let firstError: string | undefined;
         const { ms } = await timed(() =>
-            inFlight(names, parallel, async (name) => {
+            inBatches(names, parallel, async (name) => {
                 try {
                     const select = (await provider.check!({}, inputs(name, ["SELECT"]))).inputs;
                     const both = (await provider.check!({}, inputs(name, ["SELECT", "INSERT"]))).inputs;

@@ -12,22 +12,10 @@
  * holds a process open. RDS_IAM_POOL_IDLE_MS=0 turns reuse off.
  */
 import * as crypto from "node:crypto";
-
-export interface PoolTarget {
-    readonly family: string;
-    readonly host: string;
-    readonly port: number;
-    readonly connectHost?: string;
-    readonly connectPort?: number;
-    readonly caCertificate?: string;
-    readonly region?: string;
-    readonly database?: string;
-    readonly user: string;
-    readonly password: string;
-}
+import type { ConnectionTarget } from "./connection";
 
 /** The key of a target: a hash, so no password is kept as a map key. */
-export function poolKey(target: PoolTarget): string {
+export function poolKey(target: ConnectionTarget): string {
     return crypto
         .createHash("sha256")
         .update(
