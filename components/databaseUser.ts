@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Engine } from "./engines";
 import { databaseUserProvider } from "./provider/provider";
 
-/** How the provider logs in as the master user. Exactly one of `secretArn` / `password`. */
+/** How the provider logs in as the master user. Exactly one of `secretArn` / `password` / `iamAuth`. */
 export interface MasterCredentials {
     /** The master user name (RDS `masterUsername`). */
     readonly username: pulumi.Input<string>;
@@ -22,6 +22,12 @@ export interface MasterCredentials {
      * it), never as a readable output. Prefer `secretArn`.
      */
     readonly password?: pulumi.Input<string>;
+    /**
+     * The master is an IAM-only master (RDS MasterUserAuthenticationType `iam-db-auth`, PostgreSQL
+     * engines only): the provider logs in with an IAM token it signs with `aws` (the SQL runner with
+     * its own role) instead of a password. The signer needs `rds-db:connect` on the master user.
+     */
+    readonly iamAuth?: pulumi.Input<boolean>;
     /**
      * How the provider reaches Secrets Manager for `secretArn`: the stack's AWS settings, as names
      * only (never keys). `Database` fills this in from `aws:profile`, `aws:assumeRoles` and the shared

@@ -69,6 +69,11 @@ export interface EngineFacts {
      * CreateDBCluster, MasterUserPassword: 8 to 41 characters, 8 to 128 on RDS for PostgreSQL).
      */
     readonly maxMasterPasswordLength: number;
+    /**
+     * RDS offers an IAM-only master (MasterUserAuthenticationType iam-db-auth): "only valid for RDS
+     * for PostgreSQL and Aurora PostgreSQL engines" (RDS API Reference, ModifyDBInstance/ModifyDBCluster).
+     */
+    readonly iamOnlyMaster: boolean;
 }
 
 /** What every engine of a family shares: wire protocol, port, TLS parameter, identifier rules, system databases. */
@@ -127,6 +132,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
         versionExamples: ["8.4", "8.4.5"],
         defaultInstanceClass: "db.t4g.micro",
         maxMasterPasswordLength: 41,
+        iamOnlyMaster: false,
     },
     mariadb: {
         engine: "mariadb",
@@ -142,6 +148,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
         iamMinimumMajorVersion: "10.11",
         defaultInstanceClass: "db.t4g.micro",
         maxMasterPasswordLength: 41,
+        iamOnlyMaster: false,
     },
     postgres: {
         engine: "postgres",
@@ -156,6 +163,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
         versionExamples: ["17", "17.4"],
         defaultInstanceClass: "db.t4g.micro",
         maxMasterPasswordLength: 128,
+        iamOnlyMaster: true,
     },
     "aurora-mysql": {
         engine: "aurora-mysql",
@@ -172,6 +180,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
         iamMinimumMajorVersion: "5.7",
         defaultInstanceClass: "db.t4g.medium",
         maxMasterPasswordLength: 41,
+        iamOnlyMaster: false,
     },
     "aurora-postgresql": {
         engine: "aurora-postgresql",
@@ -187,6 +196,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
         iamMinimumMajorVersion: "11",
         defaultInstanceClass: "db.t4g.medium",
         maxMasterPasswordLength: 41,
+        iamOnlyMaster: true,
     },
 };
 

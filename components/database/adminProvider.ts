@@ -29,7 +29,9 @@ export interface AdminProviderArgs {
     readonly masterUsername: string;
     /** The RDS-managed secret to read the password from, or the generated password (a Pulumi secret). */
     readonly master:
-        { readonly secretArn: pulumi.Output<string> } | { readonly password: pulumi.Output<string> };
+        | { readonly secretArn: pulumi.Output<string> }
+        | { readonly password: pulumi.Output<string> }
+        | { readonly iamAuth: true; readonly region: pulumi.Output<string> };
     readonly databaseName?: string;
     /** The network path (ingress rules) the provider's connections take. */
     readonly networkPath: pulumi.Resource[];
@@ -43,7 +45,10 @@ export type AdminProvider = postgresql.Provider | mysql.Provider;
  * The managed secret is read with no versionId/versionStage: its current version (AWSCURRENT) at
  * each run, so rotation is followed.
  */
-function masterPassword(master: AdminProviderArgs["master"], parent: pulumi.Resource): pulumi.Output<string> {
+function masterPassword(
+    master: Exclude<AdminProviderArgs["master"], { iamAuth: true }>,
+    parent: pulumi.Resource,
+): pulumi.Output<string> {
     if ("password" in master) return master.password;
     const secret = aws.secretsmanager.getSecretVersionOutput({ secretId: master.secretArn }, { parent });
     return secret.secretString.apply((s) => JSON.parse(s).password as string);
@@ -54,7 +59,27 @@ export function createAdminProvider(
     args: AdminProviderArgs,
     parent: pulumi.Resource,
 ): AdminProvider {
-    const password = pulumi.secret(masterPassword(args.master, parent));
+    const master = args.master;
+    if ("iamAuth" in master) {
+        // An IAM-only master (PostgreSQL engines only): the provider signs a token with the default
+        // AWS credentials (terraform-provider-postgresql aws_rds_iam_auth / aws_rds_iam_region).
+        return new postgresql.Provider(
+            `${name}-admin`,
+            {
+                host: args.address,
+                port: args.port,
+                username: args.masterUsername,
+                awsRdsIamAuth: true,
+                awsRdsIamRegion: master.region,
+                database: args.databaseName,
+                sslmode: "verify-full",
+                sslrootcert: args.trustedCertificates.apply((pem) => writeCaBundleFile(pem)),
+                superuser: false,
+            },
+            { parent, dependsOn: args.networkPath },
+        );
+    }
+    const password = pulumi.secret(masterPassword(master, parent));
     if (engineFacts(args.engine).family === "postgres") {
         return new postgresql.Provider(
             `${name}-admin`,

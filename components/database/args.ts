@@ -110,9 +110,19 @@ export interface DatabaseArgs {
      *   in the Pulumi state as an encrypted secret; the users' provider, the SQL runner and the admin
      *   provider log in with it. Choose it for `blueGreenUpdate` and read replicas. `masterSecretArn`
      *   is then undefined. Switching between the two later is a change of the master password only.
+     * - `"iam"` (`postgres` and `aurora-postgresql` only): an IAM-only master (RDS
+     *   `MasterUserAuthenticationType: "iam-db-auth"`). No step reads a master password: the users'
+     *   provider signs an IAM token for the master with the stack's AWS credentials, and the SQL runner
+     *   signs one with its own role, which gets `rds-db:connect` on the master user. The deployer needs
+     *   `rds-db:connect` on `dbuser:<resource id>/<masterUsername>` and `rds:ModifyDBInstance`
+     *   (`rds:ModifyDBCluster` on Aurora). The AWS provider (7.48) cannot set the authentication type, so
+     *   the database is created with a generated password (kept as a Pulumi secret, as with
+     *   `"generated"`) and switched to IAM right after by `ModifyDBInstance`/`ModifyDBCluster`; from
+     *   then on that password no longer logs in (PostgreSQL accepts only a token for a member of
+     *   `rds_iam`). `masterSecretArn` is undefined; `blueGreenUpdate` is refused.
      * @default "managed"
      */
-    readonly masterPassword?: "managed" | "generated";
+    readonly masterPassword?: "managed" | "generated" | "iam";
     /**
      * Instance engines only, with `masterPassword: "generated"`: apply an `engineVersion` or
      * `instanceClass` change through an RDS blue/green deployment (a green copy is upgraded, then

@@ -19,6 +19,7 @@ import { normalizePrivileges } from "../validation";
 import { AdminProvider, createAdminProvider } from "./adminProvider";
 import { DatabaseArgs } from "./args";
 import { stackAwsAccess } from "./awsAccess";
+import type { AwsAccessInput } from "../provider/secrets";
 import { createNetwork } from "./network";
 import { createServer } from "./server";
 import { regionKnownNow, trustedCertificates as trusted } from "./trust";
@@ -160,6 +161,8 @@ export class Database extends pulumi.ComponentResource {
                 tags,
                 subnetGroupName: subnetGroup.name,
                 securityGroupId: network.securityGroup.id,
+                region: this.region,
+                aws: stackAwsAccess(this) as pulumi.Output<AwsAccessInput | undefined>,
             },
             this,
         );
@@ -213,6 +216,12 @@ export class Database extends pulumi.ComponentResource {
                           databaseSecurityGroupId: network.securityGroup.id,
                           databasePort: facts.port,
                           timeoutSeconds: args.runnerTimeoutSeconds,
+                          // With an IAM-only master the runner signs the master's token with its role.
+                          masterConnect: server.masterAuthentication
+                              ? this.arnFacts.apply((facts) =>
+                                    connectPolicyDocument([{ ...facts, username: this.masterUsername }]),
+                                )
+                              : undefined,
                           tags,
                       },
                       parent,
@@ -226,18 +235,24 @@ export class Database extends pulumi.ComponentResource {
             // the stack's AWS profile and roles, so the provider reads the secret as the AWS provider
             // would; the secret's ARN names its region. The port is the engine's (RDS never moves it).
             // With a generated password the block carries it, so the whole block is a Pulumi secret.
-            const master: pulumi.Output<MasterCredentials> =
-                server.generatedMasterPassword !== undefined
-                    ? pulumi
-                          .all([server.generatedMasterPassword, trustedCertificates])
-                          .apply(([password]) => ({ username: this.masterUsername, password }))
-                    : pulumi
-                          .all([this.masterSecretArn, stackAwsAccess(this), trustedCertificates])
-                          .apply(([secretArn, aws]) => ({
-                              username: this.masterUsername,
-                              secretArn: secretArn as string,
-                              ...(aws === undefined ? {} : { aws }),
-                          }));
+            // An IAM-only master: no password at all, a token signed by the deployer or the runner.
+            const master: pulumi.Output<MasterCredentials> = server.masterAuthentication
+                ? pulumi.all([stackAwsAccess(this), trustedCertificates]).apply(([aws]) => ({
+                      username: this.masterUsername,
+                      iamAuth: true,
+                      ...(aws === undefined ? {} : { aws }),
+                  }))
+                : server.generatedMasterPassword !== undefined
+                  ? pulumi
+                        .all([server.generatedMasterPassword, trustedCertificates])
+                        .apply(([password]) => ({ username: this.masterUsername, password }))
+                  : pulumi
+                        .all([this.masterSecretArn, stackAwsAccess(this), trustedCertificates])
+                        .apply(([secretArn, aws]) => ({
+                            username: this.masterUsername,
+                            secretArn: secretArn as string,
+                            ...(aws === undefined ? {} : { aws }),
+                        }));
             const optional = {
                 ...(args.caCertificate === undefined ? {} : { caCertificate: args.caCertificate }),
                 ...(args.connectHost === undefined ? {} : { connectHost: args.connectHost }),
@@ -285,10 +300,11 @@ export class Database extends pulumi.ComponentResource {
                       address: this.address,
                       port: this.port,
                       masterUsername: this.masterUsername,
-                      master:
-                          server.generatedMasterPassword !== undefined
-                              ? { password: server.generatedMasterPassword }
-                              : { secretArn: this.masterSecretArn as pulumi.Output<string> },
+                      master: server.masterAuthentication
+                          ? { iamAuth: true, region: this.region }
+                          : server.generatedMasterPassword !== undefined
+                            ? { password: server.generatedMasterPassword }
+                            : { secretArn: this.masterSecretArn as pulumi.Output<string> },
                       databaseName: this.databaseName,
                       networkPath: network.ingressRules,
                       trustedCertificates,

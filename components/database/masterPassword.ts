@@ -8,6 +8,8 @@
  * - "generated": a `random.RandomPassword` made once per database lifetime, given to RDS as the
  *   master password and kept in the state only as an encrypted Pulumi secret. The users' provider,
  *   the SQL runner and the admin provider read it from there as they read the managed one.
+ * - "iam": made as "generated" (@pulumi/aws cannot create an IAM-only master), then switched to IAM
+ *   database authentication (masterAuthentication.ts); the generated password then no longer logs in.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -26,8 +28,10 @@ export interface MasterPassword {
     readonly serverArgs:
         | { readonly manageMasterUserPassword: true }
         | { readonly manageMasterUserPassword: false; readonly password: pulumi.Output<string> };
-    /** The generated password as a Pulumi secret ("generated" only). */
+    /** The generated password as a Pulumi secret ("generated" and "iam"). */
     readonly generated?: pulumi.Output<string>;
+    /** The master logs in with IAM once the database exists ("iam"). */
+    readonly iam: boolean;
 }
 
 export function masterPassword(
@@ -36,7 +40,7 @@ export function masterPassword(
     choice: MasterPasswordChoice,
     parent: pulumi.Resource,
 ): MasterPassword {
-    if (choice === "managed") return { serverArgs: { manageMasterUserPassword: true } };
+    if (choice === "managed") return { serverArgs: { manageMasterUserPassword: true }, iam: false };
     const generated = new random.RandomPassword(
         `${name}-master-password`,
         {
@@ -47,5 +51,9 @@ export function masterPassword(
         { parent, additionalSecretOutputs: ["result"] },
     );
     const password = pulumi.secret(generated.result);
-    return { serverArgs: { manageMasterUserPassword: false, password }, generated: password };
+    return {
+        serverArgs: { manageMasterUserPassword: false, password },
+        generated: password,
+        iam: choice === "iam",
+    };
 }

@@ -1,9 +1,22 @@
 /** The master password's choices and RDS's rules for it: pure, for the component and the local cloud. */
-import { Engine, engineFacts } from "../engines";
+import { ENGINES, Engine, engineFacts } from "../engines";
 
-export type MasterPasswordChoice = "managed" | "generated";
+export type MasterPasswordChoice = "managed" | "generated" | "iam";
 
-export const MASTER_PASSWORD_CHOICES: readonly MasterPasswordChoice[] = ["managed", "generated"];
+export const MASTER_PASSWORD_CHOICES: readonly MasterPasswordChoice[] = ["managed", "generated", "iam"];
+
+/**
+ * The engines RDS offers an IAM-only master on: MasterUserAuthenticationType "iam-db-auth" "is only
+ * valid for RDS for PostgreSQL and Aurora PostgreSQL engines" (RDS API Reference, CreateDBInstance,
+ * ModifyDBInstance, CreateDBCluster and ModifyDBCluster, MasterUserAuthenticationType).
+ */
+export const IAM_MASTER_ENGINES: readonly Engine[] = ENGINES.filter((e) => engineFacts(e).iamOnlyMaster);
+
+/** Why `engine` cannot have masterPassword "iam", if it cannot. */
+export function iamMasterProblem(engine: Engine): string | undefined {
+    if (engineFacts(engine).iamOnlyMaster) return undefined;
+    return `masterPassword "iam" (MasterUserAuthenticationType iam-db-auth) is offered by RDS only for ${IAM_MASTER_ENGINES.join(" and ")} ("only valid for RDS for PostgreSQL and Aurora PostgreSQL engines", RDS API Reference); on ${engine} use "managed" or "generated"`;
+}
 
 /**
  * RDS master password rules (RDS API Reference, CreateDBInstance and CreateDBCluster,

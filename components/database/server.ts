@@ -10,7 +10,9 @@ import { Engine, engineFacts } from "../engines";
 import { EngineVersionChoice, chooseEngineVersion } from "../engineVersions";
 import { finalSnapshotName } from "./finalSnapshot";
 import { IAM_AUTH_ERROR_LOG, iamAuthErrorLogGroup } from "./authErrorLogs";
+import { MasterAuthentication } from "./masterAuthentication";
 import { MasterPasswordChoice, masterPassword } from "./masterPassword";
+import type { AwsAccessInput } from "../provider/secrets";
 
 export interface ServerArgs {
     readonly engine: Engine;
@@ -38,6 +40,9 @@ export interface ServerArgs {
     readonly tags: Record<string, string>;
     readonly subnetGroupName: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
+    /** Where and as whom the switch to an IAM-only master is made (masterPassword "iam"). */
+    readonly region: pulumi.Output<string>;
+    readonly aws: pulumi.Output<AwsAccessInput | undefined>;
 }
 
 export interface Server {
@@ -48,8 +53,10 @@ export interface Server {
     readonly resourceId: pulumi.Output<string>;
     /** The RDS-managed master secret's ARN ("managed"), undefined with a generated password. */
     readonly masterSecretArn: pulumi.Output<string | undefined>;
-    /** The generated master password, a Pulumi secret ("generated" only). */
+    /** The generated master password, a Pulumi secret ("generated"; "iam" until the switch). */
     readonly generatedMasterPassword?: pulumi.Output<string>;
+    /** The switch of the master to IAM database authentication ("iam" only). */
+    readonly masterAuthentication?: MasterAuthentication;
     readonly instance?: aws.rds.Instance;
     readonly cluster?: aws.rds.Cluster;
     readonly clusterInstances: aws.rds.ClusterInstance[];
@@ -109,6 +116,22 @@ function managedSecretArn(
     secrets: pulumi.Output<{ secretArn: string }[]>,
 ): pulumi.Output<string | undefined> {
     return secrets.apply((s) => s?.[0]?.secretArn);
+}
+
+/** masterPassword "iam": the switch, made once the database (and on Aurora its instances) exist. */
+function iamMasterSwitch(
+    name: string,
+    kind: "instance" | "cluster",
+    identifier: pulumi.Output<string>,
+    password: pulumi.Output<string>,
+    args: ServerArgs,
+    opts: pulumi.CustomResourceOptions,
+): MasterAuthentication {
+    return new MasterAuthentication(
+        `${name}-master-iam`,
+        { kind, identifier, region: args.region, aws: args.aws, password },
+        opts,
+    );
 }
 
 export function createServer(name: string, args: ServerArgs, parent: pulumi.Resource): Server {
@@ -200,10 +223,22 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
         );
         // A cluster answers on its endpoint only once an instance runs: the address settles after
         // every cluster instance exists, so whatever connects with it (admin provider, users) waits.
+        const masterAuthentication = password.iam
+            ? iamMasterSwitch(name, "cluster", cluster.clusterIdentifier, password.generated!, args, {
+                  parent,
+                  dependsOn: clusterInstances,
+                  deletedWith: cluster,
+              })
+            : undefined;
         const address = pulumi
-            .all([cluster.endpoint, ...clusterInstances.map((i) => i.id)])
+            .all([
+                cluster.endpoint,
+                ...clusterInstances.map((i) => i.id),
+                ...(masterAuthentication ? [masterAuthentication.id] : []),
+            ])
             .apply(([endpoint]) => endpoint);
         return {
+            masterAuthentication,
             address,
             port: cluster.port,
             resourceId: cluster.clusterResourceId,
@@ -212,7 +247,11 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
             iamAuthErrorLogGroup: logGroup("cluster", cluster.clusterIdentifier),
             cluster,
             clusterInstances,
-            connectable: [cluster, ...clusterInstances],
+            connectable: [
+                cluster,
+                ...clusterInstances,
+                ...(masterAuthentication ? [masterAuthentication] : []),
+            ],
             storage: cluster,
         };
     }
@@ -238,7 +277,14 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
         },
         { parent },
     );
+    const masterAuthentication = password.iam
+        ? iamMasterSwitch(name, "instance", instance.identifier, password.generated!, args, {
+              parent,
+              deletedWith: instance,
+          })
+        : undefined;
     return {
+        masterAuthentication,
         address: instance.address,
         port: instance.port,
         resourceId: instance.resourceId,
@@ -247,7 +293,7 @@ export function createServer(name: string, args: ServerArgs, parent: pulumi.Reso
         iamAuthErrorLogGroup: logGroup("instance", instance.identifier),
         instance,
         clusterInstances: [],
-        connectable: [instance],
+        connectable: [instance, ...(masterAuthentication ? [masterAuthentication] : [])],
         storage: instance,
     };
 }

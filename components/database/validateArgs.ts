@@ -19,7 +19,7 @@ import {
     validateUsername,
 } from "../validation";
 import { DatabaseArgs } from "./args";
-import { MASTER_PASSWORD_CHOICES } from "./masterPasswordRules";
+import { MASTER_PASSWORD_CHOICES, iamMasterProblem } from "./masterPasswordRules";
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
@@ -195,11 +195,11 @@ function masterPasswordFailures(args: DatabaseArgs): ValidationFailure[] {
     if (!MASTER_PASSWORD_CHOICES.includes(choice)) {
         failures.push({
             property: "masterPassword",
-            reason:
-                choice === ("iam" as string)
-                    ? 'masterPassword "iam" (RDS\'s IAM-only master, MasterUserAuthenticationType iam-db-auth) is not offered by this version of rds-iam: use "managed" or "generated"'
-                    : `masterPassword must be "managed" (RDS keeps it in Secrets Manager) or "generated" (a Pulumi secret) (got ${JSON.stringify(args.masterPassword)})`,
+            reason: `masterPassword must be "managed" (RDS keeps it in Secrets Manager), "generated" (a Pulumi secret) or "iam" (an IAM-only master, PostgreSQL engines) (got ${JSON.stringify(args.masterPassword)})`,
         });
+    } else if (choice === "iam" && engineFacts(args.engine) !== undefined) {
+        const problem = iamMasterProblem(args.engine);
+        if (problem !== undefined) failures.push({ property: "masterPassword", reason: problem });
     }
     for (const property of ["blueGreenUpdate", "applyImmediately"] as const) {
         if (args[property] !== undefined && typeof args[property] !== "boolean")
@@ -211,7 +211,12 @@ function masterPasswordFailures(args: DatabaseArgs): ValidationFailure[] {
                 property: "blueGreenUpdate",
                 reason: "blueGreenUpdate is for instance engines: an Aurora cluster's blue/green deployment is made outside Pulumi (aws rds create-blue-green-deployment); remove it",
             });
-        if (choice !== "generated")
+        if (choice === "iam")
+            failures.push({
+                property: "blueGreenUpdate",
+                reason: 'blueGreenUpdate is offered with masterPassword: "generated" only: the RDS blue/green limitations do not cover an IAM-only master (MasterUserAuthenticationType iam-db-auth), so rds-iam does not promise that its green copy keeps it; upgrade in place, or use "generated"',
+            });
+        else if (choice !== "generated")
             failures.push({
                 property: "blueGreenUpdate",
                 reason: 'RDS blue/green deployments don\'t support a master password managed in Secrets Manager (RDS User Guide, blue/green limitations): set masterPassword: "generated", or remove blueGreenUpdate and upgrade in place',

@@ -23,7 +23,10 @@ export interface ConnectionTarget {
     readonly region?: string;
     readonly database?: string;
     readonly user: string;
+    /** The master password, or its IAM token when `masterIamLogin`. */
     readonly password: string;
+    /** The master is an IAM-only master (masterPassword "iam"): it is a member of rds_iam by design. */
+    readonly masterIamLogin?: boolean;
 }
 
 export type Row = Record<string, unknown>;
@@ -31,6 +34,8 @@ export type Row = Record<string, unknown>;
 export interface Session {
     /** The database this session is connected to (PostgreSQL), if any. */
     readonly database?: string;
+    /** The master logged in with an IAM token (an IAM-only master already belongs to rds_iam). */
+    readonly masterIamLogin?: boolean;
     query(sql: string, params?: unknown[]): Promise<Row[]>;
     /**
      * A value that stays true for the connection's life (the server's version), read once per
@@ -284,6 +289,7 @@ async function withPostgres<T>(
             const client = handle.connection;
             return work({
                 database,
+                masterIamLogin: target.masterIamLogin === true,
                 once: (key, read) => remember(handle, key, read),
                 async query(sql, params) {
                     try {

@@ -51,6 +51,7 @@ async function session<T>(
         database: family === "postgres" ? u.database : undefined,
         user: u.master.username,
         password,
+        masterIamLogin: u.master.iamAuth === true,
     };
     try {
         return await withSession(target, work);

@@ -3,7 +3,7 @@
  * unknown during preview are skipped; everything known is checked before any SQL can run.
  */
 import { isRegion } from "../awsNames";
-import { Engine, engineFamily, isEngine } from "../engines";
+import { Engine, engineFacts, engineFamily, isEngine } from "../engines";
 import {
     ValidationFailure,
     failuresAt,
@@ -88,10 +88,16 @@ function masterFailures(master: unknown, username: unknown): ValidationFailure[]
     }
     const hasArn = m.secretArn !== undefined && m.secretArn !== null;
     const hasPassword = m.password !== undefined && m.password !== null;
-    if (hasArn === hasPassword) {
+    const hasIam = m.iamAuth !== undefined && m.iamAuth !== null;
+    if (hasIam && !isUnknown(m.iamAuth) && m.iamAuth !== true) {
+        failures.push({
+            property: "master.iamAuth",
+            reason: "master.iamAuth must be true (the master logs in with an IAM token) or left out",
+        });
+    } else if ([hasArn, hasPassword, hasIam].filter(Boolean).length !== 1) {
         failures.push({
             property: "master",
-            reason: "give exactly one of master.secretArn (preferred: the RDS managed secret) or master.password",
+            reason: "give exactly one of master.secretArn (preferred: the RDS managed secret), master.password or master.iamAuth (an IAM-only master, PostgreSQL engines)",
         });
     } else if (
         hasArn &&
@@ -149,6 +155,13 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
         failures.push(...masterFailures(news.master, news.username));
     } else {
         failures.push(...masterFailures(news.master, undefined));
+    }
+    const iamMaster = (news.master as Record<string, unknown> | undefined)?.iamAuth === true;
+    if (iamMaster && engine !== undefined && !engineFacts(engine).iamOnlyMaster) {
+        failures.push({
+            property: "master.iamAuth",
+            reason: `an IAM-only master (MasterUserAuthenticationType iam-db-auth) exists on RDS for PostgreSQL and Aurora PostgreSQL only, not ${engine}: give master.secretArn or master.password`,
+        });
     }
     if (news.region !== undefined && !isUnknown(news.region) && !isRegion(news.region)) {
         failures.push({

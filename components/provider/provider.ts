@@ -8,7 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Operation, runOperation } from "./core";
 import { ObservedUser } from "./dialect";
 import { UNKNOWN, UserInputs, checkUserInputs, normalizeUserInputs } from "./inputs";
-import { masterPassword } from "./secrets";
+import { masterToken } from "./masterToken";
+import { masterPassword, stackCredentials } from "./secrets";
 import { invokeRunner } from "../runner/invoke";
 
 /** Changing any of these means another user (or another server): replace, deleting first. */
@@ -44,6 +45,16 @@ function userId(u: UserInputs): string {
  * checked that the function version is rds-iam's own code (runner/verify.ts).
  */
 async function perform(operation: Operation, u: UserInputs): Promise<ObservedUser | undefined> {
+    if (u.master.iamAuth === true) {
+        // An IAM-only master: the runner signs its own token with its role; here the deployer does.
+        if (u.sqlRunner === "lambda") return invokeRunner(operation, u, undefined);
+        const token = await masterToken(
+            { host: u.host, port: u.port, username: u.master.username, region: u.region },
+            stackCredentials(u.master.aws, u.region),
+            JSON.stringify(u.master.aws ?? null),
+        );
+        return runOperation(operation, u, token);
+    }
     const password = await masterPassword(u.master, u.region);
     if (u.sqlRunner === "lambda") {
         return invokeRunner(operation, u, password);

@@ -27,6 +27,8 @@ export interface MasterInput {
     readonly username: string;
     readonly secretArn?: string;
     readonly password?: string;
+    /** The master logs in with an IAM token (masterPassword "iam"): no password exists to read. */
+    readonly iamAuth?: boolean;
     /** How to reach Secrets Manager: the stack's AWS settings. @default the default credential chain */
     readonly aws?: AwsAccessInput;
 }

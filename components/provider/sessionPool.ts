@@ -30,6 +30,7 @@ export function poolKey(target: ConnectionTarget): string {
                 target.database ?? null,
                 target.user,
                 target.password,
+                target.masterIamLogin === true,
             ]),
         )
         .digest("hex");

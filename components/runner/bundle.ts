@@ -24,9 +24,17 @@ export function buildRunnerBundle(outFile: string): number {
         format: "cjs",
         minify: true,
         legalComments: "eof",
-        // pg's optional native binding is never used; the AWS SDK is never called by the runner (and
-        // Lambda's runtime has it).
-        external: ["pg-native", "@aws-sdk/*"],
+        // pg's optional native binding is never used; the AWS SDK clients are never called by the
+        // runner (the deployer's side calls them). @aws-sdk/rds-signer and the credential chain it
+        // signs with (@aws-sdk/credential-providers) are inside: with an IAM-only master the runner
+        // signs the master's token with its role (provider/masterToken.ts), and nothing promises that
+        // Lambda's runtime ships the SDK's libraries beside its clients.
+        external: [
+            "pg-native",
+            "@aws-sdk/client-lambda",
+            "@aws-sdk/client-rds",
+            "@aws-sdk/client-secrets-manager",
+        ],
         logLevel: "error",
     });
     return fs.statSync(outFile).size;

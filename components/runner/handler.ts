@@ -14,6 +14,7 @@
  */
 import { OPERATIONS, Operation, runOperation } from "../provider/core";
 import { UNKNOWN, UserInputs, checkUserInputs, normalizeUserInputs } from "../provider/inputs";
+import { masterToken } from "../provider/masterToken";
 import { isPluginNotLoaded, withPluginAttempts } from "../provider/retry";
 import type { RunnerRequest, RunnerResponse } from "./protocol";
 
@@ -63,11 +64,16 @@ export async function handler(event: unknown): Promise<RunnerResponse> {
             `unknown operation ${JSON.stringify(request.operation)}; use one of ${OPERATIONS.join(", ")}`,
         );
     }
-    if (typeof request.password !== "string" || request.password.length === 0) {
-        return refuse("it carries no master password");
-    }
     if (request.inputs === null || typeof request.inputs !== "object" || Array.isArray(request.inputs)) {
         return refuse("it carries no inputs object");
+    }
+    const requestMaster = request.inputs.master as { username?: unknown; iamAuth?: unknown } | undefined;
+    const iamMaster = requestMaster?.iamAuth === true;
+    if (iamMaster && request.password !== undefined) {
+        return refuse("it carries a master password for an IAM-only master (master.iamAuth)");
+    }
+    if (!iamMaster && (typeof request.password !== "string" || request.password.length === 0)) {
+        return refuse("it carries no master password");
     }
     const inputs: Record<string, unknown> = {
         ...request.inputs,
@@ -79,12 +85,33 @@ export async function handler(event: unknown): Promise<RunnerResponse> {
     };
     const failures = checkUserInputs({
         ...inputs,
-        master: { username: (inputs.master as { username?: unknown } | undefined)?.username, password: "x" },
+        master: {
+            username: requestMaster?.username,
+            ...(iamMaster ? { iamAuth: true } : { password: "x" }),
+        },
     });
     if (failures.length > 0) {
         return refuse(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
     }
-    const password = request.password;
+    let password: string;
+    try {
+        // An IAM-only master: a token signed by this function's execution role (Lambda's
+        // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN), through the default chain.
+        password = iamMaster
+            ? await masterToken(
+                  {
+                      host: String(inputs.host),
+                      port: Number(inputs.port),
+                      username: String(requestMaster?.username),
+                      region: (inputs.region as string | undefined) ?? process.env.AWS_REGION,
+                  },
+                  undefined,
+                  "runner",
+              )
+            : (request.password as string);
+    } catch (e) {
+        return { ok: false, message: (e as Error).message };
+    }
     const withheld = (message: string) =>
         message.includes(password)
             ? "the error message was withheld: it contained the master password"

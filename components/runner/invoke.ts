@@ -52,7 +52,8 @@ function timeoutCause(errorMessage: string, answered1524: number): string {
 export async function invokeRunner(
     operation: Operation,
     u: UserInputs,
-    password: string,
+    /** The master password, or undefined for an IAM-only master (the runner signs its own token). */
+    password: string | undefined,
 ): Promise<ObservedUser | undefined> {
     const lambda = require("@aws-sdk/client-lambda") as typeof import("@aws-sdk/client-lambda");
     const functionName = u.runnerFunction as string;
@@ -71,14 +72,14 @@ export async function invokeRunner(
         operation,
         inputs: {
             ...rest,
-            master: { username: master.username },
+            master: { username: master.username, ...(master.iamAuth === true ? { iamAuth: true } : {}) },
             sqlRunner: "deployer",
             runnerFunction: undefined,
             runnerVersion: undefined,
             runnerCodeSha256: undefined,
             runnerRoleArn: undefined,
         },
-        password,
+        ...(password === undefined ? {} : { password }),
     };
     const region = regionOfFunctionArn(functionName) ?? u.region;
     const client = new lambda.LambdaClient({

@@ -11,7 +11,11 @@ export interface RunnerRequest {
     readonly operation: Operation;
     /** The DatabaseUser inputs, without any password. */
     readonly inputs: Record<string, unknown>;
-    readonly password: string;
+    /**
+     * The master password; absent for an IAM-only master (`inputs.master.iamAuth`), whose token the
+     * runner signs with its own execution role.
+     */
+    readonly password?: string;
 }
 
 export type RunnerResponse =

@@ -29,6 +29,12 @@ export interface SqlRunnerArgs {
     /** The database port (3306 / 5432). */
     readonly databasePort: pulumi.Input<number>;
     /**
+     * With an IAM-only master (masterPassword "iam"): the policy document, `rds-db:connect` on the
+     * master user, that lets the function sign the master's token with its own role.
+     * @default none (the deployer sends the master password with each invocation)
+     */
+    readonly masterConnect?: pulumi.Input<object>;
+    /**
      * The function's time limit, in seconds. The provider's own connect (15 s), lock (15 s) and
      * statement (60 s) limits end a stuck operation before it.
      * @default 120
@@ -200,7 +206,18 @@ export class SqlRunner extends pulumi.ComponentResource {
         this.codeSha256 = pulumi.output(pkg.codeSha256);
         this.securityGroupId = securityGroup.id;
         this.roleArn = role.arn;
-        this.ready = [fn, policy, egress, ingress];
+        const masterConnect =
+            args.masterConnect === undefined
+                ? undefined
+                : new aws.iam.RolePolicy(
+                      `${name}-master-connect`,
+                      {
+                          role: role.name,
+                          policy: pulumi.output(args.masterConnect).apply((d) => JSON.stringify(d)),
+                      },
+                      parent,
+                  );
+        this.ready = [fn, policy, egress, ingress, ...(masterConnect ? [masterConnect] : [])];
         this.registerOutputs({
             functionName: this.functionName,
             functionArn: this.functionArn,

@@ -23,6 +23,7 @@ import { Relay, startRelay } from "../network/relay";
 import { ACCOUNT_ID, engineVersionAnswer } from "../pulumi/mockAnswers";
 import { FakeLambda, LambdaFunction, startFakeLambda } from "./lambda";
 import { FakeSecretsManager, startFakeSecretsManager } from "./secretsManager";
+import { FakeRdsApi, RdsApiError, startFakeRdsApi } from "./rdsApi";
 import { IAM_AUTH_ERROR_LOG, iamAuthErrorLogGroupName } from "../../components/awsNames";
 import {
     AwsError,
@@ -60,6 +61,8 @@ export interface LocalCloud {
     readonly caFile: string;
     readonly secrets: FakeSecretsManager;
     readonly lambda: FakeLambda;
+    /** The RDS API rds-iam calls through the SDK (ModifyDBInstance/ModifyDBCluster, Describe…). */
+    readonly rdsApi: FakeRdsApi;
     readonly databases: Map<string, CloudDatabase>;
     /** Every resource that exists, of one type or all. */
     resources(type?: string): CloudResource[];
@@ -401,6 +404,62 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
         }
     }
 
+    /** An instance or cluster by the identifier the RDS API names it by. */
+    function byIdentifier(kind: "instance" | "cluster", identifier: string): CloudResource {
+        const r =
+            kind === "instance"
+                ? state.find(T.instance, (i) => i.outputs.identifier === identifier)
+                : state.find(T.cluster, (c) => c.outputs.clusterIdentifier === identifier);
+        if (r === undefined)
+            throw kind === "instance"
+                ? new RdsApiError("DBInstanceNotFound", `DBInstance ${identifier} not found.`, 404)
+                : new RdsApiError("DBClusterNotFoundFault", `DBCluster ${identifier} not found.`, 404);
+        return r;
+    }
+    const described = (kind: "instance" | "cluster", r: CloudResource) => ({
+        identifier: String(kind === "instance" ? r.outputs.identifier : r.outputs.clusterIdentifier),
+        engine: String(r.outputs.engine),
+        status: "available",
+        masterUserAuthenticationType: String(r.outputs.masterUserAuthenticationType ?? "password"),
+    });
+    const rdsApi = await startFakeRdsApi({
+        describe: (kind, identifier) => described(kind, byIdentifier(kind, identifier)),
+        /**
+         * ModifyDBInstance/ModifyDBCluster MasterUserAuthenticationType: "only valid for RDS for
+         * PostgreSQL and Aurora PostgreSQL engines" (RDS API Reference). iam-db-auth makes the master
+         * an IAM user: RDS grants it rds_iam, after which PostgreSQL accepts only a token for it (RDS
+         * User Guide, "IAM database authentication for the master user"); "password" takes rds_iam back.
+         * Stricter than documented: refused while IAM database authentication is off.
+         */
+        async setMasterAuthentication(kind, identifier, type, masterUserPassword) {
+            const r = byIdentifier(kind, identifier);
+            if (!String(r.outputs.engine).includes("postgres"))
+                throw new RdsApiError(
+                    "InvalidParameterCombination",
+                    `MasterUserAuthenticationType is only valid for RDS for PostgreSQL and Aurora PostgreSQL engines, not ${r.outputs.engine}.`,
+                );
+            if (r.outputs.iamDatabaseAuthenticationEnabled !== true)
+                throw new RdsApiError(
+                    "InvalidParameterCombination",
+                    "IAM database authentication must be enabled to use iam-db-auth for the master user.",
+                );
+            const db = databases.get(r.id);
+            if (db !== undefined) {
+                const master = db.server.master.username;
+                if (type === "iam-db-auth") await db.server.inspect(`GRANT rds_iam TO "${master}"`);
+                else {
+                    await db.server.inspect(`REVOKE rds_iam FROM "${master}"`);
+                    if (masterUserPassword !== undefined)
+                        await db.server.inspect(
+                            `ALTER ROLE "${master}" PASSWORD '${masterUserPassword.replace(/'/g, "''")}'`,
+                        );
+                }
+            }
+            r.outputs = { ...r.outputs, masterUserAuthenticationType: type };
+            return described(kind, r);
+        },
+    });
+
     const routes: Record<string, (body: any) => Promise<unknown>> = {
         "/create": create,
         "/read": async (body) => resources.get(key(body.type, body.id))?.outputs ?? null,
@@ -442,6 +501,7 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
             NODE_OPTIONS: `--require ${VPC_DNS_PRELOAD}`,
             AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
             AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
+            AWS_ENDPOINT_URL_RDS: rdsApi.endpoint,
             AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
             AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             AWS_EC2_METADATA_DISABLED: "true",
@@ -449,6 +509,7 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
         caFile,
         secrets,
         lambda,
+        rdsApi,
         databases,
         snapshots,
         seed,
@@ -481,7 +542,7 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
             for (const r of [...resources.values()])
                 if (r.type === T.instance || r.type === T.cluster) await stopDatabase(r);
             await new Promise<void>((r) => server.close(() => r()));
-            await Promise.all([secrets.close(), lambda.close()]);
+            await Promise.all([secrets.close(), lambda.close(), rdsApi.close()]);
             fs.rmSync(root, { recursive: true, force: true });
         },
     };

@@ -5,7 +5,8 @@
  * user is tried through the database's endpoint.
  */
 import type { ReportLogin } from "../report/model";
-import { createIamLoginVerifier } from "../emulator/verifier";
+import { Principal, createIamLoginVerifier } from "../emulator/verifier";
+import { fakePrincipal } from "../emulator/principals";
 import { ACCOUNT_ID } from "../pulumi/mockAnswers";
 import type { RecordedResource } from "../pulumi/mocks";
 import { principalSigners, tryLogins } from "../rehearsal/logins";
@@ -15,6 +16,9 @@ import { probeTableStatements } from "../rehearsal/probes";
 import { resetLoginDecider, setLoginDecider } from "../servers";
 import type { CloudDatabase, LocalCloud } from "./cloud";
 import * as fs from "node:fs";
+import * as path from "node:path";
+
+const REPO = path.resolve(__dirname, "..", "..");
 
 export interface StackLoginOptions {
     readonly workloads: readonly {
@@ -71,27 +75,68 @@ export function cloudPrincipals(
 export function decideLoginsAt(
     cloud: LocalCloud,
     db: CloudDatabase,
-    principals: Parameters<typeof createIamLoginVerifier>[0]["principals"],
+    principals: readonly Principal[] | (() => readonly Principal[]),
 ): void {
-    const verify = createIamLoginVerifier({
-        databases: [
-            {
-                engine: db.server.engine,
-                endpoint: db.address,
-                port: db.port,
-                region: db.region,
-                accountId: ACCOUNT_ID,
-                resourceId: db.resourceId,
-            },
-        ],
-        principals,
-    });
+    const verifier = (current: readonly Principal[]) =>
+        createIamLoginVerifier({
+            databases: [
+                {
+                    engine: db.server.engine,
+                    endpoint: db.address,
+                    port: db.port,
+                    region: db.region,
+                    accountId: ACCOUNT_ID,
+                    resourceId: db.resourceId,
+                },
+            ],
+            principals: current,
+        });
+    // Principals given as a function are read at each login (roles a running `up` is still making).
+    const fixed = typeof principals === "function" ? undefined : verifier(principals);
     // A refused IAM login is what RDS publishes to the iam-db-auth-error log.
     setLoginDecider(async (attempt) => {
+        const verify = fixed ?? verifier((principals as () => readonly Principal[])());
         const decision = await verify(attempt);
         if (!decision.allow) cloud.publishIamAuthError(db, attempt.user, decision.reason);
         return decision;
     });
+}
+
+/**
+ * The identity running pulumi against the local cloud: the access key its environment gives every
+ * `pulumi` process, with the shipped deployer policy (stack/deployer-policy.json) as its only policy.
+ */
+export function deployerPrincipal(cloud: LocalCloud): Principal {
+    const document = fs.readFileSync(path.join(REPO, "stack", "deployer-policy.json"), "utf8");
+    return {
+        arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`,
+        accessKeyId: cloud.env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: cloud.env.AWS_SECRET_ACCESS_KEY,
+        policies: [{ name: "deployer-policy.json", document }],
+    };
+}
+
+/**
+ * A role of the stack as IAM evaluates it: its inline policies and the managed policies attached to
+ * it, with the emulator's keys for the role (the ones the loopback Lambda gives its functions).
+ */
+export function cloudRolePrincipal(cloud: LocalCloud, roleArn: string): Principal {
+    const roleName = roleArn.split("/").pop() as string;
+    const inline = cloud
+        .resources("aws:iam/rolePolicy:RolePolicy")
+        .filter((r) => r.outputs.role === roleName)
+        .map((r) => ({ name: String(r.outputs.name ?? r.id), document: r.outputs.policy }));
+    const attached = new Set(
+        cloud
+            .resources("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((r) => r.outputs.role === roleName)
+            .map((r) => String(r.outputs.policyArn)),
+    );
+    const managed = cloud
+        .resources("aws:iam/policy:Policy")
+        .filter((r) => attached.has(String(r.outputs.arn)))
+        .map((r) => ({ name: String(r.outputs.name ?? r.id), document: r.outputs.policy }));
+    return fakePrincipal(roleArn, [...inline, ...managed]);
 }
 
 /** The local cloud's RDS CA, as a client pins it. */

@@ -32,6 +32,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { codeSha256, packageBytes } from "../../components/runner/package";
 import type { NetworkNamespace } from "../network/netns";
+import { fakePrincipal } from "../emulator/principals";
 
 export interface LambdaFunction {
     /** The function's code: one CommonJS file exporting the handler. */
@@ -63,6 +64,8 @@ export interface Invocation {
     /** The version that ran ("$LATEST" or a number). */
     readonly version: string;
     readonly operation?: string;
+    /** Whether the event had a `password` field (the master password, unless the master is IAM-only). */
+    readonly carriesPassword: boolean;
     /** What the function wrote to stdout/stderr (its CloudWatch log). */
     readonly log: string;
 }
@@ -130,7 +133,18 @@ function run(
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_OPTIONS: "", ...fn.environment };
     for (const [k, v] of Object.entries(process.env))
         if (k.startsWith("RDS_IAM_") && k.endsWith("_MS")) env[k] = v;
+    // "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN – The access keys obtained from the
+    // function's execution role" (Lambda Developer Guide, "Defined runtime environment variables"):
+    // the emulator's keys for that role, so what the function signs verifies as the role.
+    const role = fn.role === undefined ? undefined : fakePrincipal(String(fn.role), []);
     Object.assign(env, {
+        ...(role === undefined
+            ? {}
+            : {
+                  AWS_ACCESS_KEY_ID: role.accessKeyId,
+                  AWS_SECRET_ACCESS_KEY: role.secretAccessKey,
+                  AWS_SESSION_TOKEN: role.sessionToken,
+              }),
         AWS_REGION: region,
         AWS_DEFAULT_REGION: region,
         AWS_LAMBDA_FUNCTION_NAME: name,
@@ -351,12 +365,21 @@ export async function startFakeLambda(options: { accountId?: string } = {}): Pro
             const target = resolve(name, qualifier)!;
             const { outcome, log } = await run(name, target.version, arn, target.fn, body);
             let operation: string | undefined;
+            let carriesPassword = false;
             try {
-                operation = (JSON.parse(body) as { operation?: string }).operation;
+                const event = JSON.parse(body) as { operation?: string; password?: unknown };
+                operation = event.operation;
+                carriesPassword = event.password !== undefined;
             } catch {
                 operation = undefined;
             }
-            invocations.push({ functionName: name, version: target.version, operation, log });
+            invocations.push({
+                functionName: name,
+                version: target.version,
+                operation,
+                carriesPassword,
+                log,
+            });
             const result = JSON.parse(
                 outcome ||
                     '{"error":{"errorMessage":"Runtime exited without providing a reason","errorType":"Runtime.ExitError"}}',

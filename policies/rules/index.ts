@@ -6,6 +6,7 @@ import { connectRoleTrust } from "./connectRoleTrust";
 import { connectStatements } from "./connectStatements";
 import { connectTargetsExist } from "./connectTargetsExist";
 import { iamAuthEnabled } from "./iamAuthEnabled";
+import { iamMasterNoSecretRead } from "./iamMasterNoSecretRead";
 import { noMasterSecretRead } from "./noMasterSecretRead";
 import { noRdsFullAccess } from "./noRdsFullAccess";
 import { notPubliclyAccessible } from "./notPubliclyAccessible";
@@ -38,6 +39,7 @@ export const stackRules = [
     proxyRoleConnects,
     proxyRoleUsers,
     proxyRoleTrust,
+    iamMasterNoSecretRead,
     cannotDecide,
 ];
 export {
@@ -48,6 +50,7 @@ export {
     connectStatements,
     connectTargetsExist,
     iamAuthEnabled,
+    iamMasterNoSecretRead,
     noMasterSecretRead,
     noRdsFullAccess,
     notPubliclyAccessible,

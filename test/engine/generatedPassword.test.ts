@@ -65,8 +65,11 @@ describe('the dev stack with masterPassword "generated" under the real Pulumi en
             ["app_rw", "reporting_ro"],
         );
         assert.deepEqual(
-            cloud.lambda.invocations.map((i) => i.operation),
-            ["create", "create"],
+            cloud.lambda.invocations.map((i) => [i.operation, i.carriesPassword]),
+            [
+                ["create", true],
+                ["create", true],
+            ],
         );
         assert.equal((await stackOutputs(ws)).masterSecretArn, undefined);
     });

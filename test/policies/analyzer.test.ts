@@ -58,6 +58,7 @@ describe("the policy pack served as a real analyzer over gRPC", function () {
                 "rds-iam-connect-statements",
                 "rds-iam-connect-targets-exist",
                 "rds-iam-iam-auth-enabled",
+                "rds-iam-iam-master-no-secret-read",
                 "rds-iam-no-master-secret-read",
                 "rds-iam-no-rds-full-access",
                 "rds-iam-not-publicly-accessible",

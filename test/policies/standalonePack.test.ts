@@ -82,6 +82,7 @@ describe("the policy pack installs on its own", function () {
                     "rds-iam-proxy-role-connects",
                     "rds-iam-proxy-role-users",
                     "rds-iam-proxy-role-trust",
+                    "rds-iam-iam-master-no-secret-read",
                     "rds-iam-cannot-decide",
                 ],
                 policyFrom: path.join("node_modules", "@pulumi", "policy", "index.js"),

@@ -22,6 +22,9 @@ const VARIANTS: Record<string, unknown>[] = [
     // The production profile (Pulumi.prod.yaml.example): Aurora PostgreSQL with a final snapshot.
     { "rds-iam:engine": "aurora-postgresql", "rds-iam:skipFinalSnapshot": false },
     { "rds-iam:engine": "mariadb" },
+    // An IAM-only master (#23.11): the switch, and the deployer's own token login as the master.
+    { "rds-iam:masterPassword": "iam", "rds-iam:sqlRunner": "deployer" },
+    { "rds-iam:engine": "aurora-postgresql", "rds-iam:masterPassword": "iam" },
     {
         "rds-iam:workloads": [{ name: "api", service: "ec2", users: ["app_rw"], attachToUsers: ["alice"] }],
     },

@@ -85,7 +85,9 @@ export async function transaction(
             }
             await verify?.();
             const [check] = await session.query(catalog.masterCheck(major));
-            if (check.iam === true) {
+            // An IAM-only master (masterPassword "iam") belongs to rds_iam by RDS's design and logs in
+            // with a token: there is no password login to lock out.
+            if (check.iam === true && session.masterIamLogin !== true) {
                 throw new Error(
                     "refusing to commit: this change would give the master user the privileges of rds_iam, which on RDS " +
                         "switches it to IAM login and locks the deployment out of password login. Nothing was changed.",

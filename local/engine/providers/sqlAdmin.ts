@@ -12,6 +12,26 @@ import { Props, TestProvider, UNKNOWN, serve } from "./server";
 const kind = process.argv[2] === "mysql" ? "mysql" : "postgresql";
 let config: Props = {};
 
+/**
+ * aws_rds_iam_auth: the real provider signs an RDS IAM token for host:port and the user with the
+ * default AWS credentials (or aws_rds_iam_profile) in aws_rds_iam_region, and sends it as the password
+ * (terraform-provider-postgresql postgresql/config.go, "aws_rds_iam_auth").
+ */
+async function postgresPassword(): Promise<string | undefined> {
+    if (config.awsRdsIamAuth !== true && config.awsRdsIamAuth !== "true") return config.password;
+    if (config.password !== undefined)
+        throw new Error("password and aws_rds_iam_auth together: the provider would send the token only");
+    const region = config.awsRdsIamRegion ?? process.env.AWS_REGION;
+    if (region === undefined) throw new Error("aws_rds_iam_auth needs aws_rds_iam_region or AWS_REGION");
+    const { Signer } = require("@aws-sdk/rds-signer") as typeof import("@aws-sdk/rds-signer");
+    return new Signer({
+        hostname: String(config.host),
+        port: Number(config.port ?? 5432),
+        username: String(config.username),
+        region: String(region),
+    }).getAuthToken();
+}
+
 async function runSql(sql: string): Promise<void> {
     if (kind === "postgresql") {
         const pg = require("pg") as typeof import("pg");
@@ -23,7 +43,7 @@ async function runSql(sql: string): Promise<void> {
             host: config.host,
             port: Number(config.port ?? 5432),
             user: config.username,
-            password: config.password,
+            password: await postgresPassword(),
             database: config.database ?? "postgres",
             ssl: { ca: fs.readFileSync(String(config.sslrootcert), "utf8"), rejectUnauthorized: true },
             connectionTimeoutMillis: 15_000,

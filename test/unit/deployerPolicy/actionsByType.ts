@@ -158,9 +158,19 @@ export const ACTIONS_BY_TYPE: Record<string, string[]> = {
     "aws:index/getCallerIdentity:getCallerIdentity": [],
     // The DatabaseUser provider reads the managed master secret at each operation, checks the SQL
     // runner's published version (GetFunction on function:<name>:<version>) and invokes that version.
+    // With an IAM-only master it signs the master's token instead (rds-db:connect, #23.11).
     "pulumi-nodejs:dynamic/rds-iam:DatabaseUser": [
         "secretsmanager:GetSecretValue",
         "lambda:GetFunction",
         "lambda:InvokeFunction",
+        "rds-db:connect",
+    ],
+    // masterPassword "iam": ModifyDBInstance / ModifyDBCluster MasterUserAuthenticationType, then the
+    // SDK's waitUntilDBInstanceAvailable / waitUntilDBClusterAvailable (Describe…) (#23.11).
+    "pulumi-nodejs:dynamic/rds-iam:MasterAuthentication": [
+        "rds:DescribeDBClusters",
+        "rds:DescribeDBInstances",
+        "rds:ModifyDBCluster",
+        "rds:ModifyDBInstance",
     ],
 };

@@ -269,6 +269,21 @@ export const SCOPED_CALLS: readonly PermissionRow[] = [
         source: "the DatabaseUser provider reads the RDS-managed master secret (rds!…) at each operation",
     },
     {
+        call: "rds-db:connect",
+        types: [DATABASE_USER],
+        when: (r) => r.inputs.master?.iamAuth === true && r.inputs.sqlRunner !== "lambda",
+        needs: (r, s) => [
+            deployer(
+                "rds-db:connect",
+                `arn:${s.partition}:rds-db:${s.region}:${s.account}:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXYZ/${r.inputs.master.username}`,
+            ),
+        ],
+        source:
+            'an IAM-only master (masterPassword "iam"): the DatabaseUser provider logs in as the master with a token the deployer signs; ' +
+            '"the IAM identity needs rds-db:connect on arn:aws:rds-db:<region>:<account>:dbuser:<resource id>/<user>" (RDS User Guide, ' +
+            '"Creating and using an IAM policy for IAM database access")',
+    },
+    {
         call: "ec2:DeleteSecurityGroup",
         types: [SECURITY_GROUP],
         needs: (_r, s) => {

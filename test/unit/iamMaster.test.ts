@@ -1,0 +1,262 @@
+/**
+ * masterPassword "iam" (#23.11): RDS's IAM-only master, MasterUserAuthenticationType iam-db-auth,
+ * "only valid for RDS for PostgreSQL and Aurora PostgreSQL engines" (RDS API Reference,
+ * ModifyDBInstance / ModifyDBCluster). The resource graph and every refusal, through the mocks; the
+ * real run is test/engine/iamMaster.test.ts.
+ */
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { Database, DatabaseArgs } from "../../components/database";
+import { Engine } from "../../components/engines";
+import { checkUserInputs } from "../../components/provider/inputs";
+import { handler } from "../../components/runner/handler";
+import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
+import {
+    RecordedResource,
+    installMocks,
+    settle,
+    valueOf,
+    withoutSecretEnvelopes,
+} from "../../local/pulumi/mocks";
+
+const network = { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-a", "subnet-b"] };
+const SWITCH = "pulumi-nodejs:dynamic/rds-iam:MasterAuthentication";
+const USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
+
+async function build(args: Partial<DatabaseArgs>): Promise<{ db: Database; resources: RecordedResource[] }> {
+    const session = installMocks();
+    const db = new Database("orders", {
+        engine: "postgres",
+        ...network,
+        databaseName: "orders",
+        masterPassword: "iam",
+        users: [{ username: "app" }],
+        ...args,
+    } as DatabaseArgs);
+    await valueOf(db.resourceId);
+    await settle();
+    return { db, resources: session.resources };
+}
+
+const of = (resources: RecordedResource[], type: string) => resources.filter((r) => r.type === type);
+
+function errorsOf(args: Partial<DatabaseArgs>): { propertyPath: string; reason: string }[] {
+    installMocks();
+    try {
+        new Database("bad", {
+            engine: "postgres",
+            ...network,
+            masterPassword: "iam",
+            ...args,
+        } as DatabaseArgs);
+    } catch (e) {
+        assert.ok(pulumi.InputPropertiesError.isInstance(e), `expected InputPropertiesError, got ${e}`);
+        return (e as pulumi.InputPropertiesError).errors;
+    }
+    assert.fail("expected the constructor to throw");
+}
+
+describe('Database masterPassword "iam": an IAM-only master (#23.11)', () => {
+    for (const [engine, kind] of [
+        ["postgres", "instance"],
+        ["aurora-postgresql", "cluster"],
+    ] as [Engine, "instance" | "cluster"][]) {
+        it(`${engine}: created with a generated password, then switched by ModifyDB${kind === "instance" ? "Instance" : "Cluster"} once it can be reached`, async () => {
+            const { resources } = await build({ engine });
+            const server = of(
+                resources,
+                kind === "instance" ? "aws:rds/instance:Instance" : "aws:rds/cluster:Cluster",
+            )[0];
+            assert.equal(server.inputs.manageMasterUserPassword, false);
+            const [password] = of(resources, "random:index/randomPassword:RandomPassword");
+            const [change] = of(resources, SWITCH);
+            assert.equal(change.name, "orders-master-iam");
+            assert.equal(change.inputs.kind, kind);
+            assert.equal(change.inputs.masterUserAuthenticationType, "iam-db-auth");
+            assert.equal(
+                change.inputs.identifier,
+                kind === "instance" ? server.outputs.identifier : server.outputs.clusterIdentifier,
+            );
+            assert.equal(change.inputs.region, "us-east-1");
+            // Kept for the way back to password login, and only as a secret.
+            assert.equal(withoutSecretEnvelopes(change.inputs.password), password.outputs.result);
+            if (kind === "cluster") {
+                const instances = of(resources, "aws:rds/clusterInstance:ClusterInstance").map((r) => r.urn);
+                assert.ok(instances.length > 0);
+                for (const urn of instances)
+                    assert.ok(change.dependencies.includes(urn), "waits for the instances");
+            }
+            // The users wait for the switch: they log in with a token, which works only after it.
+            const [user] = of(resources, USER);
+            assert.ok(user.dependencies.includes(change.urn));
+        });
+    }
+
+    it("gives the users' provider no password and no secret: master.iamAuth, signed with the stack's AWS settings", async () => {
+        const { db, resources } = await build({});
+        const [user] = of(resources, USER);
+        assert.deepEqual(withoutSecretEnvelopes(user.inputs.master), { username: "dbmaster", iamAuth: true });
+        assert.equal(await valueOf(db.masterSecretArn), undefined);
+    });
+
+    it("lets the SQL runner's role connect as the master of this database only, and only in this mode", async () => {
+        const { db, resources } = await build({});
+        const resourceId = await valueOf(db.resourceId);
+        const connect = of(resources, "aws:iam/rolePolicy:RolePolicy").filter(
+            (r) => r.name === "orders-runner-master-connect",
+        );
+        assert.equal(connect.length, 1);
+        const document = JSON.parse(String(withoutSecretEnvelopes(connect[0].inputs.policy)));
+        assert.deepEqual(
+            document.Statement.map((s: any) => [s.Effect, s.Action, s.Resource]),
+            [
+                [
+                    "Allow",
+                    ["rds-db:connect"],
+                    [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${resourceId}/dbmaster`],
+                ],
+            ],
+        );
+        const generated = await build({ masterPassword: "generated" });
+        assert.deepEqual(
+            of(generated.resources, "aws:iam/rolePolicy:RolePolicy").filter((r) =>
+                r.name.endsWith("master-connect"),
+            ),
+            [],
+        );
+        assert.deepEqual(of(generated.resources, SWITCH), []);
+    });
+
+    it("gives the admin provider aws_rds_iam_auth in the database's region instead of a password", async () => {
+        const { resources } = await build({});
+        const [admin] = of(resources, "pulumi:providers:postgresql");
+        assert.equal(admin.inputs.awsRdsIamAuth, "true");
+        assert.equal(admin.inputs.awsRdsIamRegion, "us-east-1");
+        assert.equal(admin.inputs.password, undefined);
+    });
+
+    for (const engine of ["mysql", "mariadb", "aurora-mysql"] as Engine[])
+        it(`refuses it on ${engine}, naming the engines RDS offers it on`, () => {
+            assert.deepEqual(errorsOf({ engine }), [
+                {
+                    propertyPath: "masterPassword",
+                    reason: `masterPassword "iam" (MasterUserAuthenticationType iam-db-auth) is offered by RDS only for postgres and aurora-postgresql ("only valid for RDS for PostgreSQL and Aurora PostgreSQL engines", RDS API Reference); on ${engine} use "managed" or "generated"`,
+                },
+            ]);
+        });
+
+    it("refuses blueGreenUpdate with it", () => {
+        assert.deepEqual(
+            errorsOf({ blueGreenUpdate: true }).map((e) => e.propertyPath),
+            ["blueGreenUpdate"],
+        );
+    });
+});
+
+describe("DatabaseUser master.iamAuth (#23.11)", () => {
+    const inputs = (master: Record<string, unknown>, engine = "postgres") => ({
+        engine,
+        host: "orders.c0ffee0example.us-east-1.rds.amazonaws.com",
+        port: engine === "postgres" ? 5432 : 3306,
+        username: "app",
+        database: "orders",
+        privileges: ["SELECT"],
+        master: { username: "dbmaster", ...master },
+    });
+    const masterFailures = (i: Record<string, unknown>) =>
+        checkUserInputs(i).filter((f) => f.property.startsWith("master"));
+
+    it("is one of the three ways to log in as the master", () => {
+        assert.deepEqual(masterFailures(inputs({ iamAuth: true })), []);
+        for (const both of [{ iamAuth: true, password: "x-password" }, {}])
+            assert.deepEqual(
+                masterFailures(inputs(both)).map((f) => f.property),
+                ["master"],
+            );
+        assert.deepEqual(
+            masterFailures(inputs({ iamAuth: false })).map((f) => f.property),
+            ["master.iamAuth"],
+        );
+    });
+
+    it("is refused on MySQL-protocol engines, where RDS has no IAM-only master", () => {
+        assert.match(
+            masterFailures(inputs({ iamAuth: true }, "mariadb"))[0]?.reason ?? "",
+            /PostgreSQL and Aurora PostgreSQL only, not mariadb/,
+        );
+    });
+
+    it("makes the SQL runner refuse a request that carries a password anyway, and one with neither", async () => {
+        const request = (master: Record<string, unknown>, password?: string) =>
+            handler({ operation: "create", inputs: inputs(master), ...(password ? { password } : {}) });
+        assert.deepEqual(
+            await handler({ operation: "create", inputs: inputs({ iamAuth: true }), password: "p" }),
+            {
+                ok: false,
+                message:
+                    "the SQL runner refused the request: it carries a master password for an IAM-only master (master.iamAuth)",
+            },
+        );
+        assert.deepEqual(await request({}), {
+            ok: false,
+            message: "the SQL runner refused the request: it carries no master password",
+        });
+    });
+});
+
+describe("the local cloud's RDS API refuses what ModifyDBInstance refuses, through the real @aws-sdk/client-rds (#23.11)", function () {
+    this.timeout(60_000);
+    let cloud: LocalCloud;
+    before(async () => {
+        cloud = await startLocalCloud();
+        const instance = (identifier: string, engine: string, iam: boolean) =>
+            cloud.seed("aws:rds/instance:Instance", identifier, {
+                identifier,
+                engine,
+                iamDatabaseAuthenticationEnabled: iam,
+            });
+        instance("pg-iam", "postgres", true);
+        instance("pg-no-iam", "postgres", false);
+        instance("maria", "mariadb", true);
+    });
+    after(() => cloud?.close());
+
+    const modify = async (identifier: string, type = "iam-db-auth") => {
+        const rds = require("@aws-sdk/client-rds") as typeof import("@aws-sdk/client-rds");
+        const client = new rds.RDSClient({
+            region: "us-east-1",
+            endpoint: cloud.env.AWS_ENDPOINT_URL_RDS,
+            credentials: {
+                accessKeyId: cloud.env.AWS_ACCESS_KEY_ID,
+                secretAccessKey: cloud.env.AWS_SECRET_ACCESS_KEY,
+            },
+        });
+        try {
+            return await client.send(
+                new rds.ModifyDBInstanceCommand({
+                    DBInstanceIdentifier: identifier,
+                    MasterUserAuthenticationType: type as "iam-db-auth",
+                    ApplyImmediately: true,
+                }),
+            );
+        } finally {
+            client.destroy();
+        }
+    };
+
+    it("switches a PostgreSQL instance with IAM database authentication on", async () => {
+        const answer = await modify("pg-iam");
+        assert.equal(answer.DBInstance?.DBInstanceIdentifier, "pg-iam");
+        assert.equal(answer.DBInstance?.DBInstanceStatus, "available");
+    });
+
+    it("refuses other engines (only valid for RDS for PostgreSQL and Aurora PostgreSQL), IAM auth off, unknown values and instances", async () => {
+        await assert.rejects(modify("maria"), {
+            name: "InvalidParameterCombination",
+            message: /only valid for RDS for PostgreSQL/,
+        });
+        await assert.rejects(modify("pg-no-iam"), { name: "InvalidParameterCombination" });
+        await assert.rejects(modify("pg-iam", "kerberos"), { name: "InvalidParameterValue" });
+        await assert.rejects(modify("missing"), { name: "DBInstanceNotFoundFault" });
+    });
+});
