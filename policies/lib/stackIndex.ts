@@ -48,6 +48,23 @@ export interface StackIndex {
     readonly userKeys: Set<string>;
     /** Every Resource of an Allow statement that might grant rds-db:connect, with the resource granting it. */
     readonly grants: { arn: string; grantedBy: IndexedResource }[];
+    /**
+     * `instance|cluster\u0000<identifier>` of every database whose master rds-iam switches to IAM
+     * (masterPassword "iam": rds-iam's MasterAuthentication): its master is an IAM login.
+     */
+    readonly iamOnlyMasters: Set<string>;
+}
+
+/** rds-iam's switch of a database's master to IAM database authentication (masterPassword "iam"). */
+export const MASTER_AUTHENTICATION = "pulumi-nodejs:dynamic/rds-iam:MasterAuthentication";
+
+/** Whether `db`'s master user logs in with IAM (an IAM-only master), and so may be granted rds-db:connect. */
+export function isIamOnlyMaster(index: StackIndex, db: IndexedResource, username: string): boolean {
+    const [kind, identifier, master] =
+        db.type === INSTANCE
+            ? ["instance", db.props.identifier, db.props.username]
+            : ["cluster", db.props.clusterIdentifier, db.props.masterUsername];
+    return master === username && index.iamOnlyMasters.has(`${kind}\u0000${identifier}`);
 }
 
 /** A prop's value, or undefined while it is unknown (preview) instead of aborting the rule. */
@@ -119,6 +136,7 @@ export function indexStack(resources: readonly IndexedResource[]): StackIndex {
         users: [],
         userKeys: new Set(),
         grants: [],
+        iamOnlyMasters: new Set(),
     };
     for (const r of resources) {
         if (r.type === INSTANCE || r.type === CLUSTER || r.type === PROXY) {
@@ -131,6 +149,8 @@ export function indexStack(resources: readonly IndexedResource[]): StackIndex {
         } else if (r.type === DATABASE_USER) {
             index.users.push(r);
             index.userKeys.add(`${r.props.host}\u0000${r.props.username}`);
+        } else if (r.type === MASTER_AUTHENTICATION) {
+            index.iamOnlyMasters.add(`${r.props.kind}\u0000${r.props.identifier}`);
         }
         for (const document of policyDocumentsOf(r.type, r.props)) {
             for (const statement of connectGrants(readPolicy(document).statements)) {

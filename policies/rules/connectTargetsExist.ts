@@ -7,6 +7,7 @@ import {
     StackIndex,
     databaseEndpoint,
     indexStack,
+    isIamOnlyMaster,
     parseDbUserArn,
 } from "../lib/stackIndex";
 
@@ -49,7 +50,10 @@ function targetProblem(
     if (target.type === PROXY) return undefined; // proxy-iam-auth checks the proxy itself
     if (target.props.iamDatabaseAuthenticationEnabled !== true)
         return `${name}, but database "${target.name}" does not have IAM authentication enabled.`;
-    if (!index.userKeys.has(`${databaseEndpoint(target)}\u0000${arn.username}`))
+    if (
+        !index.userKeys.has(`${databaseEndpoint(target)}\u0000${arn.username}`) &&
+        !isIamOnlyMaster(index, target, arn.username)
+    )
         return `${name}, but database "${target.name}" has no DatabaseUser named exactly "${arn.username}".`;
     return undefined;
 }

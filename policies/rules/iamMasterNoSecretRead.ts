@@ -3,9 +3,7 @@ import { actionsAsWritten, mayCoverAction, mayNameService, readPolicy } from "..
 import { arnSegments, matchArn } from "../lib/iam";
 import { GET_SECRET_VALUE } from "../lib/masterSecrets";
 import { policyDocumentsOf } from "../lib/resources";
-
-/** rds-iam's switch of a database's master to IAM database authentication (masterPassword "iam"). */
-export const MASTER_AUTHENTICATION = "pulumi-nodejs:dynamic/rds-iam:MasterAuthentication";
+import { MASTER_AUTHENTICATION } from "../lib/stackIndex";
 
 /** A managed master secret's name, as RDS makes them (`rds!db-<uuid>-<suffix>`, `rds!cluster-…`). */
 const MASTER_SECRETS = [

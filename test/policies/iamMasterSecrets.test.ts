@@ -4,9 +4,9 @@
  * rds-iam-no-master-secret-read allows), is flagged.
  */
 import * as assert from "node:assert/strict";
-import { iamMasterNoSecretRead } from "../../policies/rules";
+import { connectTargetsExist, iamMasterNoSecretRead } from "../../policies/rules";
 import { Fixture, runStackRule } from "../../local/policies/ruleHarness";
-import { happyStack } from "./fixtures";
+import { PG_ID, happyStack } from "./fixtures";
 
 const ONE_SECRET =
     "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1a2b3c4d-0000-4000-8000-000000000000-AbCdEf";
@@ -14,7 +14,7 @@ const ONE_SECRET =
 const iamMaster: Fixture = {
     type: "pulumi-nodejs:dynamic/rds-iam:MasterAuthentication",
     name: "orders-master-iam",
-    props: { kind: "instance", identifier: "orders-instance", masterUserAuthenticationType: "iam-db-auth" },
+    props: { kind: "instance", identifier: "orders", masterUserAuthenticationType: "iam-db-auth" },
 };
 
 function rolePolicy(statement: Record<string, unknown>): Fixture {
@@ -70,5 +70,45 @@ describe("rds-iam-iam-master-no-secret-read (#23.11)", () => {
             rolePolicy({ Effect: "Allow", Action: "secretsmanager:DescribeSecret", Resource: ONE_SECRET }),
         ])
             assert.deepEqual(messages([...happyStack(), iamMaster, harmless]), []);
+    });
+});
+
+describe("rds-iam-connect-targets-exist and an IAM-only master (#23.11)", () => {
+    const masterConnect: Fixture = {
+        type: "aws:iam/rolePolicy:RolePolicy",
+        name: "orders-runner-master-connect",
+        props: {
+            role: "orders-runner-role",
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Action: ["rds-db:connect"],
+                        Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${PG_ID}/dbmaster`],
+                    },
+                ],
+            }),
+        },
+    };
+    const withMaster = (stack: Fixture[]) =>
+        stack.map((f) =>
+            f.type === "aws:rds/instance:Instance"
+                ? { ...f, props: { ...f.props, username: "dbmaster" } }
+                : f,
+        );
+    const findings = (stack: Fixture[]) => runStackRule(connectTargetsExist, stack).map((f) => f.message);
+
+    it("lets the SQL runner connect as the master of a database whose master is IAM-only", () => {
+        assert.deepEqual(findings([...withMaster(happyStack()), iamMaster, masterConnect]), []);
+    });
+
+    it("still flags a grant on a password master (no IAM-only switch, or another database's)", () => {
+        assert.match(
+            findings([...withMaster(happyStack()), masterConnect])[0] ?? "",
+            /has no DatabaseUser named exactly "dbmaster"/,
+        );
+        const elsewhere = { ...iamMaster, props: { ...iamMaster.props, identifier: "other" } };
+        assert.equal(findings([...withMaster(happyStack()), elsewhere, masterConnect]).length, 1);
     });
 });
