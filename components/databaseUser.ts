@@ -23,11 +23,17 @@ export interface MasterCredentials {
      */
     readonly password?: pulumi.Input<string>;
     /**
-     * The master is an IAM-only master (RDS MasterUserAuthenticationType `iam-db-auth`, PostgreSQL
-     * engines only): the provider logs in with an IAM token it signs with `aws` (the SQL runner with
-     * its own role) instead of a password. The signer needs `rds-db:connect` on the master user.
+     * Log in as `username` with an IAM token the provider signs with `aws` (the SQL runner with its
+     * own role) instead of a password: the IAM-only master (RDS MasterUserAuthenticationType
+     * `iam-db-auth`, PostgreSQL engines), or on MySQL-family engines the IAM admin (`iamAdmin`). The
+     * signer needs `rds-db:connect` on that user.
      */
     readonly iamAuth?: pulumi.Input<boolean>;
+    /**
+     * With `iamAuth` on MySQL-family engines, where `username` is the IAM admin: the database's
+     * master user, which no DatabaseUser may then be (it would lose its password login).
+     */
+    readonly masterUsername?: pulumi.Input<string>;
     /**
      * How the provider reaches Secrets Manager for `secretArn`: the stack's AWS settings, as names
      * only (never keys). `Database` fills this in from `aws:profile`, `aws:assumeRoles` and the shared
@@ -139,6 +145,14 @@ export interface DatabaseUserArgs {
      * @default false
      */
     readonly adopt?: pulumi.Input<boolean>;
+    /**
+     * MySQL-family engines: make this user the IAM admin (`Database`'s `iamAdmin`), an IAM-only
+     * account with the master's grantable global privileges WITH GRANT OPTION, instead of a user
+     * with `privileges` (leave them empty). Other users then log in as it with `master.iamAuth`.
+     * It refreshes itself with its own token. Changing it replaces the user.
+     * @default false
+     */
+    readonly iamAdmin?: pulumi.Input<boolean>;
     /**
      * PostgreSQL: what happens, when the user is deleted (destroy or replace), to objects it owns
      * (tables it created, schemas, functions), in any database of the server.

@@ -239,6 +239,7 @@ export function checkStackConfig(
         connectPort,
         sqlRunner: reader.string("sqlRunner") as DatabaseArgs["sqlRunner"],
         masterPassword: reader.string("masterPassword") as DatabaseArgs["masterPassword"],
+        iamAdmin: reader.boolean("iamAdmin"),
     } satisfies DatabaseArgs;
     // Off unless asked: the admin provider connects from the deployer, which the SQL runner spares the
     // default stack (it then deploys from any machine with AWS credentials).

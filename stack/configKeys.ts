@@ -31,6 +31,7 @@ export const CONFIG_KEYS = [
     "connectPort",
     "sqlRunner",
     "masterPassword",
+    "iamAdmin",
     "proxy",
 ] as const;
 

@@ -194,6 +194,19 @@ export interface DatabaseArgs {
      */
     readonly sqlRunner?: "deployer" | "lambda";
     /**
+     * MySQL, MariaDB and Aurora MySQL (which have no IAM-only master): the users' provider and the
+     * SQL runner log in as a separate IAM admin, `iam_admin`, instead of the master. The master
+     * creates it once — the step that reads the master password — as an IAM-only account holding the
+     * master's grantable global privileges WITH GRANT OPTION; every later operation on the users, and
+     * the admin's own refresh, signs an IAM token for it (the deployer with the stack's AWS settings,
+     * the runner with its role, which gets `rds-db:connect` on the admin only). The master itself never
+     * logs in with IAM: AWSAuthenticationPlugin would take its password login away. The deployer
+     * needs `rds-db:connect` on `dbuser:<resource id>/iam_admin`. On PostgreSQL engines use
+     * `masterPassword: "iam"` instead.
+     * @default false
+     */
+    readonly iamAdmin?: boolean;
+    /**
      * Host the users' provider opens its connections to, when the machine running Pulumi reaches the
      * database through a tunnel or bastion (e.g. "127.0.0.1"); TLS still verifies the RDS host name.
      * The PostgreSQL admin provider verifies the name it connects to, so for it map the RDS host name

@@ -21,6 +21,7 @@ import { DatabaseArgs } from "./args";
 import { stackAwsAccess } from "./awsAccess";
 import type { AwsAccessInput } from "../provider/secrets";
 import { createNetwork } from "./network";
+import { IAM_ADMIN_USERNAME } from "./masterPasswordRules";
 import { createServer } from "./server";
 import { regionKnownNow, trustedCertificates as trusted } from "./trust";
 import { validateDatabaseArgs } from "./validateArgs";
@@ -41,6 +42,8 @@ export class Database extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
     /** The IAM database users, by user name. */
     public readonly users: Record<string, DatabaseUser>;
+    /** With `iamAdmin`: the IAM admin the users are made by (`iam_admin`), made by the master. */
+    public readonly iamAdminUser?: DatabaseUser;
     /** Names of the IAM users this database defines (known at construction, for validation). */
     public readonly userNames: readonly string[];
     /** Region and account of the database, for rds-db:connect ARNs. */
@@ -206,6 +209,7 @@ export class Database extends pulumi.ComponentResource {
         };
         // The users' SQL runs from inside the VPC unless asked otherwise (args.ts, sqlRunner). The
         // users depend on the runner and its network path, so they are dropped before those go.
+        const iamAdmin = args.iamAdmin === true && (args.users ?? []).length > 0;
         const runner =
             (args.sqlRunner ?? "lambda") === "lambda" && (args.users ?? []).length > 0
                 ? new SqlRunner(
@@ -216,12 +220,19 @@ export class Database extends pulumi.ComponentResource {
                           databaseSecurityGroupId: network.securityGroup.id,
                           databasePort: facts.port,
                           timeoutSeconds: args.runnerTimeoutSeconds,
-                          // With an IAM-only master the runner signs the master's token with its role.
-                          masterConnect: server.masterAuthentication
-                              ? this.arnFacts.apply((facts) =>
-                                    connectPolicyDocument([{ ...facts, username: this.masterUsername }]),
-                                )
-                              : undefined,
+                          // With an IAM-only master or an IAM admin the runner signs that user's
+                          // token with its role.
+                          masterConnect:
+                              server.masterAuthentication || iamAdmin
+                                  ? this.arnFacts.apply((facts) =>
+                                        connectPolicyDocument([
+                                            {
+                                                ...facts,
+                                                username: iamAdmin ? IAM_ADMIN_USERNAME : this.masterUsername,
+                                            },
+                                        ]),
+                                    )
+                                  : undefined,
                           tags,
                       },
                       parent,
@@ -270,6 +281,37 @@ export class Database extends pulumi.ComponentResource {
                           runnerRoleArn: runner.roleArn,
                       }),
             };
+            const userOptions =
+                runner === undefined
+                    ? connects
+                    : { ...connects, dependsOn: [...connects.dependsOn, ...runner.ready] };
+            // iamAdmin: the master makes the IAM admin (the one step with the master password); the
+            // users are then made by the admin, logging in with a token.
+            this.iamAdminUser = iamAdmin
+                ? makeDatabaseUser(
+                      `${name}-iam-admin`,
+                      {
+                          engine,
+                          host: this.address,
+                          port: facts.port,
+                          username: IAM_ADMIN_USERNAME,
+                          database: this.databaseName,
+                          privileges: [],
+                          iamAdmin: true,
+                          master,
+                          ...optional,
+                      },
+                      userOptions,
+                  )
+                : undefined;
+            const usersMaster: pulumi.Output<MasterCredentials> = iamAdmin
+                ? pulumi.all([stackAwsAccess(this), trustedCertificates]).apply(([aws]) => ({
+                      username: IAM_ADMIN_USERNAME,
+                      iamAuth: true,
+                      masterUsername: this.masterUsername,
+                      ...(aws === undefined ? {} : { aws }),
+                  }))
+                : master;
             for (const spec of args.users ?? []) {
                 this.users[spec.username] = makeDatabaseUser(
                     `${name}-user-${spec.username}`,
@@ -280,12 +322,12 @@ export class Database extends pulumi.ComponentResource {
                         username: spec.username,
                         database: this.databaseName,
                         privileges: normalizePrivileges(spec.privileges, engine),
-                        master,
+                        master: usersMaster,
                         ...optional,
                     },
-                    runner === undefined
-                        ? connects
-                        : { ...connects, dependsOn: [...connects.dependsOn, ...runner.ready] },
+                    this.iamAdminUser
+                        ? { ...userOptions, dependsOn: [...userOptions.dependsOn, this.iamAdminUser] }
+                        : userOptions,
                 );
             }
         }

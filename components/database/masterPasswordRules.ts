@@ -41,3 +41,9 @@ export function masterPasswordProblem(engine: Engine, password: string): string 
         return 'the master password may hold printable ASCII characters except "/", \'"\', "@" and space';
     return undefined;
 }
+
+/**
+ * The IAM admin's name (DatabaseArgs.iamAdmin): not "rds…", a prefix RDS keeps for its own accounts
+ * (rdsadmin, rdsrepladmin, rds_superuser_role).
+ */
+export const IAM_ADMIN_USERNAME = "iam_admin";

@@ -19,7 +19,7 @@ import {
     validateUsername,
 } from "../validation";
 import { DatabaseArgs } from "./args";
-import { MASTER_PASSWORD_CHOICES, iamMasterProblem } from "./masterPasswordRules";
+import { IAM_ADMIN_USERNAME, MASTER_PASSWORD_CHOICES, iamMasterProblem } from "./masterPasswordRules";
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
@@ -145,6 +145,7 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
         failures.push(...failuresAt("caCertificate", pemProblems(args.caCertificate)));
     }
     failures.push(...masterPasswordFailures(args));
+    failures.push(...iamAdminFailures(args));
     failures.push(...logRetentionFailures(args.iamAuthErrorLogRetentionDays));
     if (args.adminProvider !== undefined && typeof args.adminProvider !== "boolean") {
         failures.push({ property: "adminProvider", reason: "adminProvider must be true or false" });
@@ -164,6 +165,11 @@ export function validateDatabaseArgs(args: DatabaseArgs): ValidationFailure[] {
     }
     const seen = new Set<string>();
     (args.users ?? []).forEach((user, i) => {
+        if (args.iamAdmin === true && user?.username === IAM_ADMIN_USERNAME)
+            failures.push({
+                property: `users[${i}].username`,
+                reason: `"${IAM_ADMIN_USERNAME}" is the IAM admin rds-iam makes with iamAdmin: choose another name`,
+            });
         failures.push(...validateUsername(engine, user?.username, `users[${i}].username`, master));
         failures.push(...validatePrivileges(engine, user?.privileges, `users[${i}].privileges`));
         if (seen.has(user?.username)) {
@@ -244,4 +250,20 @@ function logRetentionFailures(days: DatabaseArgs["iamAuthErrorLogRetentionDays"]
             reason: `iamAuthErrorLogRetentionDays must be one of CloudWatch Logs' retention values (${LOG_RETENTION_DAYS.join(", ")}; 0 keeps them forever) or false for no export (got ${JSON.stringify(days)})`,
         },
     ];
+}
+
+/** iamAdmin: MySQL-family engines, where RDS has no IAM-only master. */
+function iamAdminFailures(args: DatabaseArgs): ValidationFailure[] {
+    if (args.iamAdmin === undefined) return [];
+    if (typeof args.iamAdmin !== "boolean")
+        return [{ property: "iamAdmin", reason: "iamAdmin must be true or false" }];
+    const facts = engineFacts(args.engine);
+    if (args.iamAdmin && facts?.family === "postgres")
+        return [
+            {
+                property: "iamAdmin",
+                reason: `iamAdmin is for MySQL-family engines; on ${args.engine} RDS offers an IAM-only master: set masterPassword: "iam" instead`,
+            },
+        ];
+    return [];
 }

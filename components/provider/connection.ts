@@ -25,7 +25,10 @@ export interface ConnectionTarget {
     readonly user: string;
     /** The master password, or its IAM token when `masterIamLogin`. */
     readonly password: string;
-    /** The master is an IAM-only master (masterPassword "iam"): it is a member of rds_iam by design. */
+    /**
+     * `user` logs in with an IAM token: the IAM-only master (masterPassword "iam", a member of rds_iam
+     * by design) or the IAM admin acting for the master (iamAdmin, MySQL-family engines).
+     */
     readonly masterIamLogin?: boolean;
 }
 
@@ -371,6 +374,10 @@ async function connectMysql(
                 : undefined,
             user: target.user,
             password: target.password,
+            // A token login (the IAM admin): AWSAuthenticationPlugin asks for mysql_clear_password, sent
+            // only inside this verified TLS session (RDS User Guide, "Connecting to your DB instance
+            // using IAM authentication from the command line": --enable-cleartext-plugin).
+            enableCleartextPlugin: target.masterIamLogin === true,
             connectTimeout: timeouts.connectMs,
             ssl: { ca: certificateAuthorities(target), rejectUnauthorized: true, verifyIdentity: true },
         });

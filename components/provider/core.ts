@@ -22,7 +22,8 @@ export function userSpec(u: UserInputs): UserSpec {
         username: u.username,
         database: u.database,
         privileges: u.privileges,
-        master: u.master.username,
+        // The IAM admin logs in for the master: the master is the one it acts for.
+        master: u.master.masterUsername ?? u.master.username,
         managedBy: u.managedBy,
         ownedObjectsOnDelete: u.ownedObjectsOnDelete,
         reassignOwnedTo: u.reassignOwnedTo,
@@ -73,6 +74,27 @@ export async function runOperation(
     const user = userSpec(u);
     const run = <T>(work: (s: Session) => Promise<T>, fallback: boolean) =>
         session(u, password, (s) => dialect.exclusive(s, u.username, () => work(s)), fallback);
+    if (u.iamAdmin === true) {
+        // The IAM admin holds the master's global privileges by design: none of them is "unmanaged".
+        const asAdmin = (observed: ObservedUser): ObservedUser => ({
+            ...observed,
+            privileges: [],
+            unmanaged: [],
+        });
+        const ensure = dialect.ensureAdmin;
+        if (ensure === undefined)
+            throw new Error(`an IAM admin user is offered on MySQL-family engines only, not ${u.engine}`);
+        switch (operation) {
+            case "create":
+            case "update":
+                return asAdmin(await run((s) => ensure(s, user), false));
+            case "read":
+                return asAdmin(await run((s) => dialect.observe(s, user), true));
+            case "delete":
+                await run((s) => dialect.drop(s, user), true);
+                return undefined;
+        }
+    }
     switch (operation) {
         case "create":
             return run((s) => createUser(dialect, s, user, u.adopt === true, where(u)), false);

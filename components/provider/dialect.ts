@@ -67,6 +67,12 @@ export interface Dialect {
     converge(session: Session, user: UserSpec, observed: ObservedUser): Promise<void>;
     /** Changes declared privileges `from` → `user.privileges` (nothing else drifted). */
     changePrivileges(session: Session, user: UserSpec, from: readonly string[]): Promise<void>;
+    /**
+     * Makes `user` the IAM admin, or brings it back to that (MySQL-family engines only): an IAM-only
+     * account with the master's grantable global privileges WITH GRANT OPTION. Refuses an account of
+     * that name rds-iam did not make.
+     */
+    ensureAdmin?(session: Session, user: UserSpec): Promise<ObservedUser>;
     /** Drops the user; its objects go where `ownedObjectsOnDelete` says, never to a privileged role. */
     drop(session: Session, user: UserSpec): Promise<void>;
     /** Whether an error says the user already exists (a concurrent create won the race). */

@@ -39,6 +39,11 @@ export interface UserInputs {
     readonly connectPort?: number;
     readonly caCertificate?: string;
     readonly adopt?: boolean;
+    /**
+     * MySQL-family engines: this user is the IAM admin (DatabaseArgs.iamAdmin) — an IAM-only account
+     * with the master's grantable global privileges, which the other users' provider logs in as.
+     */
+    readonly iamAdmin?: boolean;
     /** Who manages the user (project/stack/resource), kept as a marker so a retried create knows its own user. */
     readonly managedBy?: string;
     /** PostgreSQL: objects the user owns when it is deleted. */
@@ -151,17 +156,31 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
             );
         }
     }
-    if (failures.every((f) => f.property !== "username")) {
-        failures.push(...masterFailures(news.master, news.username));
-    } else {
-        failures.push(...masterFailures(news.master, undefined));
-    }
-    const iamMaster = (news.master as Record<string, unknown> | undefined)?.iamAuth === true;
-    if (iamMaster && engine !== undefined && !engineFacts(engine).iamOnlyMaster) {
-        failures.push({
-            property: "master.iamAuth",
-            reason: `an IAM-only master (MasterUserAuthenticationType iam-db-auth) exists on RDS for PostgreSQL and Aurora PostgreSQL only, not ${engine}: give master.secretArn or master.password`,
-        });
+    // The IAM admin reads and updates itself, logged in as itself with a token (provider.ts).
+    const adminSelf =
+        news.iamAdmin === true &&
+        (news.master as Record<string, unknown> | undefined)?.iamAuth === true &&
+        (news.master as Record<string, unknown>).username === news.username;
+    failures.push(
+        ...masterFailures(
+            news.master,
+            failures.every((f) => f.property !== "username") && !adminSelf ? news.username : undefined,
+        ),
+    );
+    const master = news.master as Record<string, unknown> | undefined;
+    if (master?.iamAuth === true && engine !== undefined && !engineFacts(engine).iamOnlyMaster) {
+        // MySQL-family engines: a token login as the IAM admin, which acts for the master (named, so
+        // no user of that name is ever made an IAM login: it would lose its password).
+        if (typeof master.masterUsername !== "string" && !isUnknown(master.masterUsername))
+            failures.push({
+                property: "master.masterUsername",
+                reason: `with master.iamAuth on ${engine} (which has no IAM-only master), master.username is the IAM admin (DatabaseArgs.iamAdmin) and master.masterUsername must name the database's master user`,
+            });
+        else if (typeof news.username === "string" && news.username === master.masterUsername)
+            failures.push({
+                property: "username",
+                reason: `username "${news.username}" is the master user; IAM authentication would lock it out of password login. Create a separate user for IAM`,
+            });
     }
     if (news.region !== undefined && !isUnknown(news.region) && !isRegion(news.region)) {
         failures.push({
@@ -175,6 +194,7 @@ export function checkUserInputs(news: Record<string, unknown>): ValidationFailur
         failures.push(...failuresAt("connectPort", portProblems(news.connectPort, "connectPort")));
     if (news.caCertificate !== undefined && !isUnknown(news.caCertificate))
         failures.push(...failuresAt("caCertificate", pemProblems(news.caCertificate)));
+    failures.push(...iamAdminFailures(news, engine));
     if (news.adopt !== undefined && !isUnknown(news.adopt) && typeof news.adopt !== "boolean") {
         failures.push({ property: "adopt", reason: "adopt must be true or false" });
     }
@@ -374,5 +394,31 @@ function awsAccessFailures(master: unknown): ValidationFailure[] {
             });
         }
     }
+    return failures;
+}
+
+/** iamAdmin: the IAM admin itself, on MySQL-family engines, with no privileges of the vocabulary. */
+function iamAdminFailures(news: Record<string, unknown>, engine: Engine | undefined): ValidationFailure[] {
+    if (news.iamAdmin === undefined || isUnknown(news.iamAdmin)) return [];
+    if (typeof news.iamAdmin !== "boolean")
+        return [{ property: "iamAdmin", reason: "iamAdmin must be true or false" }];
+    if (!news.iamAdmin) return [];
+    const failures: ValidationFailure[] = [];
+    if (engine !== undefined && engineFamily(engine) === "postgres")
+        failures.push({
+            property: "iamAdmin",
+            reason: `an IAM admin user is offered on MySQL-family engines; on ${engine} use the IAM-only master (masterPassword "iam")`,
+        });
+    if (Array.isArray(news.privileges) && news.privileges.length > 0)
+        failures.push({
+            property: "privileges",
+            reason: "the IAM admin gets the master's global privileges, not a list: leave privileges empty",
+        });
+    const master = news.master as Record<string, unknown> | undefined;
+    if (master?.iamAuth === true && master.username !== news.username)
+        failures.push({
+            property: "master",
+            reason: "the IAM admin is created by the master with its password (master.secretArn or master.password), not with another user's token",
+        });
     return failures;
 }

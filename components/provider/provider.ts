@@ -13,7 +13,7 @@ import { masterPassword, stackCredentials } from "./secrets";
 import { invokeRunner } from "../runner/invoke";
 
 /** Changing any of these means another user (or another server): replace, deleting first. */
-const REPLACE_ON = ["engine", "host", "port", "username", "database"] as const;
+const REPLACE_ON = ["engine", "host", "port", "username", "database", "iamAdmin"] as const;
 /** Changing these only changes how we connect, what we grant or how we delete: update in place. */
 const UPDATE_ON = [
     "privileges",
@@ -44,14 +44,27 @@ function userId(u: UserInputs): string {
  * the deployer, in both cases, and never stored; it goes to the runner only after the deployer has
  * checked that the function version is rds-iam's own code (runner/verify.ts).
  */
-async function perform(operation: Operation, u: UserInputs): Promise<ObservedUser | undefined> {
+async function perform(operation: Operation, given: UserInputs): Promise<ObservedUser | undefined> {
+    // The IAM admin reads and updates itself with its own token (it holds the master's privileges
+    // WITH GRANT OPTION): once it is made, only its delete needs the master password.
+    const u: UserInputs =
+        given.iamAdmin === true && (operation === "read" || operation === "update")
+            ? {
+                  ...given,
+                  master: {
+                      username: given.username,
+                      iamAuth: true,
+                      masterUsername: given.master.username,
+                      ...(given.master.aws === undefined ? {} : { aws: given.master.aws }),
+                  },
+              }
+            : given;
     if (u.master.iamAuth === true) {
         // An IAM-only master: the runner signs its own token with its role; here the deployer does.
         if (u.sqlRunner === "lambda") return invokeRunner(operation, u, undefined);
         const token = await masterToken(
             { host: u.host, port: u.port, username: u.master.username, region: u.region },
             stackCredentials(u.master.aws, u.region),
-            JSON.stringify(u.master.aws ?? null),
         );
         return runOperation(operation, u, token);
     }

@@ -27,8 +27,13 @@ export interface MasterInput {
     readonly username: string;
     readonly secretArn?: string;
     readonly password?: string;
-    /** The master logs in with an IAM token (masterPassword "iam"): no password exists to read. */
+    /**
+     * Log in as `username` with an IAM token: the IAM-only master (masterPassword "iam", PostgreSQL
+     * engines), or the IAM admin acting for the master (iamAdmin, MySQL-family engines).
+     */
     readonly iamAuth?: boolean;
+    /** With iamAuth as the IAM admin: the database's master user, never made an IAM user. */
+    readonly masterUsername?: string;
     /** How to reach Secrets Manager: the stack's AWS settings. @default the default credential chain */
     readonly aws?: AwsAccessInput;
 }

@@ -67,7 +67,8 @@ export async function handler(event: unknown): Promise<RunnerResponse> {
     if (request.inputs === null || typeof request.inputs !== "object" || Array.isArray(request.inputs)) {
         return refuse("it carries no inputs object");
     }
-    const requestMaster = request.inputs.master as { username?: unknown; iamAuth?: unknown } | undefined;
+    const requestMaster = request.inputs.master as
+        { username?: unknown; iamAuth?: unknown; masterUsername?: unknown } | undefined;
     const iamMaster = requestMaster?.iamAuth === true;
     if (iamMaster && request.password !== undefined) {
         return refuse("it carries a master password for an IAM-only master (master.iamAuth)");
@@ -87,7 +88,14 @@ export async function handler(event: unknown): Promise<RunnerResponse> {
         ...inputs,
         master: {
             username: requestMaster?.username,
-            ...(iamMaster ? { iamAuth: true } : { password: "x" }),
+            ...(iamMaster
+                ? {
+                      iamAuth: true,
+                      ...(requestMaster?.masterUsername === undefined
+                          ? {}
+                          : { masterUsername: requestMaster.masterUsername }),
+                  }
+                : { password: "x" }),
         },
     });
     if (failures.length > 0) {
@@ -106,7 +114,6 @@ export async function handler(event: unknown): Promise<RunnerResponse> {
                       region: (inputs.region as string | undefined) ?? process.env.AWS_REGION,
                   },
                   undefined,
-                  "runner",
               )
             : (request.password as string);
     } catch (e) {

@@ -72,7 +72,11 @@ export async function invokeRunner(
         operation,
         inputs: {
             ...rest,
-            master: { username: master.username, ...(master.iamAuth === true ? { iamAuth: true } : {}) },
+            master: {
+                username: master.username,
+                ...(master.iamAuth === true ? { iamAuth: true } : {}),
+                ...(master.masterUsername === undefined ? {} : { masterUsername: master.masterUsername }),
+            },
             sqlRunner: "deployer",
             runnerFunction: undefined,
             runnerVersion: undefined,

@@ -71,6 +71,7 @@ const DATABASE_INPUTS: Props = {
     adminProvider: bool,
     caCertificate: str,
     sqlRunner: str,
+    iamAdmin: bool,
     connectHost: str,
     connectPort: int,
     runnerTimeoutSeconds: int,
@@ -124,6 +125,7 @@ const USER_INPUTS: Props = {
     connectPort: int,
     caCertificate: str,
     adopt: bool,
+    iamAdmin: bool,
     ownedObjectsOnDelete: str,
     reassignOwnedTo: str,
     managedBy: str,
@@ -224,10 +226,17 @@ export function buildSchema(): Record<string, unknown> {
                 ["database", "resourceId", "region", "accountId"],
             ),
             "rds-iam:index:MasterCredentials": object(
-                { username: str, secretArn: str, password: { ...str, secret: true }, aws: type("AwsAccess") },
+                {
+                    username: str,
+                    secretArn: str,
+                    password: { ...str, secret: true },
+                    iamAuth: bool,
+                    masterUsername: str,
+                    aws: type("AwsAccess"),
+                },
                 MASTER,
-                "How the provider logs in as the master user. Exactly one of secretArn / password.",
-                ["secretArn", "password", "aws"],
+                "How the provider logs in as the master user. Exactly one of secretArn / password / iamAuth.",
+                ["secretArn", "password", "iamAuth", "masterUsername", "aws"],
             ),
             "rds-iam:index:AwsAccess": object(
                 {

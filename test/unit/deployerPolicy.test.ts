@@ -22,9 +22,11 @@ const VARIANTS: Record<string, unknown>[] = [
     // The production profile (Pulumi.prod.yaml.example): Aurora PostgreSQL with a final snapshot.
     { "rds-iam:engine": "aurora-postgresql", "rds-iam:skipFinalSnapshot": false },
     { "rds-iam:engine": "mariadb" },
-    // An IAM-only master (#23.11): the switch, and the deployer's own token login as the master.
+    // Provisioning without the master password (#23.11): the IAM-only master's switch and the
+    // deployer's token login as it; the IAM admin and the deployer's token login as it.
     { "rds-iam:masterPassword": "iam", "rds-iam:sqlRunner": "deployer" },
     { "rds-iam:engine": "aurora-postgresql", "rds-iam:masterPassword": "iam" },
+    { "rds-iam:engine": "mariadb", "rds-iam:iamAdmin": true, "rds-iam:sqlRunner": "deployer" },
     {
         "rds-iam:workloads": [{ name: "api", service: "ec2", users: ["app_rw"], attachToUsers: ["alice"] }],
     },

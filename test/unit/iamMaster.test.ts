@@ -1,8 +1,9 @@
 /**
- * masterPassword "iam" (#23.11): RDS's IAM-only master, MasterUserAuthenticationType iam-db-auth,
+ * Provisioning without the master password (#23.11). masterPassword "iam": RDS's IAM-only master, MasterUserAuthenticationType iam-db-auth,
  * "only valid for RDS for PostgreSQL and Aurora PostgreSQL engines" (RDS API Reference,
- * ModifyDBInstance / ModifyDBCluster). The resource graph and every refusal, through the mocks; the
- * real run is test/engine/iamMaster.test.ts.
+ * ModifyDBInstance / ModifyDBCluster); iamAdmin: an IAM admin the master makes on the MySQL-family
+ * engines, which have none. The resource graph and every refusal, through the mocks; the real runs
+ * are test/engine/iamMaster.test.ts and iamAdmin.test.ts.
  */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
@@ -179,10 +180,10 @@ describe("DatabaseUser master.iamAuth (#23.11)", () => {
         );
     });
 
-    it("is refused on MySQL-protocol engines, where RDS has no IAM-only master", () => {
+    it("on MySQL-protocol engines, where RDS has no IAM-only master, needs the master it acts for (the IAM admin)", () => {
         assert.match(
             masterFailures(inputs({ iamAuth: true }, "mariadb"))[0]?.reason ?? "",
-            /PostgreSQL and Aurora PostgreSQL only, not mariadb/,
+            /master.username is the IAM admin \(DatabaseArgs.iamAdmin\) and master.masterUsername must name the database's master user/,
         );
     });
 
@@ -258,5 +259,119 @@ describe("the local cloud's RDS API refuses what ModifyDBInstance refuses, throu
         await assert.rejects(modify("pg-no-iam"), { name: "InvalidParameterCombination" });
         await assert.rejects(modify("pg-iam", "kerberos"), { name: "InvalidParameterValue" });
         await assert.rejects(modify("missing"), { name: "DBInstanceNotFoundFault" });
+    });
+});
+
+describe("Database iamAdmin: an IAM admin on MySQL-family engines (#23.11)", () => {
+    for (const engine of ["mysql", "mariadb", "aurora-mysql"] as Engine[])
+        it(`${engine}: the master makes iam_admin, and the users log in as it with a token, never as the master`, async () => {
+            const { db, resources } = await build({ engine, masterPassword: undefined, iamAdmin: true });
+            const users = of(resources, USER);
+            const admin = users.find((u) => u.name === "orders-iam-admin")!;
+            assert.equal(admin.inputs.username, "iam_admin");
+            assert.equal(admin.inputs.iamAdmin, true);
+            assert.deepEqual(admin.inputs.privileges, []);
+            assert.deepEqual(Object.keys(withoutSecretEnvelopes(admin.inputs.master) as object).sort(), [
+                "secretArn",
+                "username",
+            ]);
+            const app = users.find((u) => u.name === "orders-user-app")!;
+            assert.deepEqual(withoutSecretEnvelopes(app.inputs.master), {
+                username: "iam_admin",
+                iamAuth: true,
+                masterUsername: "dbmaster",
+            });
+            assert.ok(app.dependencies.includes(admin.urn), "the users wait for the admin");
+            const resourceId = await valueOf(db.resourceId);
+            const [connect] = of(resources, "aws:iam/rolePolicy:RolePolicy").filter(
+                (r) => r.name === "orders-runner-master-connect",
+            );
+            assert.deepEqual(JSON.parse(String(connect.inputs.policy)).Statement[0].Resource, [
+                `arn:aws:rds-db:us-east-1:123456789012:dbuser:${resourceId}/iam_admin`,
+            ]);
+        });
+
+    it("is refused on PostgreSQL engines, naming the IAM-only master instead, and a user may not take its name", () => {
+        for (const engine of ["postgres", "aurora-postgresql"] as Engine[])
+            assert.match(
+                errorsOf({ engine, masterPassword: undefined, iamAdmin: true })[0]?.reason ?? "",
+                /set masterPassword: "iam" instead/,
+            );
+        assert.deepEqual(
+            errorsOf({
+                engine: "mariadb",
+                masterPassword: undefined,
+                iamAdmin: true,
+                users: [{ username: "iam_admin" }],
+            } as Partial<DatabaseArgs>).map((e) => e.propertyPath),
+            ["users[0].username"],
+        );
+    });
+
+    it("makes no admin without it", async () => {
+        const { resources } = await build({ engine: "mariadb", masterPassword: undefined });
+        assert.deepEqual(
+            of(resources, USER).map((u) => u.inputs.username),
+            ["app"],
+        );
+    });
+});
+
+describe("DatabaseUser iamAdmin and master.masterUsername (#23.11)", () => {
+    const mysql = (extra: Record<string, unknown>) => ({
+        engine: "mariadb",
+        host: "orders.c0ffee0example.us-east-1.rds.amazonaws.com",
+        port: 3306,
+        username: "app",
+        privileges: [],
+        ...extra,
+    });
+    const failures = (i: Record<string, unknown>) =>
+        checkUserInputs(i).map((f) => `${f.property}: ${f.reason}`);
+
+    it("lets a user log in as the IAM admin only when it names the master it acts for, and never be that master", () => {
+        assert.deepEqual(
+            failures(mysql({ master: { username: "iam_admin", iamAuth: true, masterUsername: "dbmaster" } })),
+            [],
+        );
+        assert.match(
+            failures(mysql({ master: { username: "iam_admin", iamAuth: true } }))[0],
+            /^master.masterUsername: /,
+        );
+        assert.match(
+            failures(
+                mysql({
+                    username: "dbmaster",
+                    master: { username: "iam_admin", iamAuth: true, masterUsername: "dbmaster" },
+                }),
+            )[0],
+            /^username: username "dbmaster" is the master user/,
+        );
+    });
+
+    it("makes the admin only on MySQL-family engines, with no privileges, by the master's password", () => {
+        const admin = {
+            username: "iam_admin",
+            iamAdmin: true,
+            master: { username: "dbmaster", password: "p4ssword" },
+        };
+        assert.deepEqual(failures(mysql(admin)), []);
+        assert.match(
+            failures(mysql({ ...admin, privileges: ["SELECT"], database: "app" })).join(),
+            /leave privileges empty/,
+        );
+        assert.match(
+            failures(
+                mysql({
+                    ...admin,
+                    master: { username: "dbmaster", iamAuth: true, masterUsername: "dbmaster" },
+                }),
+            ).join(),
+            /created by the master with its password/,
+        );
+        assert.match(
+            failures({ ...mysql(admin), engine: "postgres", port: 5432, database: "app" }).join(),
+            /^iamAdmin: an IAM admin user is offered on MySQL-family engines/,
+        );
     });
 });

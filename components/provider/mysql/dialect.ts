@@ -104,6 +104,34 @@ export const mysqlDialect: Dialect = {
         );
     },
 
+    async ensureAdmin(session, user) {
+        const mariadb = await isMariadb(session);
+        const g = catalog.grantee(user.master);
+        const masterGrants = (
+            await session.query(catalog.grantsQuery(mariadb), [g, g, g, g, user.master, user.master])
+        )
+            .filter((r) => r.kind === "global" && r.grantable === "YES")
+            .map((r) => String(r.privilege));
+        const rows = await accountRows(session, user.username);
+        if (rows === undefined) {
+            const [create, ...rest] = sql.createAdminStatements(user.username, masterGrants);
+            await runWithPlugin(session, [create]);
+            await runAll(session, rest);
+        } else {
+            const observed = catalog.observedAccount(rows, undefined);
+            if (!observed.iamAuthentication && !observed.unfinished)
+                throw new Error(
+                    `an account "${user.username}" that logs in with a password exists on this server: rds-iam makes the IAM admin ` +
+                        "itself and does not take over another account. Drop or rename it, or choose another iamAdmin name.",
+                );
+            await runAll(session, [
+                ...sql.adminGrantStatements(user.username, masterGrants),
+                sql.unlockStatement(user.username),
+            ]);
+        }
+        return observe(session, user);
+    },
+
     async drop(session, user) {
         await runAll(session, sql.dropUserStatements(user.username));
     },

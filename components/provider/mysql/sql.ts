@@ -206,3 +206,27 @@ export function dropOtherAccountStatement(username: string, host: string): strin
 export function dropUserStatements(username: string): string[] {
     return [`DROP USER IF EXISTS ${account(username)}`];
 }
+
+/**
+ * The IAM admin (DatabaseArgs.iamAdmin): an IAM-only account that holds the master's grantable
+ * global privileges WITH GRANT OPTION, so it can do for the users what the master does (CREATE USER,
+ * GRANT on their databases), while the master keeps its password login. Created locked, unlocked
+ * once its grants are in place, as every user here.
+ */
+export function createAdminStatements(username: string, masterGrants: readonly string[]): string[] {
+    return [
+        `CREATE USER ${account(username)} ${IAM_LOGIN} ACCOUNT LOCK`,
+        ...adminGrantStatements(username, masterGrants),
+        unlockStatement(username),
+    ];
+}
+
+/** The master's grantable global privileges, granted to the admin the same way (idempotent). */
+export function adminGrantStatements(username: string, masterGrants: readonly string[]): string[] {
+    const privileges = [...new Set(masterGrants.map(privilegeName))].filter((p) => p !== "USAGE").sort();
+    if (privileges.length === 0)
+        throw new Error(
+            "the master holds no grantable global privilege to give the IAM admin: is this the RDS master user?",
+        );
+    return [`GRANT ${privileges.join(", ")} ON *.* TO ${account(username)} WITH GRANT OPTION`];
+}
