@@ -21,6 +21,7 @@ import * as mysql from "@pulumi/mysql";
 import * as postgresql from "@pulumi/postgresql";
 import { Engine, engineFacts } from "../engines";
 import { writeCaBundleFile } from "./caBundleFile";
+import type { AwsAccessInput } from "../provider/secrets";
 
 export interface AdminProviderArgs {
     readonly engine: Engine;
@@ -31,7 +32,12 @@ export interface AdminProviderArgs {
     readonly master:
         | { readonly secretArn: pulumi.Output<string> }
         | { readonly password: pulumi.Output<string> }
-        | { readonly iamAuth: true; readonly region: pulumi.Output<string> };
+        | {
+              readonly iamAuth: true;
+              readonly region: pulumi.Output<string>;
+              /** The stack's AWS settings: its profile and the role to assume sign the token. */
+              readonly aws: pulumi.Output<AwsAccessInput | undefined>;
+          };
     readonly databaseName?: string;
     /** The network path (ingress rules) the provider's connections take. */
     readonly networkPath: pulumi.Resource[];
@@ -71,6 +77,17 @@ export function createAdminProvider(
                 username: args.masterUsername,
                 awsRdsIamAuth: true,
                 awsRdsIamRegion: master.region,
+                // The provider signs with one profile and at most one role (aws_rds_iam_profile,
+                // aws_rds_iam_provider_role_arn): a longer aws:assumeRoles chain cannot be followed.
+                awsRdsIamProfile: master.aws.apply((a) => a?.profile),
+                awsRdsIamProviderRoleArn: master.aws.apply((a) => {
+                    const roles = a?.assumeRoles ?? [];
+                    if (roles.length > 1)
+                        throw new Error(
+                            `the admin provider signs the master's IAM token with at most one role to assume (aws_rds_iam_provider_role_arn), and aws:assumeRoles has ${roles.length}: set adminProvider false, or assume one role`,
+                        );
+                    return roles[0]?.roleArn;
+                }),
                 database: args.databaseName,
                 sslmode: "verify-full",
                 sslrootcert: args.trustedCertificates.apply((pem) => writeCaBundleFile(pem)),

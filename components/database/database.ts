@@ -343,7 +343,11 @@ export class Database extends pulumi.ComponentResource {
                       port: this.port,
                       masterUsername: this.masterUsername,
                       master: server.masterAuthentication
-                          ? { iamAuth: true, region: this.region }
+                          ? {
+                                iamAuth: true,
+                                region: this.region,
+                                aws: stackAwsAccess(this) as pulumi.Output<AwsAccessInput | undefined>,
+                            }
                           : server.generatedMasterPassword !== undefined
                             ? { password: server.generatedMasterPassword }
                             : { secretArn: this.masterSecretArn as pulumi.Output<string> },

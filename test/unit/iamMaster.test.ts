@@ -136,6 +136,36 @@ describe('Database masterPassword "iam": an IAM-only master (#23.11)', () => {
         assert.equal(admin.inputs.password, undefined);
     });
 
+    it("signs the admin provider's token with the stack's aws:profile and its one role to assume", async () => {
+        try {
+            installMocks();
+            pulumi.runtime.setAllConfig({
+                "aws:region": "us-east-1",
+                "aws:profile": "deployer",
+                "aws:assumeRoles": JSON.stringify([
+                    { roleArn: "arn:aws:iam::210987654321:role/database-admin" },
+                ]),
+            });
+            const session = installMocks();
+            new Database("orders", {
+                engine: "postgres",
+                ...network,
+                databaseName: "orders",
+                masterPassword: "iam",
+                users: [{ username: "app" }],
+            });
+            await settle();
+            const [admin] = of(session.resources, "pulumi:providers:postgresql");
+            assert.equal(admin.inputs.awsRdsIamProfile, "deployer");
+            assert.equal(
+                admin.inputs.awsRdsIamProviderRoleArn,
+                "arn:aws:iam::210987654321:role/database-admin",
+            );
+        } finally {
+            pulumi.runtime.setAllConfig({});
+        }
+    });
+
     for (const engine of ["mysql", "mariadb", "aurora-mysql"] as Engine[])
         it(`refuses it on ${engine}, naming the engines RDS offers it on`, () => {
             assert.deepEqual(errorsOf({ engine }), [
