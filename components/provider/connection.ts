@@ -34,12 +34,29 @@ export interface ConnectionTarget {
 
 export type Row = Record<string, unknown>;
 
+/** Between the statements of one batch: what the test servers' statement logs split on, too. */
+export const BATCH_SEPARATOR = ";\n";
+
+/** Runs parameterless statements in one round trip where the session can, else one by one. */
+export async function inBatch(session: Session, statements: readonly string[]): Promise<Row[][]> {
+    if (session.batch !== undefined) return session.batch(statements);
+    const rows: Row[][] = [];
+    for (const statement of statements) rows.push(await session.query(statement));
+    return rows;
+}
+
 export interface Session {
     /** The database this session is connected to (PostgreSQL), if any. */
     readonly database?: string;
     /** The master logged in with an IAM token (an IAM-only master already belongs to rds_iam). */
     readonly masterIamLogin?: boolean;
     query(sql: string, params?: unknown[]): Promise<Row[]>;
+    /**
+     * Parameterless statements sent together, in one round trip where the protocol allows (PostgreSQL's
+     * simple query protocol runs them in order and stops at the first error); the rows of each.
+     * Absent: run them one by one (`inBatch`).
+     */
+    batch?(statements: readonly string[]): Promise<Row[][]>;
     /**
      * A value that stays true for the connection's life (the server's version), read once per
      * connection and kept with it in the pool: a warm operation does not ask again.
@@ -299,6 +316,17 @@ async function withPostgres<T>(
                         const rows = (await client.query(sql, params as unknown[])).rows;
                         ran();
                         return rows;
+                    } catch (e) {
+                        throw statementError(target, e, timeouts);
+                    }
+                },
+                async batch(statements) {
+                    if (statements.length === 0) return [];
+                    try {
+                        const answer = await client.query(statements.join(BATCH_SEPARATOR));
+                        ran();
+                        const results = Array.isArray(answer) ? answer : [answer];
+                        return results.map((r: import("pg").QueryResult) => r.rows ?? []);
                     } catch (e) {
                         throw statementError(target, e, timeouts);
                     }

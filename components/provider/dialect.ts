@@ -65,8 +65,11 @@ export interface Dialect {
      * nothing else — or fails, changing nothing, with a list of what it could not remove.
      */
     converge(session: Session, user: UserSpec, observed: ObservedUser): Promise<void>;
-    /** Changes declared privileges `from` → `user.privileges` (nothing else drifted). */
-    changePrivileges(session: Session, user: UserSpec, from: readonly string[]): Promise<void>;
+    /**
+     * Changes declared privileges `from` → `user.privileges` (nothing else drifted); resolves to the
+     * user as read back afterwards when the dialect reads it in the same round trip as the change.
+     */
+    changePrivileges(session: Session, user: UserSpec, from: readonly string[]): Promise<ObservedUser | void>;
     /**
      * Makes `user` the IAM admin, or brings it back to that (MySQL-family engines only): an IAM-only
      * account with the master's grantable global privileges WITH GRANT OPTION. Refuses an account of

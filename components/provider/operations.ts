@@ -25,6 +25,13 @@ function isOurs(observed: ObservedUser, user: UserSpec): boolean {
     return observed.unfinished || (user.managedBy !== undefined && observed.managedBy === user.managedBy);
 }
 
+/**
+ * Creates the user without asking first whether it exists (a round trip saved on every create): the
+ * create itself fails, changing nothing, when a user of that name is there — then it is ours (an
+ * earlier create of this resource, or one cut off half-way), adopted, or refused. A concurrent
+ * create of the same name waits for this one (dialect.exclusive, or PostgreSQL's transactional role
+ * catalog), so what is found then is never another create still in progress.
+ */
 export async function createUser(
     dialect: Dialect,
     session: Session,
@@ -32,22 +39,13 @@ export async function createUser(
     adopt: boolean,
     where: string,
 ): Promise<ObservedUser> {
-    const existing = await dialect.observe(session, user);
-    if (existing.exists) {
-        if (!adopt && !isOurs(existing, user)) throw alreadyExists(user, where);
-        await dialect.converge(session, user, existing);
-        return dialect.observe(session, user);
-    }
     try {
         await dialect.create(session, user);
     } catch (e) {
         if (!dialect.isAlreadyExists(e)) throw e;
-        // A concurrent create of the same name won the race: answer as if it had been there first.
-        // Its account may still be half-made (locked): that is the winner's work in progress, not ours.
-        const winner = await dialect.observe(session, user);
-        const ours = user.managedBy !== undefined && winner.managedBy === user.managedBy;
-        if (!adopt && !ours) throw alreadyExists(user, where);
-        await dialect.converge(session, user, winner);
+        const existing = await dialect.observe(session, user);
+        if (!adopt && !isOurs(existing, user)) throw alreadyExists(user, where);
+        await dialect.converge(session, user, existing);
         return dialect.observe(session, user);
     }
     // A fresh create makes exactly the declared user, in one transaction (PostgreSQL) or locked until
@@ -75,7 +73,10 @@ export async function updateUser(
     if (!observed.iamAuthentication || observed.unmanaged.length > 0 || observed.unfinished) {
         await dialect.converge(session, user, observed);
     } else if (JSON.stringify(observed.privileges) !== JSON.stringify([...user.privileges].sort())) {
-        await dialect.changePrivileges(session, user, observed.privileges);
+        const after = await dialect.changePrivileges(session, user, observed.privileges);
+        if (after) return after;
+    } else {
+        return observed; // nothing to change: what was just read is what there is
     }
     return dialect.observe(session, user);
 }

@@ -11,6 +11,7 @@
  * does not do (the documented flow, CREATE USER then GRANT rds_iam as master, keeps the master's
  * password login).
  */
+import { BATCH_SEPARATOR } from "../../components/provider/connection";
 import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -228,18 +229,22 @@ export async function startPostgres(
  * (extended), with the user who sent them (log_line_prefix "%m [%p] %u ").
  */
 export function parsePostgresLog(text: string): { user: string; sql: string }[] {
-    const statements: { user: string; sql: string }[] = [];
+    const statements: { user: string; sql: string; simple: boolean }[] = [];
     let inStatement = false;
     for (const line of text.split("\n")) {
-        const m = /^\S+ \S+ \S+ \[\d+\] (\S*) ?LOG:\s+(?:statement|execute [^:]*): (.*)$/.exec(line);
+        const m = /^\S+ \S+ \S+ \[\d+\] (\S*) ?LOG:\s+(statement|execute [^:]*): (.*)$/.exec(line);
         if (m) {
-            statements.push({ user: m[1], sql: m[2] });
+            statements.push({ user: m[1], sql: m[3], simple: m[2] === "statement" });
             inStatement = true;
-        } else if (inStatement && /^\s/.test(line)) {
+        } else if (inStatement && line !== "" && !/^\d{4}-\d\d-\d\d /.test(line)) {
+            // A statement's further lines (every log entry starts with its timestamp).
             statements[statements.length - 1].sql += "\n" + line.trim();
         } else {
             inStatement = false;
         }
     }
-    return statements;
+    // A batch (Session.batch) arrives as one simple query: each of its statements is one here.
+    return statements.flatMap(({ user, sql, simple }) =>
+        (simple ? sql.split(BATCH_SEPARATOR) : [sql]).map((part) => ({ user, sql: part })),
+    );
 }

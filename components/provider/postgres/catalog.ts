@@ -121,15 +121,31 @@ export function catalogQuery(major: number): string {
 }
 
 /**
- * Would the master log in with IAM if this were committed (16+: it has rds_iam's privileges or may
- * SET ROLE to it; 15: it is a member at all), and does it keep CONNECT on this database?
+ * The role's row and catalogQuery's columns in one round trip, by name; parameters [name, owner,
+ * schemas]. No row when the role does not exist. (`roid`: the role's oid as oid, for the joins.)
  */
-export function masterCheck(major: number): string {
-    const iam =
-        major >= 16
-            ? "pg_has_role(current_user, 'rds_iam', 'USAGE') OR pg_has_role(current_user, 'rds_iam', 'SET')"
-            : "pg_has_role(current_user, 'rds_iam', 'MEMBER')";
-    return `SELECT ${iam} AS iam, has_database_privilege(current_database(), 'CONNECT') AS connect`;
+export function observeQuery(major: number): string {
+    const role = ROLE.replace("SELECT r.oid::int8 AS oid", "SELECT r.oid AS roid, r.oid::int8 AS oid");
+    const columns = catalogQuery(major)
+        .replace(/^SELECT /, "")
+        .replace(/\$1\b/g, "observed_role.roid");
+    // An alias no inner query uses (membersQuery has its own "x").
+    return `SELECT to_json(observed_role) AS role, observed_catalog.* FROM (${role}) observed_role, LATERAL (SELECT ${columns}) observed_catalog`;
+}
+
+/** observeQuery with its parameters written in, for a batch (the read-back after COMMIT). */
+export function observeQueryWith(
+    major: number,
+    name: string,
+    owner: string | null,
+    schemas: readonly string[],
+    literal: (value: string) => string,
+): string {
+    // Replacer functions: a literal's "$" must not read as a replacement pattern.
+    return observeQuery(major)
+        .replace("$1", () => literal(name))
+        .replace(/\$2::text/g, () => (owner === null ? "NULL::text" : `${literal(owner)}::text`))
+        .replace(/\$3::text\[\]/g, () => textArray(schemas, literal));
 }
 
 export interface CatalogRows {
@@ -166,4 +182,27 @@ export function describeDependencies(rows: readonly Row[], type: string): string
         byDatabase.set(database, [...(byDatabase.get(database) ?? []), what]);
     }
     return [...byDatabase].map(([database, what]) => `${database}: ${what.join(", ")}`);
+}
+
+/** A text[] literal for a query sent without parameters (in a batch). */
+export function textArray(values: readonly string[], literal: (value: string) => string): string {
+    return `ARRAY[${values.map(literal).join(", ")}]::text[]`;
+}
+
+/**
+ * What a change's grants are built from, in one row (one round trip, and parameterless so it can
+ * travel in the transaction's opening batch): which of `schemas` exist, the tables and sequences of
+ * `owners` in them, and PUBLIC's privileges on this database and its schemas.
+ */
+export function grantContextQuery(
+    schemas: readonly string[],
+    owners: readonly string[],
+    literal: (value: string) => string,
+): string {
+    const json = (query: string) => `(SELECT coalesce(json_agg(q), '[]'::json) FROM (${query}) q)`;
+    const relations = RELATIONS_OF.replace("$1::text[]", () => textArray(schemas, literal)).replace(
+        "$2::text[]",
+        () => textArray(owners, literal),
+    );
+    return `SELECT ${json(SCHEMAS.replace("$1::text[]", () => textArray(schemas, literal)))} AS schemas, ${json(relations)} AS relations, ${json(PUBLIC_DATABASE)} AS public_database, ${json(PUBLIC_SCHEMAS)} AS public_schemas`;
 }

@@ -13,16 +13,8 @@ import { takePublicAccess } from "./publicAccess";
 import * as sql from "./sql";
 import { serverMajor, supportedMajor, transaction } from "./transaction";
 
-async function readCatalog(
-    session: Session,
-    major: number,
-    role: Row,
-    master: string,
-    privileges: readonly string[] = [],
-): Promise<catalog.CatalogRows> {
-    const owner = ownerOf(privileges, master) ?? null;
-    const schemas = schemasOf(grantsOf(privileges, master));
-    const [row] = await session.query(catalog.catalogQuery(major), [role.oid, owner, schemas]);
+/** The catalog columns of a row of catalogQuery or observeQuery, as the provider reads them. */
+function catalogRowsOf(row: Row, role: Row, database: string, master: string): catalog.CatalogRows {
     const rows = (column: string) => row[column] as Row[];
     const names = (column: string, key: string) =>
         rows(column)
@@ -39,23 +31,68 @@ async function readCatalog(
         dependencies: rows("dependencies"),
         publicDatabase: rows("public_database"),
         publicSchemas: rows("public_schemas"),
-        database: session.database ?? "postgres",
+        database,
         master,
     };
 }
 
-async function observeWith(session: Session, major: number, user: UserSpec): Promise<ObservedUser> {
-    const [role] = await session.query(catalog.ROLE, [user.username]);
-    if (role === undefined) return NOT_THERE;
+/** observeQuery's parameters for a user: the declared owner (null: the master) and schemas. */
+function observeParameters(user: UserSpec, privileges: readonly string[] = user.privileges) {
+    return {
+        owner: ownerOf(privileges, user.master) ?? null,
+        schemas: schemasOf(grantsOf(privileges, user.master)),
+    };
+}
+
+async function readCatalog(
+    session: Session,
+    major: number,
+    role: Row,
+    master: string,
+    privileges: readonly string[] = [],
+): Promise<catalog.CatalogRows> {
+    const owner = ownerOf(privileges, master) ?? null;
+    const schemas = schemasOf(grantsOf(privileges, master));
+    const [row] = await session.query(catalog.catalogQuery(major), [role.oid, owner, schemas]);
+    return catalogRowsOf(row, role, session.database ?? "postgres", master);
+}
+
+/** The user as observeQuery's row shows it (no row: it does not exist). */
+function observedFrom(session: Session, user: UserSpec, row: Row | undefined): ObservedUser {
+    if (row === undefined) return NOT_THERE;
     return observedUser(
-        await readCatalog(session, major, role, user.master, user.privileges),
+        catalogRowsOf(row, row.role as Row, session.database ?? "postgres", user.master),
         user.privileges,
     );
 }
 
+/** The role and everything it may do, in one round trip. */
+async function observeWith(session: Session, major: number, user: UserSpec): Promise<ObservedUser> {
+    const { owner, schemas } = observeParameters(user);
+    const [row] = await session.query(catalog.observeQuery(major), [user.username, owner, schemas]);
+    return observedFrom(session, user, row);
+}
+
+/** observeWith as a parameterless statement, to read the user back in a transaction's COMMIT batch. */
+function observeRead(major: number, user: UserSpec): string {
+    const { owner, schemas } = observeParameters(user);
+    return catalog.observeQueryWith(major, user.username, owner, schemas, sql.literal);
+}
+
+/** The roles whose tables the grants cover: the master's and the owners'. */
+function relationOwners(user: UserSpec, grants: readonly Grant[], actingFor: readonly string[]): string[] {
+    return [user.master, ...new Set([...ownersOf(grants), ...actingFor])];
+}
+
+/** grantContext's one read (catalog.grantContextQuery), parameterless: it can open the transaction's batch. */
+function contextRead(user: UserSpec, grants: readonly Grant[], actingFor: readonly string[] = []): string {
+    return catalog.grantContextQuery(schemasOf(grants), relationOwners(user, grants, actingFor), sql.literal);
+}
+
 /**
- * What the grants need, read inside the transaction: the schemas exist, the master may act for the
- * owners (temporary memberships), the owners' tables by name, PUBLIC's privileges taken away.
+ * What the grants need, read inside the transaction (`row`: contextRead's answer, read in the
+ * opening batch, or read here): the schemas exist, the master may act for the owners (temporary
+ * memberships), the owners' tables by name, PUBLIC's privileges taken away.
  */
 async function grantContext(
     session: Session,
@@ -63,9 +100,11 @@ async function grantContext(
     user: UserSpec,
     grants: readonly Grant[],
     actingFor: readonly string[] = [],
+    row?: Row,
 ): Promise<sql.GrantContext> {
+    const read = row ?? (await session.query(contextRead(user, grants, actingFor)))[0];
     const schemas = schemasOf(grants);
-    const existing = (await session.query(catalog.SCHEMAS, [schemas])).map((r) => String(r.schema));
+    const existing = (read.schemas as Row[]).map((r) => String(r.schema));
     const missing = schemas.filter((s) => !existing.includes(s));
     if (missing.length > 0) {
         throw new Error(
@@ -74,9 +113,9 @@ async function grantContext(
                 "Schema, made a dependency of this user), then run pulumi up again.",
         );
     }
-    const owners = [...new Set([...ownersOf(grants), ...actingFor])];
+    const owners = relationOwners(user, grants, actingFor).slice(1);
     const acting = await actFor(session, major, user.master, owners);
-    const rows = await session.query(catalog.RELATIONS_OF, [schemas, [user.master, ...owners]]);
+    const rows = read.relations as Row[];
     const relations: sql.RelationsOf = (owner, schema) => {
         const of = rows.filter((r) => r.owner === (owner ?? user.master) && r.schema === schema);
         return {
@@ -87,7 +126,10 @@ async function grantContext(
     return {
         master: user.master,
         relations,
-        before: await takePublicAccess(session, user.username),
+        before: await takePublicAccess(session, user.username, {
+            onDatabase: read.public_database as Row[],
+            schemas: read.public_schemas as Row[],
+        }),
         enter: acting.enter,
         leave: acting.leave,
     };
@@ -129,15 +171,20 @@ export const postgresDialect: Dialect = {
     async create(session, user) {
         const major = await supportedMajor(session);
         const database = user.database as string;
-        await transaction(session, major, async () =>
-            sql.createUserStatements(
-                major,
-                user.username,
-                database,
-                user.privileges,
-                user.managedBy,
-                await grantContext(session, major, user, grantsOf(user.privileges, user.master)),
-            ),
+        const grants = grantsOf(user.privileges, user.master);
+        await transaction(
+            session,
+            major,
+            async ([row]) =>
+                sql.createUserStatements(
+                    major,
+                    user.username,
+                    database,
+                    user.privileges,
+                    user.managedBy,
+                    await grantContext(session, major, user, grants, [], row),
+                ),
+            { read: contextRead(user, grants) },
         );
     },
 
@@ -187,12 +234,14 @@ export const postgresDialect: Dialect = {
         };
         const elsewhere = (line: string) => line.startsWith("privileges in database ");
         try {
-            await transaction(session, major, statements, async () => {
-                const after = await observeWith(session, major, user);
-                const left = after.unmanaged.filter((line) => !elsewhere(line));
-                if (left.length > 0 || !after.iamAuthentication) {
-                    throw refuse("take over", user, left.length > 0 ? left : ["its password login"]);
-                }
+            await transaction(session, major, statements, {
+                verify: async () => {
+                    const after = await observeWith(session, major, user);
+                    const left = after.unmanaged.filter((line) => !elsewhere(line));
+                    if (left.length > 0 || !after.iamAuthentication) {
+                        throw refuse("take over", user, left.length > 0 ? left : ["its password login"]);
+                    }
+                },
             });
         } catch (e) {
             const message = (e as Error).message;
@@ -238,15 +287,21 @@ export const postgresDialect: Dialect = {
     async changePrivileges(session, user, from) {
         const major = await supportedMajor(session);
         const grants = [...grantsOf(from, user.master), ...grantsOf(user.privileges, user.master)];
-        await transaction(session, major, async () =>
-            sql.changePrivilegesStatements(
-                user.username,
-                user.database as string,
-                from,
-                user.privileges,
-                await grantContext(session, major, user, grants),
-            ),
+        // The read-back travels in the COMMIT's batch: the whole change is two round trips.
+        const [after] = await transaction(
+            session,
+            major,
+            async ([row]) =>
+                sql.changePrivilegesStatements(
+                    user.username,
+                    user.database as string,
+                    from,
+                    user.privileges,
+                    await grantContext(session, major, user, grants, [], row),
+                ),
+            { read: contextRead(user, grants), after: observeRead(major, user) },
         );
+        return observedFrom(session, user, after);
     },
 
     async drop(session, user) {

@@ -13,7 +13,7 @@
  * master keeps its access as the owner (transaction.ts checks CONNECT before COMMIT). Other
  * databases are not changed: there the user may still connect and do what PUBLIC may.
  */
-import type { Session } from "../connection";
+import type { Row, Session } from "../connection";
 import * as catalog from "./catalog";
 import { ident } from "./sql";
 
@@ -57,13 +57,17 @@ function refuse(what: string, kind: "database" | "schema", name: string, owner: 
 }
 
 /** The statements that take PUBLIC's privileges away here (none when it has none); run inside the transaction. */
-export async function takePublicAccess(session: Session, user: string): Promise<string[]> {
+export async function takePublicAccess(
+    session: Session,
+    user: string,
+    read?: { readonly onDatabase: readonly Row[]; readonly schemas: readonly Row[] },
+): Promise<string[]> {
     const database = session.database ?? "postgres";
-    const onDatabase = (await session.query(catalog.PUBLIC_DATABASE))
+    const onDatabase = (read?.onDatabase ?? (await session.query(catalog.PUBLIC_DATABASE)))
         .map((r) => String(r.privilege))
         .filter((p) => ["CONNECT", "TEMPORARY", "CREATE"].includes(p))
         .sort();
-    const schemas = await session.query(catalog.PUBLIC_SCHEMAS);
+    const schemas = read?.schemas ?? (await session.query(catalog.PUBLIC_SCHEMAS));
     if (onDatabase.length === 0 && schemas.length === 0) return [];
     const [db] = await session.query(DATABASE);
     if (onDatabase.length > 0 && db.can_act !== true) {

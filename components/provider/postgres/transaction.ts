@@ -4,7 +4,7 @@
  * and, before COMMIT, checks that the master would neither log in with IAM afterwards (a master with
  * rds_iam's privileges is locked out of password login on RDS) nor lose CONNECT on the database.
  */
-import { type Row, type Session, sessionTimeouts } from "../connection";
+import { type Row, type Session, inBatch, sessionTimeouts } from "../connection";
 import { CONCURRENT_UPDATE_POLICY, isConcurrentUpdate, withRetry } from "../retry";
 import { MINIMUM_MAJOR_VERSION, minimumVersionReason } from "../../engineVersions";
 import * as catalog from "./catalog";
@@ -39,68 +39,122 @@ export async function supportedMajor(session: Session): Promise<number> {
     return major;
 }
 
+/** The lock wait's own failure (other rds-iam changes took too long), named as such. */
+function turnError(session: Session, e: unknown, statementMs: number): Error {
+    return Object.assign(
+        new Error(
+            `other rds-iam changes in database "${session.database ?? "postgres"}" did not finish within ` +
+                `${statementMs / 1000} s (RDS_IAM_STATEMENT_TIMEOUT_MS), so this one did not start: nothing was changed, ` +
+                `retry when they have finished (${(e as Error).message})`,
+        ),
+        { code: (e as { code?: string }).code },
+    );
+}
+
+const MASTER_IAM = "rds-iam: the master would log in with IAM";
+const MASTER_CONNECT = "rds-iam: the master would lose CONNECT";
+
 /**
- * Waits, inside the transaction, until earlier rds-iam changes in this database have committed
- * (sql.takeTurnStatements). A queue of short transactions can take longer than one lock wait, so
- * the wait is bounded by the statement limit instead; the lock limit applies again afterwards.
+ * The check before every COMMIT as one statement that raises (so it travels in the COMMIT's batch):
+ * the master would log in with IAM (16+: rds_iam's privileges or SET ROLE to it; 15: a member at
+ * all), or lose CONNECT on this database. An IAM-only master belongs to rds_iam by design and logs
+ * in with a token: there is no password login to lock out, so only CONNECT is checked. One line:
+ * the statement logs split batches on line ends.
  */
-async function takeTurn(session: Session): Promise<void> {
-    const { statementMs, lockMs } = sessionTimeouts();
-    const [setQueueLimit, lock, setLockLimit] = sql.takeTurnStatements(statementMs, lockMs);
-    await session.query(setQueueLimit);
-    try {
-        await session.query(lock);
-    } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (code !== "55P03" && code !== "57014") throw e;
-        throw Object.assign(
-            new Error(
-                `other rds-iam changes in database "${session.database ?? "postgres"}" did not finish within ` +
-                    `${statementMs / 1000} s (RDS_IAM_STATEMENT_TIMEOUT_MS), so this one did not start: nothing was changed, ` +
-                    `retry when they have finished (${(e as Error).message})`,
-            ),
-            { code },
+export function masterCheckStatement(major: number, masterIamLogin: boolean): string {
+    const iam =
+        major >= 16
+            ? "pg_has_role(current_user, 'rds_iam', 'USAGE') OR pg_has_role(current_user, 'rds_iam', 'SET')"
+            : "pg_has_role(current_user, 'rds_iam', 'MEMBER')";
+    return (
+        "DO $rdsiam$ BEGIN " +
+        (masterIamLogin ? "" : `IF ${iam} THEN RAISE EXCEPTION '${MASTER_IAM}'; END IF; `) +
+        `IF NOT has_database_privilege(current_database(), 'CONNECT') THEN RAISE EXCEPTION '${MASTER_CONNECT}'; END IF; ` +
+        "END $rdsiam$"
+    );
+}
+
+function checkError(session: Session, e: unknown): unknown {
+    const message = (e as Error).message ?? "";
+    if (message.includes(MASTER_IAM))
+        return new Error(
+            "refusing to commit: this change would give the master user the privileges of rds_iam, which on RDS " +
+                "switches it to IAM login and locks the deployment out of password login. Nothing was changed.",
         );
-    }
-    await session.query(setLockLimit);
+    if (message.includes(MASTER_CONNECT))
+        return new Error(
+            `refusing to commit: this change would take the master user's CONNECT on database "${session.database ?? "postgres"}" away. Nothing was changed.`,
+        );
+    return e;
 }
 
 /**
- * Runs statements in one transaction, retried when role catalogs are updated concurrently. The
- * statements may be built inside it (after its turn, so what they read stays true until COMMIT);
- * `verify` runs before COMMIT and may throw to roll everything back.
+ * Runs statements in one transaction, retried when role catalogs are updated concurrently, in as
+ * few round trips as the statements allow:
+ * 1. BEGIN, then waiting its turn behind earlier rds-iam changes in this database
+ *    (sql.takeTurnStatements), and `read` (a parameterless query the statements are built from, read
+ *    after the turn so it stays true until COMMIT) — one batch;
+ * 2. the statements (built inside it), the master check and COMMIT — one batch; with `verify`
+ *    (which reads, and may throw to roll everything back) the statements go first and the check
+ *    and COMMIT after it.
+ * A queue of short transactions can take longer than one lock wait, so the turn is bounded by the
+ * statement limit instead; the lock limit applies again afterwards.
  */
+export interface TransactionOptions {
+    /** Runs before COMMIT, may read, and may throw to roll everything back. */
+    readonly verify?: () => Promise<void>;
+    /** A parameterless query read after the turn, in the opening batch; its rows go to `statements`. */
+    readonly read?: string;
+    /** A parameterless query read right after COMMIT, in the same batch (a read-back); its rows are returned. */
+    readonly after?: string;
+}
+
 export async function transaction(
     session: Session,
     major: number,
-    statements: readonly string[] | (() => Promise<readonly string[]>),
-    verify?: () => Promise<void>,
-): Promise<void> {
-    await withRetry(CONCURRENT_UPDATE_POLICY, isConcurrentUpdate, async () => {
-        await session.query("BEGIN");
+    statements: readonly string[] | ((read: Row[]) => Promise<readonly string[]>),
+    options: TransactionOptions = {},
+): Promise<Row[]> {
+    const { verify, read, after } = options;
+    const { statementMs, lockMs } = sessionTimeouts();
+    return withRetry(CONCURRENT_UPDATE_POLICY, isConcurrentUpdate, async () => {
+        let begun = false;
         try {
-            await takeTurn(session);
-            for (const statement of typeof statements === "function" ? await statements() : statements) {
-                await session.query(statement);
+            const opening = [
+                "BEGIN",
+                ...sql.takeTurnStatements(statementMs, lockMs),
+                ...(read ? [read] : []),
+            ];
+            let rows: Row[][];
+            try {
+                rows = await inBatch(session, opening);
+            } catch (e) {
+                begun = true;
+                const code = (e as { code?: string }).code;
+                throw code === "55P03" || code === "57014" ? turnError(session, e, statementMs) : e;
             }
-            await verify?.();
-            const [check] = await session.query(catalog.masterCheck(major));
-            // An IAM-only master (masterPassword "iam") belongs to rds_iam by RDS's design and logs in
-            // with a token: there is no password login to lock out.
-            if (check.iam === true && session.masterIamLogin !== true) {
-                throw new Error(
-                    "refusing to commit: this change would give the master user the privileges of rds_iam, which on RDS " +
-                        "switches it to IAM login and locks the deployment out of password login. Nothing was changed.",
-                );
+            begun = true;
+            const built =
+                typeof statements === "function"
+                    ? await statements(read ? rows[rows.length - 1] : [])
+                    : statements;
+            const check = masterCheckStatement(major, session.masterIamLogin === true);
+            const closing = [check, "COMMIT", ...(after ? [after] : [])];
+            let answers: Row[][];
+            try {
+                if (verify === undefined) {
+                    answers = await inBatch(session, [...built, ...closing]);
+                } else {
+                    await inBatch(session, built);
+                    await verify();
+                    answers = await inBatch(session, closing);
+                }
+            } catch (e) {
+                throw checkError(session, e);
             }
-            if (check.connect !== true) {
-                throw new Error(
-                    `refusing to commit: this change would take the master user's CONNECT on database "${session.database ?? "postgres"}" away. Nothing was changed.`,
-                );
-            }
-            await session.query("COMMIT");
+            return after ? answers[answers.length - 1] : [];
         } catch (e) {
-            await session.query("ROLLBACK").catch(() => undefined);
+            if (begun) await session.query("ROLLBACK").catch(() => undefined);
             throw e;
         }
     });
