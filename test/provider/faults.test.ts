@@ -104,6 +104,41 @@ describe("DatabaseUser provider faults", function () {
         await provider.delete!(id, outs);
     });
 
+    it("does not wait for another user's change in progress, only for one of the same user (#25.2)", async () => {
+        const server = await getServer("postgres16");
+        const pg = require("pg") as typeof import("pg");
+        const holder = new pg.Client({
+            host: server.host,
+            port: server.port,
+            user: server.master.username,
+            password: server.master.password,
+            database: server.database,
+            ssl: { ca: server.caCertificate, servername: server.endpoint },
+        });
+        await holder.connect();
+        await holder.query("BEGIN");
+        // A change of busy_user between its round trips: it holds its own turn, not the database's.
+        await holder.query(postgresSql.userTurnStatement("busy_user"));
+        const env = withEnv({ RDS_IAM_LOCK_TIMEOUT_MS: "500", RDS_IAM_STATEMENT_TIMEOUT_MS: "1500" });
+        try {
+            const other = await create(userInputs(server, "unrelated_user", { privileges: ["SELECT"] }));
+            assert.equal(other.outs.iamAuthentication, true);
+            await provider.delete!(other.id, other.outs);
+            const error = await failureOf(
+                create(userInputs(server, "busy_user", { privileges: ["SELECT"] })),
+            );
+            assert.match(
+                error.message,
+                /another rds-iam change of user "busy_user" did not finish within 0\.5 s \(RDS_IAM_LOCK_TIMEOUT_MS\), so this one did not start: nothing was changed/,
+            );
+            assert.deepEqual(await server.inspect("SELECT 1 FROM pg_roles WHERE rolname = 'busy_user'"), []);
+        } finally {
+            env.restore();
+            await holder.query("ROLLBACK");
+            await holder.end();
+        }
+    });
+
     it("waits its turn behind other rds-iam changes in the database for the statement limit at most, and says so", async () => {
         const server = await getServer("postgres16");
         const pg = require("pg") as typeof import("pg");
@@ -117,7 +152,7 @@ describe("DatabaseUser provider faults", function () {
         });
         await holder.connect();
         await holder.query("BEGIN");
-        await holder.query(postgresSql.takeTurnStatements(60_000, 15_000)[1]); // an rds-iam change in progress
+        await holder.query(postgresSql.DATABASE_TURN_LOCK); // an rds-iam change in progress
         const env = withEnv({ RDS_IAM_LOCK_TIMEOUT_MS: "500", RDS_IAM_STATEMENT_TIMEOUT_MS: "1500" });
         const mark = await server.logMark();
         try {
@@ -128,7 +163,12 @@ describe("DatabaseUser provider faults", function () {
                 error.message,
                 /other rds-iam changes in database "appdb" did not finish within 1\.5 s \(RDS_IAM_STATEMENT_TIMEOUT_MS\), so this one did not start: nothing was changed/,
             );
-            assert.ok(!(await server.statementsSince(mark)).some((s) => s.startsWith("CREATE ROLE")));
+            // The CREATE travelled in the batch behind the turn, and never ran.
+            assert.deepEqual(
+                await server.inspect("SELECT 1 FROM pg_roles WHERE rolname = 'queued_user'"),
+                [],
+            );
+            assert.ok((await server.statementsSince(mark)).some((s) => s.includes("pg_advisory_xact_lock")));
         } finally {
             env.restore();
             await holder.query("ROLLBACK");

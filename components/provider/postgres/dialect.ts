@@ -184,7 +184,7 @@ export const postgresDialect: Dialect = {
                     user.managedBy,
                     await grantContext(session, major, user, grants, [], row),
                 ),
-            { read: contextRead(user, grants) },
+            { read: contextRead(user, grants), user: user.username },
         );
     },
 
@@ -235,6 +235,7 @@ export const postgresDialect: Dialect = {
         const elsewhere = (line: string) => line.startsWith("privileges in database ");
         try {
             await transaction(session, major, statements, {
+                user: user.username,
                 verify: async () => {
                     const after = await observeWith(session, major, user);
                     const left = after.unmanaged.filter((line) => !elsewhere(line));
@@ -299,7 +300,7 @@ export const postgresDialect: Dialect = {
                     user.privileges,
                     await grantContext(session, major, user, grants, [], row),
                 ),
-            { read: contextRead(user, grants), after: observeRead(major, user) },
+            { read: contextRead(user, grants), after: observeRead(major, user), user: user.username },
         );
         return observedFrom(session, user, after);
     },

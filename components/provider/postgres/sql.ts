@@ -104,20 +104,42 @@ export function grantStatements(
 }
 
 /**
- * rds-iam's changes to roles and privileges in one database take turns: each transaction first
- * takes this transaction-scoped advisory lock (no privilege needed; released at COMMIT or
- * ROLLBACK). Pulumi runs resource operations in parallel (unbounded by default), and concurrent
- * GRANT/REVOKE on one object — the database's CONNECT, the schema's USAGE, the master's default
- * privileges — fail with "tuple concurrently updated" (cyrilgdn/terraform-provider-postgresql#178).
- * Advisory locks are per database; changes that span databases keep the retry (retry.ts) as backstop.
- * The key is "rds-iam" in ASCII.
+ * rds-iam's changes to roles and privileges in one database take turns where they touch shared
+ * rows: concurrent GRANT/REVOKE on one object — the database's CONNECT, the schema's USAGE, the
+ * master's default privileges — fail with "tuple concurrently updated"
+ * (cyrilgdn/terraform-provider-postgresql#178), and Pulumi runs resource operations in parallel
+ * (10 by default). So each change takes this transaction-scoped advisory lock (no privilege
+ * needed; released at COMMIT or ROLLBACK; the key is "rds-iam" in ASCII) — but only in the batch
+ * that sends its statements and COMMIT together (transaction.ts): it is held for the server's own
+ * execution of them, never across a network round trip, so unrelated users do not wait on each
+ * other's reads. Advisory locks are per database; changes that span databases keep the retry
+ * (retry.ts) as backstop.
  */
-export function takeTurnStatements(queueMs: number, lockMs: number): string[] {
+export const DATABASE_TURN_LOCK = "SELECT pg_advisory_xact_lock(32198593190912365)";
+
+/** What a turn that did not come says, raised by databaseTurnStatements' lock. */
+export const TURN_NOT_COME = "rds-iam: other changes did not finish";
+
+/**
+ * Waits for the database's turn, bounded by `queueMs` (a queue of short transactions can outlast
+ * one lock wait); the lock limit applies again afterwards. The wait's failure is raised as
+ * TURN_NOT_COME, so it is told apart from other lock waits. (One line each: batches split on ends.)
+ */
+export function databaseTurnStatements(queueMs: number, lockMs: number): string[] {
     return [
         `SET LOCAL lock_timeout = ${Math.trunc(queueMs)}`,
-        "SELECT pg_advisory_xact_lock(32198593190912365)",
+        `DO $rdsiam$ BEGIN PERFORM pg_advisory_xact_lock(32198593190912365); EXCEPTION WHEN lock_not_available OR query_canceled THEN RAISE EXCEPTION '${TURN_NOT_COME}: %', SQLERRM; END $rdsiam$`,
         `SET LOCAL lock_timeout = ${Math.trunc(lockMs)}`,
     ];
+}
+
+/**
+ * The user's own turn, for the whole transaction: two changes of one user never interleave (a
+ * create is read and judged by the next), while other users go on. Keyed by the name's hash in
+ * a two-key space of its own (class 0x72696d: "rim").
+ */
+export function userTurnStatement(username: string): string {
+    return `SELECT pg_advisory_xact_lock(7498093, hashtext(${literal(username)}))`;
 }
 
 /** First statement of every transaction that creates or changes roles (16+). */

@@ -40,11 +40,15 @@ export async function supportedMajor(session: Session): Promise<number> {
 }
 
 /** The lock wait's own failure (other rds-iam changes took too long), named as such. */
-function turnError(session: Session, e: unknown, statementMs: number): Error {
+function turnError(session: Session, e: unknown, limitMs: number, user?: string): Error {
+    const others =
+        user === undefined
+            ? `other rds-iam changes in database "${session.database ?? "postgres"}"`
+            : `another rds-iam change of user "${user}"`;
+    const limit = user === undefined ? "RDS_IAM_STATEMENT_TIMEOUT_MS" : "RDS_IAM_LOCK_TIMEOUT_MS";
     return Object.assign(
         new Error(
-            `other rds-iam changes in database "${session.database ?? "postgres"}" did not finish within ` +
-                `${statementMs / 1000} s (RDS_IAM_STATEMENT_TIMEOUT_MS), so this one did not start: nothing was changed, ` +
+            `${others} did not finish within ${limitMs / 1000} s (${limit}), so this one did not start: nothing was changed, ` +
                 `retry when they have finished (${(e as Error).message})`,
         ),
         { code: (e as { code?: string }).code },
@@ -88,41 +92,45 @@ function checkError(session: Session, e: unknown): unknown {
     return e;
 }
 
-/**
- * Runs statements in one transaction, retried when role catalogs are updated concurrently, in as
- * few round trips as the statements allow:
- * 1. BEGIN, then waiting its turn behind earlier rds-iam changes in this database
- *    (sql.takeTurnStatements), and `read` (a parameterless query the statements are built from, read
- *    after the turn so it stays true until COMMIT) — one batch;
- * 2. the statements (built inside it), the master check and COMMIT — one batch; with `verify`
- *    (which reads, and may throw to roll everything back) the statements go first and the check
- *    and COMMIT after it.
- * A queue of short transactions can take longer than one lock wait, so the turn is bounded by the
- * statement limit instead; the lock limit applies again afterwards.
- */
 export interface TransactionOptions {
+    /** The user changed: its own turn is taken at BEGIN (other users' changes go on meanwhile). */
+    readonly user?: string;
     /** Runs before COMMIT, may read, and may throw to roll everything back. */
     readonly verify?: () => Promise<void>;
-    /** A parameterless query read after the turn, in the opening batch; its rows go to `statements`. */
+    /** A parameterless query read in the opening batch; its rows go to `statements`. */
     readonly read?: string;
     /** A parameterless query read right after COMMIT, in the same batch (a read-back); its rows are returned. */
     readonly after?: string;
 }
 
+/**
+ * Runs statements in one transaction, retried when role catalogs are updated concurrently, in as
+ * few round trips as the statements allow:
+ * 1. BEGIN, the user's own turn (sql.userTurnStatement) and `read` (a parameterless query the
+ *    statements are built from) — one batch;
+ * 2. the database's turn behind other rds-iam changes (sql.databaseTurnStatements), the statements
+ *    (built from the read), the master check and COMMIT — one batch, so the shared lock is held only
+ *    while the server runs them; with `verify` (which reads, and may throw to roll everything back)
+ *    the check and COMMIT follow it in a third.
+ * What `read` saw of shared state (PUBLIC's privileges, the owners' tables) may change before the
+ * turn only by other rds-iam changes, whose statements are idempotent grants and revokes of the same.
+ */
 export async function transaction(
     session: Session,
     major: number,
     statements: readonly string[] | ((read: Row[]) => Promise<readonly string[]>),
     options: TransactionOptions = {},
 ): Promise<Row[]> {
-    const { verify, read, after } = options;
+    const { user, verify, read, after } = options;
     const { statementMs, lockMs } = sessionTimeouts();
     return withRetry(CONCURRENT_UPDATE_POLICY, isConcurrentUpdate, async () => {
         let begun = false;
         try {
             const opening = [
                 "BEGIN",
-                ...sql.takeTurnStatements(statementMs, lockMs),
+                ...(user
+                    ? [`SET LOCAL lock_timeout = ${Math.trunc(lockMs)}`, sql.userTurnStatement(user)]
+                    : []),
                 ...(read ? [read] : []),
             ];
             let rows: Row[][];
@@ -131,25 +139,28 @@ export async function transaction(
             } catch (e) {
                 begun = true;
                 const code = (e as { code?: string }).code;
-                throw code === "55P03" || code === "57014" ? turnError(session, e, statementMs) : e;
+                throw code === "55P03" || code === "57014" ? turnError(session, e, lockMs, user) : e;
             }
             begun = true;
             const built =
                 typeof statements === "function"
                     ? await statements(read ? rows[rows.length - 1] : [])
                     : statements;
+            const turn = sql.databaseTurnStatements(statementMs, lockMs);
             const check = masterCheckStatement(major, session.masterIamLogin === true);
             const closing = [check, "COMMIT", ...(after ? [after] : [])];
             let answers: Row[][];
             try {
                 if (verify === undefined) {
-                    answers = await inBatch(session, [...built, ...closing]);
+                    answers = await inBatch(session, [...turn, ...built, ...closing]);
                 } else {
-                    await inBatch(session, built);
+                    await inBatch(session, [...turn, ...built]);
                     await verify();
                     answers = await inBatch(session, closing);
                 }
             } catch (e) {
+                if (((e as Error).message ?? "").includes(sql.TURN_NOT_COME))
+                    throw turnError(session, e, statementMs);
                 throw checkError(session, e);
             }
             return after ? answers[answers.length - 1] : [];
