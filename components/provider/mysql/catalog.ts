@@ -42,6 +42,39 @@ export function grantsQuery(mariadb: boolean): string {
   UNION ALL ${roles}`;
 }
 
+/**
+ * The account's login, its other hosts and its grants in one query (one round trip): rows of
+ * grantsQuery's shape, led by kind "account" (target: ssl_type, privilege: plugin, grantable:
+ * authentication_string, db: locked) and "host" (target: another host of the name);
+ * parameters [user, user, grantee ×4, user ×2].
+ */
+export function accountQuery(mariadb: boolean): string {
+    return `SELECT 'account' AS kind, a.ssl_type AS target, a.plugin AS privilege, a.authentication_string AS grantable,
+    CAST(a.locked AS CHAR) AS db, '' AS object, '' AS detail FROM (${userQuery(mariadb)}) a
+  UNION ALL SELECT 'host', h.host, '', '', '', '', '' FROM (${OTHER_ACCOUNTS}) h
+  UNION ALL ${grantsQuery(mariadb)}`;
+}
+
+/** accountQuery's rows as the account's parts, or undefined when there is no such account. */
+export function accountRowsOf(username: string, rows: readonly Row[]): AccountRows | undefined {
+    const account = rows.find((r) => r.kind === "account");
+    if (account === undefined) return undefined;
+    return {
+        username,
+        user: {
+            plugin: account.privilege,
+            authentication_string: account.grantable,
+            ssl_type: account.target,
+            locked: account.db,
+        },
+        otherHosts: rows
+            .filter((r) => r.kind === "host")
+            .map((r) => String(r.target))
+            .sort(),
+        grants: rows.filter((r) => r.kind !== "account" && r.kind !== "host"),
+    };
+}
+
 /** The grantee text information_schema uses: `'user'@'%'`. */
 export function grantee(username: string): string {
     return `'${username}'@'%'`;

@@ -40,15 +40,20 @@ async function runWithPlugin(session: Session, statements: readonly string[]): P
 /** The account's rows, or undefined when there is no such account. */
 async function accountRows(session: Session, username: string): Promise<catalog.AccountRows | undefined> {
     const mariadb = await isMariadb(session);
-    const [row] = await session.query(catalog.userQuery(mariadb), [username]);
-    if (row === undefined) return undefined;
     const g = catalog.grantee(username);
-    return {
+    return catalog.accountRowsOf(
         username,
-        user: row,
-        otherHosts: (await session.query(catalog.OTHER_ACCOUNTS, [username])).map((r) => String(r.host)),
-        grants: await session.query(catalog.grantsQuery(mariadb), [g, g, g, g, username, username]),
-    };
+        await session.query(catalog.accountQuery(mariadb), [
+            username,
+            username,
+            g,
+            g,
+            g,
+            g,
+            username,
+            username,
+        ]),
+    );
 }
 
 async function observe(session: Session, user: UserSpec) {
