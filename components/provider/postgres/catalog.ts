@@ -133,6 +133,20 @@ export function observeQuery(major: number): string {
     return `SELECT to_json(observed_role) AS role, observed_catalog.* FROM (${role}) observed_role, LATERAL (SELECT ${columns}) observed_catalog`;
 }
 
+/** The role and what depends on it (DEPENDENCIES), in one round trip: what a delete decides on; parameters [name]. */
+export function dropQuery(): string {
+    const role = ROLE.replace("SELECT r.oid::int8 AS oid", "SELECT r.oid AS roid, r.oid::int8 AS oid");
+    const json = (query: string) => `(SELECT coalesce(json_agg(q), '[]'::json) FROM (${query}) q)`;
+    const dependencies = DEPENDENCIES.replace(/\$1\b/g, "dropped_role.roid");
+    return `SELECT to_json(dropped_role) AS role, ${json(dependencies)} AS dependencies FROM (${role}) dropped_role`;
+}
+
+/** GRANTING_ROLES for one role, parameterless (a transaction's opening read). */
+export function grantingRolesOf(oid: unknown): string {
+    if (!/^\d+$/.test(String(oid))) throw new Error(`not a role oid: ${String(oid)}`);
+    return GRANTING_ROLES.replace(/\$1\b/g, `${String(oid)}::oid`);
+}
+
 /** observeQuery with its parameters written in, for a batch (the read-back after COMMIT). */
 export function observeQueryWith(
     major: number,

@@ -307,10 +307,11 @@ export const postgresDialect: Dialect = {
 
     async drop(session, user) {
         const major = await serverMajor(session);
-        const [role] = await session.query(catalog.ROLE, [user.username]);
-        if (role === undefined) return;
+        const [found] = await session.query(catalog.dropQuery(), [user.username]);
+        if (found === undefined) return;
+        const role = found.role as Row;
         const policy = user.ownedObjectsOnDelete ?? "fail";
-        const dependencies = await session.query(catalog.DEPENDENCIES, [role.oid]);
+        const dependencies = found.dependencies as Row[];
         const owned = catalog.describeDependencies(dependencies, "o");
         if (policy === "fail" && owned.length > 0) {
             throw new Error(
@@ -361,17 +362,27 @@ export const postgresDialect: Dialect = {
                 }),
             );
         }
-        await transaction(session, major, async () => {
-            const acting = await actFor(session, major, user.master, await owners(session));
-            return sql.dropUserStatements(
-                major,
-                user.username,
-                user.master,
-                policy,
-                user.reassignOwnedTo,
-                acting,
-            );
-        });
+        await transaction(
+            session,
+            major,
+            async (granting) => {
+                const acting = await actFor(
+                    session,
+                    major,
+                    user.master,
+                    await grantingRoles(session, role.oid, user.username, user.master, owner, granting),
+                );
+                return sql.dropUserStatements(
+                    major,
+                    user.username,
+                    user.master,
+                    policy,
+                    user.reassignOwnedTo,
+                    acting,
+                );
+            },
+            { read: catalog.grantingRolesOf(role.oid) },
+        );
     },
 
     // Role changes are transactional: a create in progress is invisible until it commits.

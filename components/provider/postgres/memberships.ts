@@ -10,7 +10,7 @@
  * changes): a membership the master already inherits is used as it is — granting and revoking it
  * would end it; 16+ needs ADMIN OPTION on the role, which the master holds on the roles it created.
  */
-import type { Session } from "../connection";
+import type { Row, Session } from "../connection";
 import * as catalog from "./catalog";
 import * as sql from "./sql";
 
@@ -82,8 +82,9 @@ export async function grantingRoles(
     user: string,
     master: string,
     owner: string | undefined,
+    read?: readonly Row[],
 ): Promise<string[]> {
-    const roles = (await session.query(catalog.GRANTING_ROLES, [oid]))
+    const roles = (read ?? (await session.query(catalog.GRANTING_ROLES, [oid])))
         .map((r) => String(r.role))
         .filter((r) => r !== master && r !== user);
     const marked =

@@ -92,6 +92,12 @@ function checkError(session: Session, e: unknown): unknown {
     return e;
 }
 
+/** What went wrong in the batch that takes the database's turn and commits, said as such. */
+function commitBatchError(session: Session, e: unknown, statementMs: number): unknown {
+    if (((e as Error).message ?? "").includes(sql.TURN_NOT_COME)) return turnError(session, e, statementMs);
+    return checkError(session, e);
+}
+
 export interface TransactionOptions {
     /** The user changed: its own turn is taken at BEGIN (other users' changes go on meanwhile). */
     readonly user?: string;
@@ -126,6 +132,25 @@ export async function transaction(
     return withRetry(CONCURRENT_UPDATE_POLICY, isConcurrentUpdate, async () => {
         let begun = false;
         try {
+            if (typeof statements !== "function" && !user && !read && !verify) {
+                // Nothing to read first: BEGIN, the turn, the statements, the check and COMMIT at once.
+                begun = true;
+                const check = masterCheckStatement(major, session.masterIamLogin === true);
+                let answers: Row[][];
+                try {
+                    answers = await inBatch(session, [
+                        "BEGIN",
+                        ...sql.databaseTurnStatements(statementMs, lockMs),
+                        ...statements,
+                        check,
+                        "COMMIT",
+                        ...(after ? [after] : []),
+                    ]);
+                } catch (e) {
+                    throw commitBatchError(session, e, statementMs);
+                }
+                return after ? answers[answers.length - 1] : [];
+            }
             const opening = [
                 "BEGIN",
                 ...(user
@@ -159,9 +184,7 @@ export async function transaction(
                     answers = await inBatch(session, closing);
                 }
             } catch (e) {
-                if (((e as Error).message ?? "").includes(sql.TURN_NOT_COME))
-                    throw turnError(session, e, statementMs);
-                throw checkError(session, e);
+                throw commitBatchError(session, e, statementMs);
             }
             return after ? answers[answers.length - 1] : [];
         } catch (e) {
