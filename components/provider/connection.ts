@@ -406,6 +406,10 @@ async function connectMysql(
             // only inside this verified TLS session (RDS User Guide, "Connecting to your DB instance
             // using IAM authentication from the command line": --enable-cleartext-plugin).
             enableCleartextPlugin: target.masterIamLogin === true,
+            // Session.batch sends a change's statements as one query (one round trip). Every statement
+            // rds-iam builds quotes its names and values (mysql2's escapeId/escape, sql.ts) and the
+            // inputs are validated first, so no text of a caller reaches SQL unquoted.
+            multipleStatements: true,
             connectTimeout: timeouts.connectMs,
             ssl: { ca: certificateAuthorities(target), rejectUnauthorized: true, verifyIdentity: true },
         });
@@ -466,6 +470,14 @@ async function withMysql<T>(
                     const rows = await run(sql, params);
                     ran();
                     return rows;
+                },
+                async batch(statements) {
+                    if (statements.length === 0) return [];
+                    const answer = (await run(statements.join(BATCH_SEPARATOR))) as unknown;
+                    ran();
+                    // One statement: its rows (or an OK packet); several: one such answer each.
+                    const answers = statements.length === 1 ? [answer] : (answer as unknown[]);
+                    return answers.map((a) => (Array.isArray(a) ? (a as Row[]) : []));
                 },
                 onDatabase: () => {
                     throw new Error("MySQL sessions are not bound to a database");

@@ -42,7 +42,9 @@ function userId(u: UserInputs): string {
  * Runs one operation where the inputs say: in this process (sqlRunner "deployer"), or in the runner
  * function inside the database's VPC (sqlRunner "lambda"). The master password is read here, by
  * the deployer, in both cases, and never stored; it goes to the runner only after the deployer has
- * checked that the function version is rds-iam's own code (runner/verify.ts).
+ * checked that the function version is rds-iam's own code (runner/verify.ts). With a token login
+ * (master.iamAuth: the IAM-only master, or the IAM admin) there is no password: the deployer signs
+ * the token here, the runner signs its own with its role.
  */
 async function perform(operation: Operation, given: UserInputs): Promise<ObservedUser | undefined> {
     // The IAM admin reads and updates itself with its own token (it holds the master's privileges

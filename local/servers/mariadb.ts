@@ -4,6 +4,7 @@
  * asking the login hook, and a master with exactly RDS's global privileges (rdsPrivileges.ts): no
  * SUPER, no FILE, no ALL. root is only for setting up and for inspecting in assertions.
  */
+import { BATCH_SEPARATOR } from "../../components/provider/connection";
 import * as childProcess from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -223,5 +224,6 @@ export function parseGeneralLog(text: string): string[] {
             statements[statements.length - 1] += "\n" + line;
         }
     }
-    return statements;
+    // A batch (Session.batch) arrives as one multi-statement query: each of its statements is one here.
+    return statements.flatMap((sql) => sql.split(BATCH_SEPARATOR));
 }

@@ -10,6 +10,7 @@
  * reaches ships). RDS runs 8.0.36 and later minors; the master gets the 8.0.36+ grants anyway (all
  * exist in 8.0.31). Not emulated: 8.0.36's refusal of DML on the mysql schema's tables.
  */
+import { BATCH_SEPARATOR } from "../../components/provider/connection";
 import * as childProcess from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -247,5 +248,6 @@ export function parseMysqlGeneralLog(text: string): string[] {
             statements[statements.length - 1] += "\n" + line;
         }
     }
-    return statements;
+    // A batch (Session.batch) arrives as one multi-statement query: each of its statements is one here.
+    return statements.flatMap((sql) => sql.split(BATCH_SEPARATOR));
 }

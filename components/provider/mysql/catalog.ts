@@ -55,6 +55,13 @@ export function accountQuery(mariadb: boolean): string {
   UNION ALL ${grantsQuery(mariadb)}`;
 }
 
+/** accountQuery with its values written in, quoted by mysql2's format: for a batch (a read-back). */
+export function accountStatement(mariadb: boolean, username: string): string {
+    const { format } = require("mysql2") as { format(sql: string, values: unknown[]): string };
+    const g = grantee(username);
+    return format(accountQuery(mariadb), [username, username, g, g, g, g, username, username]);
+}
+
 /** accountQuery's rows as the account's parts, or undefined when there is no such account. */
 export function accountRowsOf(username: string, rows: readonly Row[]): AccountRows | undefined {
     const account = rows.find((r) => r.kind === "account");

@@ -3,7 +3,7 @@
  * transactional, so every multi-statement change is ordered to be safe when cut off half-way: the
  * account stays LOCKED (cannot log in) until its grants are exactly right, and a retry finishes it.
  */
-import { Session, sessionTimeouts } from "../connection";
+import { Session, inBatch, sessionTimeouts } from "../connection";
 import { Dialect, NOT_THERE, UserSpec } from "../dialect";
 import { isPluginNotLoaded, pluginNotLoadedPolicy, withRetry } from "../retry";
 import * as catalog from "./catalog";
@@ -17,8 +17,9 @@ async function isMariadb(session: Session): Promise<boolean> {
     return /mariadb/i.test(version);
 }
 
+/** The statements in order, in one round trip (the server stops at the first that fails). */
 async function runAll(session: Session, statements: readonly string[]): Promise<void> {
-    for (const statement of statements) await session.query(statement);
+    await inBatch(session, statements);
 }
 
 /** Statements that name the IAM plugin, retried while RDS is still applying IAM auth (error 1524). */
@@ -65,11 +66,17 @@ export const mysqlDialect: Dialect = {
     observe,
 
     async create(session, user) {
-        const [create, ...rest] = sql.createUserStatements(user.username, user.database, user.privileges);
-        await runWithPlugin(session, [create]);
+        const statements = sql.createUserStatements(user.username, user.database, user.privileges);
+        // One round trip: CREATE (locked), the grants, the unlock, in that order. A 1524 comes from the
+        // CREATE, before anything ran, so the retry sends them all again.
         try {
-            await runAll(session, rest);
+            await runWithPlugin(session, statements);
         } catch (e) {
+            // The CREATE itself failed (the plugin not loaded yet, or the name taken): nothing to undo,
+            // and an existing account must never be dropped.
+            const cause = (e as { cause?: unknown }).cause; // the last 1524 behind a give-up
+            if (isPluginNotLoaded(e) || isPluginNotLoaded(cause) || (e as { errno?: number }).errno === 1396)
+                throw e;
             // Undo the CREATE when the session still works; if it does not, the account stays locked
             // and the retry recognises it as its own unfinished create.
             await runAll(session, sql.dropUserStatements(user.username)).catch(() => undefined);
@@ -103,10 +110,14 @@ export const mysqlDialect: Dialect = {
     },
 
     async changePrivileges(session, user, from) {
-        await runAll(
-            session,
-            sql.changePrivilegesStatements(user.username, user.database, from, user.privileges),
-        );
+        // The change and its read-back in one round trip.
+        const mariadb = await isMariadb(session);
+        const answers = await inBatch(session, [
+            ...sql.changePrivilegesStatements(user.username, user.database, from, user.privileges),
+            catalog.accountStatement(mariadb, user.username),
+        ]);
+        const rows = catalog.accountRowsOf(user.username, answers[answers.length - 1]);
+        return rows === undefined ? NOT_THERE : catalog.observedAccount(rows, user.database);
     },
 
     async ensureAdmin(session, user) {
