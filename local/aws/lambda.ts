@@ -17,13 +17,14 @@
  * later does not change it. CodeSha256 is that of the .zip rds-iam deploys for the bundle
  * (components/runner/package.ts) unless given.
  *
- * Each invocation runs the code in a fresh Node.js process — inside a network namespace when given,
- * as Lambda runs a VPC function in the VPC's subnets — with Lambda's contract: the event on input,
- * a context with getRemainingTimeInMillis(), the function's environment variables (NODE_OPTIONS
+ * Invocations run in execution environments kept warm and frozen between invocations, one at a time
+ * each, as Lambda runs them (lambdaEnvironments.ts) — inside a network namespace when given, as
+ * Lambda runs a VPC function in the VPC's subnets — with Lambda's contract: the event on input, a
+ * context with getRemainingTimeInMillis(), the function's environment variables (NODE_OPTIONS
  * included) over Lambda's reserved ones, the handler's result as the response, `X-Amz-Function-Error`
- * and `{errorMessage, errorType}` when it throws or times out. Layers are recorded, not run.
+ * and `{errorMessage, errorType}` when it throws or times out. A body that is not JSON is a 400
+ * InvalidRequestContentException, as on Lambda. Layers are recorded, not run.
  */
-import * as childProcess from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -33,6 +34,7 @@ import * as path from "node:path";
 import { codeSha256, packageBytes } from "../../components/runner/package";
 import type { NetworkNamespace } from "../network/netns";
 import { fakePrincipal } from "../emulator/principals";
+import { EnvironmentSpec, createEnvironments } from "./lambdaEnvironments";
 
 export interface LambdaFunction {
     /** The function's code: one CommonJS file exporting the handler. */
@@ -66,7 +68,11 @@ export interface Invocation {
     readonly operation?: string;
     /** Whether the event had a `password` field (the master password, unless the master is IAM-only). */
     readonly carriesPassword: boolean;
-    /** What the function wrote to stdout/stderr (its CloudWatch log). */
+    /** Whether it started a new execution environment (a cold start: the code loaded first). */
+    readonly cold: boolean;
+    /** The execution environment that ran it (1, 2, … in order of start). */
+    readonly environment: number;
+    /** What the function wrote to stdout/stderr during it (its CloudWatch log). */
     readonly log: string;
 }
 
@@ -89,6 +95,8 @@ export interface FakeLambda {
     latestVersion(name: string): string | undefined;
     /** The CodeSha256 the function reports for $LATEST or a version. */
     codeSha256Of(name: string, qualifier?: string): string;
+    /** Execution environments alive (busy or frozen). */
+    environments(): number;
     close(): Promise<void>;
 }
 
@@ -97,36 +105,14 @@ interface Published {
     readonly codeSha256: string;
 }
 
-/** Loads the bundle and calls its handler with the event from stdin; prints the result on fd 3. */
-const BOOTSTRAP = `
-const fs = require("fs");
-const [bundle, exported, deadline, requestId] = process.argv.slice(1);
-const event = JSON.parse(fs.readFileSync(0, "utf8"));
-const context = {
-    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
-    functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
-    invokedFunctionArn: process.env.RDS_IAM_FAKE_INVOKED_ARN,
-    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
-    awsRequestId: requestId,
-    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
-    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, Number(deadline) - Date.now()),
-};
-Promise.resolve()
-    .then(() => require(bundle)[exported](event, context))
-    .then((result) => fs.writeSync(3, JSON.stringify({ result: result === undefined ? null : result })))
-    .catch((e) => fs.writeSync(3, JSON.stringify({ error: { errorMessage: String(e && e.message || e), errorType: (e && e.name) || "Error" } })));
-`;
-
-function run(
+/** The environment an invocation runs in: Lambda's variables over the function's, and how to start it. */
+function environmentFor(
     name: string,
     version: string,
     arn: string,
     fn: LambdaFunction,
-    payload: string,
-): Promise<{ outcome: string; log: string }> {
-    const timeoutMs = fn.timeoutMs ?? 30_000;
+    sha: string,
+): EnvironmentSpec {
     const region = /^arn:[^:]+:lambda:([^:]+):/.exec(arn)?.[1] ?? "us-east-1";
     // Lambda's environment: the function's variables, then the reserved ones (which it may not set);
     // no AWS credentials of the caller, no project files. RDS_IAM_*_MS: the tests' short timings.
@@ -154,40 +140,28 @@ function run(
         AWS_LAMBDA_LOG_STREAM_NAME: `fake/[${version}]${crypto.randomBytes(8).toString("hex")}`,
         RDS_IAM_FAKE_INVOKED_ARN: arn,
     });
-    const exported = (fn.handler ?? "index.handler").split(".").pop() as string;
-    const deadline = String(Date.now() + timeoutMs);
-    const base: [string, string[]] = [
-        process.execPath,
-        ["-e", BOOTSTRAP, fn.bundle, exported, deadline, crypto.randomUUID()],
-    ];
-    const [command, args] = fn.netns ? fn.netns.wrap(...base) : base;
-    return new Promise((resolve) => {
-        const child = childProcess.spawn(command, args, {
-            env,
-            cwd: "/",
-            stdio: ["pipe", "pipe", "pipe", "pipe"],
-        });
-        let log = "";
-        let outcome = "";
-        child.stdout!.on("data", (d) => (log += d));
-        child.stderr!.on("data", (d) => (log += d));
-        (child.stdio[3] as NodeJS.ReadableStream).on("data", (d) => (outcome += d));
-        const timer = setTimeout(() => {
-            child.kill("SIGKILL");
-            outcome = JSON.stringify({
-                error: {
-                    errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
-                    errorType: "Sandbox.Timedout",
-                },
-            });
-        }, timeoutMs);
-        child.on("close", () => {
-            clearTimeout(timer);
-            resolve({ outcome, log });
-        });
-        child.stdin!.on("error", () => undefined); // a function that exits before reading its event
-        child.stdin!.end(payload);
-    });
+    return {
+        functionName: name,
+        key: JSON.stringify([arn, version, sha, settingsOf(fn), fn.bundle, fn.netns?.name ?? null]),
+        command: (base) => (fn.netns ? fn.netns.wrap(...base) : base),
+        bundle: fn.bundle,
+        exported: (fn.handler ?? "index.handler").split(".").pop() as string,
+        env,
+        timeoutMs: fn.timeoutMs ?? 30_000,
+    };
+}
+
+/** What a version's configuration is compared by (PublishVersion, and environment reuse). */
+function settingsOf(fn: LambdaFunction): string {
+    return JSON.stringify([
+        fn.handler,
+        fn.runtime,
+        fn.role,
+        fn.layers,
+        fn.environment,
+        fn.timeoutMs,
+        fn.memorySize,
+    ]);
 }
 
 /** "name", "name:qualifier", or an ARN of either: the name and the qualifier it carries. */
@@ -205,8 +179,15 @@ function regionOf(req: http.IncomingMessage): string {
     );
 }
 
-export async function startFakeLambda(options: { accountId?: string } = {}): Promise<FakeLambda> {
+export async function startFakeLambda(
+    options: {
+        accountId?: string;
+        /** How long an idle environment stays warm (Lambda keeps them for minutes). @default 60000 */
+        keepWarmMs?: number;
+    } = {},
+): Promise<FakeLambda> {
     const accountId = options.accountId ?? "123456789012";
+    const environments = createEnvironments({ keepWarmMs: options.keepWarmMs ?? 60_000 });
     const versions = new Map<string, Published[]>();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-fake-lambda-"));
     const invocations: Invocation[] = [];
@@ -214,16 +195,6 @@ export async function startFakeLambda(options: { accountId?: string } = {}): Pro
 
     const shaOf = (fn: LambdaFunction) =>
         fn.codeSha256 ?? codeSha256(packageBytes(fs.readFileSync(fn.bundle)));
-    const settings = (fn: LambdaFunction) =>
-        JSON.stringify([
-            fn.handler,
-            fn.runtime,
-            fn.role,
-            fn.layers,
-            fn.environment,
-            fn.timeoutMs,
-            fn.memorySize,
-        ]);
 
     function publishVersion(name: string): string {
         const fn = functions.get(name);
@@ -231,7 +202,7 @@ export async function startFakeLambda(options: { accountId?: string } = {}): Pro
         const list = versions.get(name) ?? [];
         const sha = shaOf(fn);
         const last = list[list.length - 1];
-        if (last !== undefined && last.codeSha256 === sha && settings(last.fn) === settings(fn)) {
+        if (last !== undefined && last.codeSha256 === sha && settingsOf(last.fn) === settingsOf(fn)) {
             return String(list.length);
         }
         // A version is a copy of the code as it is now.
@@ -250,6 +221,7 @@ export async function startFakeLambda(options: { accountId?: string } = {}): Pro
         }
         override delete(name: string): boolean {
             versions.delete(name);
+            environments.retire(name);
             return super.delete(name);
         }
     }
@@ -363,21 +335,25 @@ export async function startFakeLambda(options: { accountId?: string } = {}): Pro
                 return;
             }
             const target = resolve(name, qualifier)!;
-            const { outcome, log } = await run(name, target.version, arn, target.fn, body);
-            let operation: string | undefined;
-            let carriesPassword = false;
+            let event: unknown;
             try {
-                const event = JSON.parse(body) as { operation?: string; password?: unknown };
-                operation = event.operation;
-                carriesPassword = event.password !== undefined;
+                event = JSON.parse(body || "{}");
             } catch {
-                operation = undefined;
+                fail(res, 400, "InvalidRequestContentException", "Could not parse request body into json");
+                return;
             }
+            const { outcome, log, cold, environment } = await environments.invoke(
+                environmentFor(name, target.version, arn, target.fn, target.codeSha256),
+                event,
+            );
+            const fields = (event ?? {}) as { operation?: unknown; password?: unknown };
             invocations.push({
                 functionName: name,
                 version: target.version,
-                operation,
-                carriesPassword,
+                ...(typeof fields.operation === "string" ? { operation: fields.operation } : {}),
+                carriesPassword: fields.password !== undefined,
+                cold,
+                environment,
                 log,
             });
             const result = JSON.parse(
@@ -405,12 +381,15 @@ export async function startFakeLambda(options: { accountId?: string } = {}): Pro
             if (found === undefined) throw new Error(`Function not found: ${name}:${qualifier}`);
             return found.codeSha256;
         },
+        environments: () => environments.count(),
         close: () =>
-            new Promise((r) =>
+            new Promise((r) => {
+                environments.close();
+                server.closeAllConnections();
                 server.close(() => {
                     fs.rmSync(dir, { recursive: true, force: true });
                     r();
-                }),
-            ),
+                });
+            }),
     };
 }

@@ -58,6 +58,8 @@ export interface ThrowawayServer {
     logMark(): Promise<number>;
     /** Statements the server received since the mark (the superuser's own left out on PostgreSQL). */
     statementsSince(mark: number): Promise<string[]>;
+    /** The users who opened a session since the mark, one entry per session (the superuser's left out). */
+    loginsSince(mark: number): Promise<string[]>;
 }
 
 export type ServerName = `postgres${PostgresMajor}` | "mariadb" | "mysql80";

@@ -205,11 +205,19 @@ export async function startMariadb(
         async statementsSince(mark: number) {
             return parseGeneralLog(readFrom(generalLog, mark));
         },
+        async loginsSince(mark: number) {
+            return generalLogLogins(readFrom(generalLog, mark)).filter((user) => user !== adminUser);
+        },
     };
     return { server, stop: () => stopProcess(child) };
 }
 
 /** Statements from the general log: "<time>\t<id> Query\t<sql>" with continuation lines. */
+/** The user of each "Connect\tuser@host …" line of a MariaDB or MySQL general log. */
+export function generalLogLogins(text: string): string[] {
+    return [...text.matchAll(/\sConnect\t([^@\s]+)@/g)].map((m) => m[1]);
+}
+
 export function parseGeneralLog(text: string): string[] {
     const statements: string[] = [];
     let inQuery = false;

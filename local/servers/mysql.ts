@@ -19,6 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { NetworkNamespace } from "../network/netns";
 import { startPluginSocket } from "./loginHook";
+import { generalLogLogins } from "./mariadb";
 import { mysqlBaseDir } from "./mysqlBinaries";
 import { rdsMysql80MasterSetup } from "./rdsPrivileges";
 import type { CertificateAuthority } from "./processes";
@@ -225,6 +226,9 @@ export async function startMysql(
         },
         async statementsSince(mark: number) {
             return parseMysqlGeneralLog(readFrom(generalLog, mark));
+        },
+        async loginsSince(mark: number) {
+            return generalLogLogins(readFrom(generalLog, mark)).filter((user) => user !== "root");
         },
     };
     return { server, stop };

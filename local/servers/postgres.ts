@@ -135,6 +135,7 @@ export async function startPostgres(
         ...(frontDoorCaFile ? { ssl_ca_file: frontDoorCaFile } : {}),
         password_encryption: "scram-sha-256",
         log_statement: "all",
+        log_connections: "on", // "connection authorized: user=…": the sessions opened (loginsSince)
         log_line_prefix: "%m [%p] %u ",
         logging_collector: "off",
         fsync: "off",
@@ -219,6 +220,11 @@ export async function startPostgres(
             return parsePostgresLog(readFrom(logFile, mark))
                 .filter((s) => s.user !== BOOTSTRAP_SUPERUSER)
                 .map((s) => s.sql);
+        },
+        async loginsSince(mark: number) {
+            return [...readFrom(logFile, mark).matchAll(/connection authorized: user=(\S+)/g)]
+                .map((m) => m[1])
+                .filter((user) => user !== BOOTSTRAP_SUPERUSER);
         },
     };
     return { server, stop: () => stopProcess(child) };

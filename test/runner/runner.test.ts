@@ -146,6 +146,54 @@ describe("the SQL runner inside an isolated network", function () {
         });
     }
 
+    for (const name of ["postgres16", "mariadb"]) {
+        it(`invokes once per operation and keeps one database session across warm invocations, which a request with another password does not get (${name})`, async () => {
+            const server = servers[name];
+            const invoked = lambda.invocations.length;
+            const mark = await server.logMark();
+            for (let i = 0; i < 3; i++) {
+                const inputs = await check(viaRunner(server, `warm_user_${i}`, { privileges: ["SELECT"] }));
+                const created = await provider.create(inputs);
+                await provider.read!(created.id, created.outs);
+                await provider.delete!(created.id, created.outs);
+            }
+            const runs = lambda.invocations.slice(invoked);
+            assert.deepEqual(
+                runs.map((r) => r.operation),
+                ["create", "read", "delete", "create", "read", "delete", "create", "read", "delete"],
+            );
+            // Sequential operations: one environment, warm after the first; one login to the database at most
+            // (none when an earlier test's warm environment still held its session).
+            assert.equal(new Set(runs.map((r) => r.environment)).size, 1);
+            assert.deepEqual(
+                runs.slice(1).map((r) => r.cold),
+                Array(8).fill(false),
+            );
+            const logins = await server.loginsSince(mark);
+            assert.ok(logins.length <= 1, `logins: ${logins.join(", ")}`);
+            assert.ok(logins.every((u) => u === server.master.username));
+
+            // The kept session is the master's: a request that cannot log in as the master gets a login of
+            // its own, which fails, however warm the environment is (the pool is keyed by the credentials).
+            const wrongMark = await server.logMark();
+            await assert.rejects(
+                provider.create(
+                    await check(
+                        viaRunner(server, "warm_intruder", {
+                            master: {
+                                username: server.master.username,
+                                password: "Not-The-Master-Password-1",
+                            },
+                        }),
+                    ),
+                ),
+                /authentication failed|Access denied/,
+            );
+            assert.equal(lambda.invocations[lambda.invocations.length - 1].cold, false);
+            assert.deepEqual(await server.statementsSince(wrongMark), []);
+        });
+    }
+
     it("refuses hostile inputs sent straight to the function, and nothing reaches the database", async () => {
         const server = servers.mariadb;
         const mark = await server.logMark();
