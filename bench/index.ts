@@ -12,6 +12,7 @@ import { benchProgram, buildProgram } from "./program";
 import { benchProvider } from "./provider";
 import { benchRunnerBundle } from "./runner";
 import { WanResults, benchWan } from "./wan";
+import { RUNNER_OPERATIONS, benchWanRunner, runnerRow } from "./wanRunner";
 
 const RESULTS = path.resolve(__dirname, "results", "latest.json");
 
@@ -47,12 +48,23 @@ async function wanOnly(): Promise<void> {
     const started = Date.now();
     console.log("provider over a real round trip (userspace latency relay)…");
     const wan = await benchWan();
+    console.log("the SQL runner over a real round trip to the Lambda API…");
+    const runner = await benchWanRunner();
     record("wan", {
         date: new Date().toISOString(),
         ...wan,
+        runner,
         totalSeconds: Math.round((Date.now() - started) / 1000),
     });
-    printTable(wanRows(wan));
+    const rows = wanRows(wan);
+    for (const [engine, l] of Object.entries(runner.latency))
+        rows.push([
+            `runner ${engine} ${runner.rttMs} ms RTT one read`,
+            `cold ${l.coldMs} ms, warm ${l.warmMs} ms`,
+            `context (median of ${l.samples}; cold: a new execution environment)`,
+        ]);
+    for (const c of runner.cases) for (const op of RUNNER_OPERATIONS) rows.push(runnerRow(c, op));
+    printTable(rows);
     console.log(
         `\nwrote ${path.relative(process.cwd(), RESULTS)} in ${Math.round((Date.now() - started) / 1000)} s`,
     );

@@ -24,6 +24,43 @@ function regionOfFunctionArn(name: string): string | undefined {
     return /^arn:[a-z-]+:lambda:([a-z0-9-]+):\d{12}:function:/.exec(name)?.[1];
 }
 
+/**
+ * One Lambda client per region and AWS settings for the whole process, kept on globalThis (the
+ * provider is serialized into the state; see connection.ts): its kept-alive HTTPS connection carries
+ * every operation's GetFunction and Invoke, so an operation after the first pays no TCP and TLS
+ * handshakes to the Lambda endpoint (2 round trips instead of 4-5). The SDK's agent unreferences an
+ * idle socket, so a kept client never holds the process open. The environment's endpoint and
+ * identity settings are part of the key: a client is reused only where it would be made the same.
+ */
+function lambdaClient(region: string | undefined, aws: UserInputs["master"]["aws"]) {
+    const lambda = require("@aws-sdk/client-lambda") as typeof import("@aws-sdk/client-lambda");
+    const env = process.env;
+    const key = JSON.stringify([
+        region ?? null,
+        aws ?? null,
+        env.AWS_ENDPOINT_URL_LAMBDA ?? null,
+        env.AWS_ENDPOINT_URL ?? null,
+        env.AWS_PROFILE ?? null,
+        env.AWS_ACCESS_KEY_ID ?? null,
+    ]);
+    const global = globalThis as {
+        __rdsIamLambdaClients?: Map<string, InstanceType<typeof lambda.LambdaClient>>;
+    };
+    const clients = (global.__rdsIamLambdaClients ??= new Map());
+    let client = clients.get(key);
+    if (client === undefined) {
+        client = new lambda.LambdaClient({
+            region,
+            // The stack's AWS settings (profile, roles to assume), as for the master secret.
+            credentials: stackCredentials(aws, region),
+            // The function's own limits bound the call; the SDK must not retry an operation that may have run.
+            maxAttempts: 1,
+        });
+        clients.set(key, client);
+    }
+    return client;
+}
+
 /** Why a run out of time is not (or may be) the network, given how far the earlier attempts got. */
 function timeoutCause(errorMessage: string, answered1524: number): string {
     if (answered1524 > 0) {
@@ -86,13 +123,7 @@ export async function invokeRunner(
         ...(password === undefined ? {} : { password }),
     };
     const region = regionOfFunctionArn(functionName) ?? u.region;
-    const client = new lambda.LambdaClient({
-        region,
-        // The stack's AWS settings (profile, roles to assume), as for the master secret.
-        credentials: stackCredentials(u.master.aws, region),
-        // The function's own limits bound the call; the SDK must not retry an operation that may have run.
-        maxAttempts: 1,
-    });
+    const client = lambdaClient(region, u.master.aws);
     let answered1524 = 0;
     const invokeOnce = async (): Promise<ObservedUser | undefined> => {
         let answer: { FunctionError?: string; Payload?: Uint8Array };
@@ -131,25 +162,21 @@ export async function invokeRunner(
         }
         return response.observed;
     };
-    try {
-        await verifyRunner(client, {
-            functionName,
-            version,
-            codeSha256: u.runnerCodeSha256 as string,
-            roleArn: u.runnerRoleArn as string,
-        });
-        const policy = pluginNotLoadedPolicy();
-        return await withRetry(policy, isPluginNotLoaded, invokeOnce, (e) => {
-            const waited = Math.round(nominalWaitMs(policy) / 100) / 10;
-            return new Error(
-                `MySQL error 1524 on ${u.host}:${u.port}: AWSAuthenticationPlugin is not loaded — IAM database ` +
-                    "authentication is not applied on the instance yet (the modification is pending). The SQL runner " +
-                    `${functionName} reached the database; ${policy.attempts} invocations over about ${waited} s all got ` +
-                    "1524 and changed nothing. Apply the modification (apply immediately, or reboot in the maintenance window) " +
-                    `and run pulumi up again. (Last answer: ${(e as Error).message})`,
-            );
-        });
-    } finally {
-        client.destroy();
-    }
+    await verifyRunner(client, {
+        functionName,
+        version,
+        codeSha256: u.runnerCodeSha256 as string,
+        roleArn: u.runnerRoleArn as string,
+    });
+    const policy = pluginNotLoadedPolicy();
+    return await withRetry(policy, isPluginNotLoaded, invokeOnce, (e) => {
+        const waited = Math.round(nominalWaitMs(policy) / 100) / 10;
+        return new Error(
+            `MySQL error 1524 on ${u.host}:${u.port}: AWSAuthenticationPlugin is not loaded — IAM database ` +
+                "authentication is not applied on the instance yet (the modification is pending). The SQL runner " +
+                `${functionName} reached the database; ${policy.attempts} invocations over about ${waited} s all got ` +
+                "1524 and changed nothing. Apply the modification (apply immediately, or reboot in the maintenance window) " +
+                `and run pulumi up again. (Last answer: ${(e as Error).message})`,
+        );
+    });
 }
