@@ -12,7 +12,8 @@
 #   serves GeneratePackage only, with pkg/v3's own Python and Go code generators (the real hosts are
 #   modules the proxy does not serve; see that file). Put $dir/gen-sdk on PATH for
 #   `pulumi package gen-sdk --language python|go` only. `$dir/rds-iam-codegen validate schema.json`
-#   checks a schema against Pulumi's package metaschema.
+#   checks a schema against Pulumi's package metaschema. There is no pulumi-language-java: its
+#   generator's module, github.com/pulumi/pulumi-java/pkg, is not served by the proxy (see main.go).
 #
 # A missing Go toolchain or module stops the script with one line naming it and the fix (exit 3).
 set -euo pipefail
