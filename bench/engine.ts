@@ -21,14 +21,50 @@ function stackFileWithUsers(extra: number): string {
     return yaml.stringify(doc);
 }
 
-async function upOnce(extra: number): Promise<number> {
+export interface StackRun {
+    readonly upMs: number;
+    readonly destroyMs: number;
+    /** The provider's operations (RDS_IAM_OPERATION_LOG) during the up and during the destroy. */
+    readonly upOperations: OperationRecord[];
+    readonly destroyOperations: OperationRecord[];
+}
+
+export interface OperationRecord {
+    readonly operation: string;
+    readonly user: string;
+    readonly startedAt: number;
+    readonly ms: number;
+    readonly ok: boolean;
+}
+
+/**
+ * `pulumi up`, then `pulumi destroy`, of the dev stack with `extra` more users, in a local cloud of
+ * its own (whose databases are `roundTripMs` away), with `config` set on the stack first.
+ */
+export async function runDevStack(
+    extra: number,
+    options: { roundTripMs?: number; config?: Record<string, string> } = {},
+): Promise<StackRun> {
     const engine = findEngine();
     if ("unavailable" in engine) throw new Error(engine.unavailable);
-    const cloud = await startLocalCloud();
+    const cloud = await startLocalCloud({ roundTripMs: options.roundTripMs });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-bench-"));
     const file = path.join(dir, "Pulumi.dev.yaml");
     fs.writeFileSync(file, stackFileWithUsers(extra));
-    const ws = createWorkspace({ engine, cloudEnv: cloud.env, stackFiles: { "Pulumi.dev.yaml": file } });
+    const operationLog = path.join(dir, "operations.jsonl");
+    const ws = createWorkspace({
+        engine,
+        cloudEnv: { ...cloud.env, RDS_IAM_OPERATION_LOG: operationLog },
+        stackFiles: { "Pulumi.dev.yaml": file },
+    });
+    const operations = (): OperationRecord[] =>
+        fs.existsSync(operationLog)
+            ? fs
+                  .readFileSync(operationLog, "utf8")
+                  .split("\n")
+                  .filter((l) => l !== "")
+                  .map((l) => JSON.parse(l) as OperationRecord)
+            : [];
     try {
         const must = async (args: string[]) => {
             const r = await ws.pulumi(args);
@@ -37,9 +73,16 @@ async function upOnce(extra: number): Promise<number> {
         };
         await must(["stack", "init", "dev"]);
         await must(["config", "set", "rds-iam:caBundleFile", cloud.caFile]);
-        const { ms } = await timed(() => must(["up", "--yes", "--skip-preview"]));
-        await must(["destroy", "--yes", "--skip-preview"]);
-        return ms;
+        for (const [k, v] of Object.entries(options.config ?? {})) await must(["config", "set", k, v]);
+        const up = await timed(() => must(["up", "--yes", "--skip-preview"]));
+        const upOperations = operations();
+        const destroy = await timed(() => must(["destroy", "--yes", "--skip-preview"]));
+        return {
+            upMs: up.ms,
+            destroyMs: destroy.ms,
+            upOperations,
+            destroyOperations: operations().slice(upOperations.length),
+        };
     } finally {
         ws.remove();
         await cloud.close();
@@ -50,8 +93,8 @@ async function upOnce(extra: number): Promise<number> {
 export async function benchEngine(extra = 40): Promise<Record<string, unknown>> {
     const engine = findEngine();
     if ("unavailable" in engine) return { unavailable: engine.unavailable };
-    const baseMs = await upOnce(0);
-    const withUsersMs = await upOnce(extra);
+    const baseMs = (await runDevStack(0)).upMs;
+    const withUsersMs = (await runDevStack(extra)).upMs;
     return {
         pulumi: engine.version,
         users: 2 + extra,

@@ -13,6 +13,7 @@ import { benchProvider } from "./provider";
 import { benchRunnerBundle } from "./runner";
 import { WanResults, benchWan } from "./wan";
 import { RUNNER_OPERATIONS, benchWanRunner, runnerRow } from "./wanRunner";
+import { benchEngineWan } from "./engineWan";
 
 const RESULTS = path.resolve(__dirname, "results", "latest.json");
 
@@ -50,10 +51,13 @@ async function wanOnly(): Promise<void> {
     const wan = await benchWan();
     console.log("the SQL runner over a real round trip to the Lambda API…");
     const runner = await benchWanRunner();
+    console.log("pulumi up and destroy under the real engine, the databases on loopback and 50 ms away…");
+    const engine = await benchEngineWan();
     record("wan", {
         date: new Date().toISOString(),
         ...wan,
         runner,
+        engine,
         totalSeconds: Math.round((Date.now() - started) / 1000),
     });
     const rows = wanRows(wan);
@@ -64,6 +68,18 @@ async function wanOnly(): Promise<void> {
             `context (median of ${l.samples}; cold: a new execution environment)`,
         ]);
     for (const c of runner.cases) for (const op of RUNNER_OPERATIONS) rows.push(runnerRow(c, op));
+    if ("unavailable" in engine)
+        rows.push(["pulumi up/destroy at 50 ms", "not measured", engine.unavailable]);
+    else
+        for (const [what, p] of [
+            ["up", engine.up],
+            ["destroy", engine.destroy],
+        ] as const)
+            rows.push([
+                `pulumi ${what}, ${engine.users} users, ${engine.rttMs} ms RTT (engine ${engine.pulumi})`,
+                `${p.wallMs} ms: engine ${p.engineMs}, provider ${p.providerMs}, network ${p.networkMs}`,
+                `context (loopback ${p.loopbackWallMs} ms; ${p.operations} user operations, ${p.failedOperations} failed)`,
+            ]);
     printTable(rows);
     console.log(
         `\nwrote ${path.relative(process.cwd(), RESULTS)} in ${Math.round((Date.now() - started) / 1000)} s`,

@@ -46,7 +46,7 @@ function userId(u: UserInputs): string {
  * (master.iamAuth: the IAM-only master, or the IAM admin) there is no password: the deployer signs
  * the token here, the runner signs its own with its role.
  */
-async function perform(operation: Operation, given: UserInputs): Promise<ObservedUser | undefined> {
+async function performOnce(operation: Operation, given: UserInputs): Promise<ObservedUser | undefined> {
     // The IAM admin reads and updates itself with its own token (it holds the master's privileges
     // WITH GRANT OPTION): once it is made, only its delete needs the master password.
     const u: UserInputs =
@@ -75,6 +75,35 @@ async function perform(operation: Operation, given: UserInputs): Promise<Observe
         return invokeRunner(operation, u, password);
     }
     return runOperation(operation, u, password);
+}
+
+/**
+ * performOnce, and with RDS_IAM_OPERATION_LOG set to a file, one JSON line appended to it per
+ * operation: `{"operation","user","startedAt","ms","ok"}` (startedAt in epoch milliseconds). What a
+ * slow `pulumi up` spent in the users' SQL, set beside the engine's own time (bench --wan reads it).
+ * It names users and servers, never a password.
+ */
+async function perform(operation: Operation, given: UserInputs): Promise<ObservedUser | undefined> {
+    const file = process.env.RDS_IAM_OPERATION_LOG;
+    if (file === undefined || file === "") return performOnce(operation, given);
+    const { performance } = require("node:perf_hooks") as typeof import("node:perf_hooks");
+    const fs = require("node:fs") as typeof import("node:fs");
+    const started = performance.now();
+    let ok = false;
+    try {
+        const observed = await performOnce(operation, given);
+        ok = true;
+        return observed;
+    } finally {
+        const line = {
+            operation,
+            user: userId(given),
+            startedAt: performance.timeOrigin + started,
+            ms: performance.now() - started,
+            ok,
+        };
+        fs.appendFileSync(file, JSON.stringify(line) + "\n");
+    }
 }
 
 function outputs(

@@ -116,7 +116,17 @@ function serverFor(engine: string, version: string): ServerName {
     return "mariadb"; // the local stand-in for every MySQL-protocol engine
 }
 
-export async function startLocalCloud(options: { root?: string } = {}): Promise<LocalCloud> {
+export async function startLocalCloud(
+    options: {
+        root?: string;
+        /**
+         * The round trip between this machine and every database endpoint (a delaying relay in front of
+         * each, as bench --wan puts in front of the servers): the deployer across a WAN. It applies to the
+         * SQL runner's connections too, so use it with sqlRunner "deployer". @default 0
+         */
+        roundTripMs?: number;
+    } = {},
+): Promise<LocalCloud> {
     const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-cloud-"));
     fs.mkdirSync(root, { recursive: true });
     const dnsFile = path.join(root, "vpc-dns.json");
@@ -185,22 +195,40 @@ export async function startLocalCloud(options: { root?: string } = {}): Promise<
             try {
                 // PostgreSQL: the IAM front door decides IAM logins on every version (16/17 have no LDAP);
                 // MySQL-protocol engines: the server's own plugin does, behind a plain relay.
-                relay =
+                // With a round trip set, the endpoint is across a network: a delaying relay in front.
+                const delayMs = (options.roundTripMs ?? 0) / 2;
+                const door =
                     server.engine === "postgres"
                         ? await startPgFrontDoor({
                               host: ip,
-                              port: Number(o.port),
+                              port: delayMs > 0 ? 0 : Number(o.port),
                               certificate: certificate!,
                               backend: server,
                               ca: frontDoorCa,
                               dir: doorDir,
                           })
-                        : await startRelay({
+                        : undefined;
+                const behind = door ?? { host: server.host, port: server.port };
+                const front =
+                    door === undefined || delayMs > 0
+                        ? await startRelay({
                               host: ip,
                               port: Number(o.port),
-                              targetHost: server.host,
-                              targetPort: server.port,
-                          });
+                              targetHost: behind.host,
+                              targetPort: behind.port,
+                              delayMs,
+                          }).catch(async (e) => {
+                              await door?.close();
+                              throw e;
+                          })
+                        : undefined;
+                relay = {
+                    host: ip,
+                    close: async () => {
+                        await front?.close();
+                        await door?.close();
+                    },
+                };
             } catch (e) {
                 if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE" || attempt >= 50) throw e;
             }

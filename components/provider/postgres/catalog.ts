@@ -24,6 +24,9 @@ export const ROLE = `SELECT r.oid::int8 AS oid, r.rolcanlogin AS login, r.rolsup
     r.rolbypassrls AS bypassrls, (SELECT description FROM pg_shdescription WHERE objoid = r.oid AND classoid = ${ROLE_CATALOG}) AS comment
   FROM pg_roles r WHERE r.rolname = $1`;
 
+/** ROLE with the role's oid as oid too (`roid`), for the joins of the one-query reads below. */
+const ROLE_WITH_OID = ROLE.replace("SELECT r.oid::int8 AS oid", "SELECT r.oid AS roid, r.oid::int8 AS oid");
+
 /** Roles the role belongs to; parameters [oid]. */
 export const MEMBER_OF = `SELECT g.rolname AS role FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
   WHERE m.member = $1 ORDER BY 1`;
@@ -125,7 +128,7 @@ export function catalogQuery(major: number): string {
  * schemas]. No row when the role does not exist. (`roid`: the role's oid as oid, for the joins.)
  */
 export function observeQuery(major: number): string {
-    const role = ROLE.replace("SELECT r.oid::int8 AS oid", "SELECT r.oid AS roid, r.oid::int8 AS oid");
+    const role = ROLE_WITH_OID;
     const columns = catalogQuery(major)
         .replace(/^SELECT /, "")
         .replace(/\$1\b/g, "observed_role.roid");
@@ -135,7 +138,7 @@ export function observeQuery(major: number): string {
 
 /** The role and what depends on it (DEPENDENCIES), in one round trip: what a delete decides on; parameters [name]. */
 export function dropQuery(): string {
-    const role = ROLE.replace("SELECT r.oid::int8 AS oid", "SELECT r.oid AS roid, r.oid::int8 AS oid");
+    const role = ROLE_WITH_OID;
     const json = (query: string) => `(SELECT coalesce(json_agg(q), '[]'::json) FROM (${query}) q)`;
     const dependencies = DEPENDENCIES.replace(/\$1\b/g, "dropped_role.roid");
     return `SELECT to_json(dropped_role) AS role, ${json(dependencies)} AS dependencies FROM (${role}) dropped_role`;

@@ -132,54 +132,46 @@ export async function transaction(
     return withRetry(CONCURRENT_UPDATE_POLICY, isConcurrentUpdate, async () => {
         let begun = false;
         try {
-            if (typeof statements !== "function" && !user && !read && !verify) {
-                // Nothing to read first: BEGIN, the turn, the statements, the check and COMMIT at once.
-                begun = true;
-                const check = masterCheckStatement(major, session.masterIamLogin === true);
-                let answers: Row[][];
+            // Nothing to read first: BEGIN travels with the statements, the check and COMMIT, one batch.
+            const oneBatch = typeof statements !== "function" && !user && !read && !verify;
+            let rows: Row[][] = [];
+            if (!oneBatch) {
+                const opening = [
+                    "BEGIN",
+                    ...(user
+                        ? [`SET LOCAL lock_timeout = ${Math.trunc(lockMs)}`, sql.userTurnStatement(user)]
+                        : []),
+                    ...(read ? [read] : []),
+                ];
                 try {
-                    answers = await inBatch(session, [
-                        "BEGIN",
-                        ...sql.databaseTurnStatements(statementMs, lockMs),
-                        ...statements,
-                        check,
-                        "COMMIT",
-                        ...(after ? [after] : []),
-                    ]);
+                    rows = await inBatch(session, opening);
                 } catch (e) {
-                    throw commitBatchError(session, e, statementMs);
+                    begun = true;
+                    const code = (e as { code?: string }).code;
+                    throw code === "55P03" || code === "57014" ? turnError(session, e, lockMs, user) : e;
                 }
-                return after ? answers[answers.length - 1] : [];
-            }
-            const opening = [
-                "BEGIN",
-                ...(user
-                    ? [`SET LOCAL lock_timeout = ${Math.trunc(lockMs)}`, sql.userTurnStatement(user)]
-                    : []),
-                ...(read ? [read] : []),
-            ];
-            let rows: Row[][];
-            try {
-                rows = await inBatch(session, opening);
-            } catch (e) {
-                begun = true;
-                const code = (e as { code?: string }).code;
-                throw code === "55P03" || code === "57014" ? turnError(session, e, lockMs, user) : e;
             }
             begun = true;
             const built =
                 typeof statements === "function"
                     ? await statements(read ? rows[rows.length - 1] : [])
                     : statements;
-            const turn = sql.databaseTurnStatements(statementMs, lockMs);
-            const check = masterCheckStatement(major, session.masterIamLogin === true);
-            const closing = [check, "COMMIT", ...(after ? [after] : [])];
+            const work = [
+                ...(oneBatch ? ["BEGIN"] : []),
+                ...sql.databaseTurnStatements(statementMs, lockMs),
+                ...built,
+            ];
+            const closing = [
+                masterCheckStatement(major, session.masterIamLogin === true),
+                "COMMIT",
+                ...(after ? [after] : []),
+            ];
             let answers: Row[][];
             try {
                 if (verify === undefined) {
-                    answers = await inBatch(session, [...turn, ...built, ...closing]);
+                    answers = await inBatch(session, [...work, ...closing]);
                 } else {
-                    await inBatch(session, [...turn, ...built]);
+                    await inBatch(session, work);
                     await verify();
                     answers = await inBatch(session, closing);
                 }

@@ -11,7 +11,7 @@
 // github.com/pulumi/pulumi-java/pkg, which the module proxy refuses at every version (403 "This
 // module version is not available", on the version list itself). Once it is served at a version
 // built on this pkg/v3, it would be required here and called for "pulumi-language-java"
-// (test/languages/sdks.test.ts says so when it fails).
+// (test/languages/sdks.test.ts builds the Python and Go SDKs only).
 //
 // Run as `rds-iam-codegen validate <schema.json>` it checks a package schema against Pulumi's
 // package metaschema (codegen/schema/pulumi.json, JSON Schema 2020-12, as compiled by the CLI
