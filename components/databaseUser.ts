@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Engine } from "./engines";
-import { databaseUserProvider } from "./provider/provider";
+import { providerReference } from "./provider/reference";
 
 /** How the provider logs in as the master user. Exactly one of `secretArn` / `password` / `iamAuth`. */
 export interface MasterCredentials {
@@ -200,6 +200,12 @@ export interface DatabaseUserArgs {
     readonly runnerRoleArn?: pulumi.Input<string>;
 }
 
+/**
+ * The provider each DatabaseUser stores: a reference to provider.ts (or its build) where this program
+ * found it, not its code (provider/reference.ts). Made once, so Pulumi serializes it once.
+ */
+const STORED_PROVIDER = providerReference(require.resolve("./provider/provider"));
+
 export class DatabaseUser extends pulumi.dynamic.Resource {
     declare readonly engine: pulumi.Output<Engine>;
     declare readonly host: pulumi.Output<string>;
@@ -220,7 +226,7 @@ export class DatabaseUser extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: DatabaseUserArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            databaseUserProvider,
+            STORED_PROVIDER,
             name,
             {
                 // Outputs the provider computes, declared so they exist on the resource.

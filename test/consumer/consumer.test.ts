@@ -30,8 +30,9 @@ function sh(command: string, args: string[], cwd: string): string {
 /** A TypeScript program of another team: builds a Database and a DatabaseAccessRole under mocks. */
 const PROGRAM = `
 import * as pulumi from "@pulumi/pulumi";
+let stored = "";
 pulumi.runtime.setMocks({
-    newResource: (a) => ({ id: a.name + "-id", state: a.type === "aws:rds/instance:Instance"
+    newResource: (a) => (a.type.endsWith(":DatabaseUser") && (stored = a.inputs.__provider), { id: a.name + "-id", state: a.type === "aws:rds/instance:Instance"
         ? { ...a.inputs, resourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ", address: "orders.c0ffee.us-east-1.rds.amazonaws.com", port: 5432,
             masterUserSecrets: [{ secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1", secretStatus: "active", kmsKeyId: "k" }] }
         : a.type === "aws:iam/role:Role" ? { ...a.inputs, name: a.name, arn: "arn:aws:iam::123456789012:role/" + a.name }
@@ -47,8 +48,14 @@ import { Database, DatabaseAccessRole, dbUserArn } from "rds-iam";
 const db = new Database("orders", { engine: "postgres", vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], users: [{ username: "app", privileges: ["SELECT"] }] });
 const role = new DatabaseAccessRole("api", { service: "ec2", grants: [{ database: db, username: "app" }] });
 pulumi.all([db.resourceId, role.policyDocument, role.roleArn]).apply(([id, doc, arn]) => {
-    console.log(JSON.stringify({ id, doc: JSON.parse(doc), arn, userNames: db.userNames,
-        arnFn: dbUserArn({ region: "eu-west-1", accountId: "123456789012", resourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWX", username: "app" }) }));
+    // Printed when everything has registered: the DatabaseUser registers after the instance's outputs.
+    process.once("beforeExit", () => {
+        // The DatabaseUser's stored provider names the installed package, which this project resolves.
+        const storedModule = (/module: "([^"]+)"/.exec(stored) ?? [])[1];
+        const resolved = storedModule && typeof require(storedModule).databaseUserProvider.create;
+        console.log(JSON.stringify({ id, doc: JSON.parse(doc), arn, userNames: db.userNames, storedModule, resolved, storedBytes: stored.length > 0 && stored.length < 8000,
+            arnFn: dbUserArn({ region: "eu-west-1", accountId: "123456789012", resourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWX", username: "app" }) }));
+    });
 });
 `;
 
@@ -162,7 +169,7 @@ describe("rds-iam as a package installed in another project", function () {
         assert.deepEqual(pointingAtMaps, []);
     });
 
-    it("builds a Database and a DatabaseAccessRole in a TypeScript program", () => {
+    it("builds a Database and a DatabaseAccessRole in a TypeScript program, whose users store a reference to the installed provider", () => {
         fs.writeFileSync(path.join(consumer, "index.ts"), PROGRAM);
         fs.writeFileSync(path.join(consumer, "app.ts"), APP);
         fs.writeFileSync(
@@ -199,6 +206,9 @@ describe("rds-iam as a package installed in another project", function () {
             },
             arn: "arn:aws:iam::123456789012:role/api-role",
             userNames: ["app"],
+            storedModule: "rds-iam/internal/provider/provider.js",
+            resolved: "function",
+            storedBytes: true,
             arnFn: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWX/app",
         });
     });

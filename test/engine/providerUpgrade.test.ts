@@ -1,10 +1,12 @@
 /**
- * An rds-iam upgrade under the real engine: the dev stack's users are deployed with one build, then
- * the provider's code changes in the workspace (a simulated release that also writes what it runs to
- * a log). The engine's dynamic-provider host runs read and delete with the provider serialized in
- * the state and acts on no change of it (@pulumi/pulumi cmd/dynamic-provider; pulumi/pulumi#6238,
- * #4805), so a refresh before the next `up` still runs the old release; DatabaseUser's diff makes the
- * changed code an update, after which refresh and deletes run the new one (README, "Upgrading rds-iam"). A destroy of the stack drops no user one by one: they are deletedWith the database.
+ * An rds-iam upgrade under the real engine. The users are deployed by the previous rds-iam, which
+ * stored the provider's code in each user (`__provider`, by value); the engine's dynamic-provider host
+ * runs read and delete with what the state holds and acts on no change of it (@pulumi/pulumi
+ * cmd/dynamic-provider; pulumi/pulumi#6238, #4805), so a refresh before the next `up` still runs that
+ * code, and DatabaseUser's diff makes the changed provider an update. This release stores a reference
+ * to the provider instead (components/provider/reference.ts): after that update, refresh and delete
+ * run the rds-iam the project has installed, and a later release needs no update at all (README,
+ * "Upgrading rds-iam"). A destroy of the stack drops no user one by one: they are deletedWith the database.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -17,9 +19,23 @@ import { ok, previewSteps } from "./harness";
 
 const USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
 const PROVIDER = path.join("components", "provider", "provider.ts");
+const USER_COMPONENT = path.join("components", "databaseUser.ts");
 
-/** Release 2: the same provider, each of update, read and delete first logging "<op> <username>". */
-function release2(source: string): string {
+/** The previous rds-iam: DatabaseUser stores the provider's code itself. */
+function storingCode(source: string): string {
+    const anchors = [
+        'import { providerReference } from "./provider/reference";\n',
+        'const STORED_PROVIDER = providerReference(require.resolve("./provider/provider"));',
+    ];
+    for (const anchor of anchors)
+        assert.ok(source.includes(anchor), `${USER_COMPONENT} no longer has "${anchor}": update this test`);
+    return source
+        .replace(anchors[0], "")
+        .replace(anchors[1], 'const STORED_PROVIDER = require("./provider/provider").databaseUserProvider;');
+}
+
+/** A release: the same provider, each of update, read and delete first logging "release <n> <op> <username>". */
+function release(n: number, source: string): string {
     const anchors: Record<string, string> = {
         update: "async update(_id: string, _olds: UserInputs, news: UserInputs): Promise<pulumi.dynamic.UpdateResult> {",
         read: "async read(id: string, props: UserInputs): Promise<pulumi.dynamic.ReadResult> {",
@@ -33,7 +49,7 @@ function release2(source: string): string {
         const who = op === "update" ? "news" : "props";
         source = source.replace(
             anchor,
-            `${anchor}\n        require("node:fs").appendFileSync(String(process.env.RDS_IAM_RELEASE_LOG), "release 2 ${op} " + ${who}.username + "\\n");`,
+            `${anchor}\n        require("node:fs").appendFileSync(String(process.env.RDS_IAM_RELEASE_LOG), "release ${n} ${op} " + ${who}.username + "\\n");`,
         );
     }
     return source;
@@ -46,6 +62,7 @@ describe("an rds-iam upgrade under the real Pulumi engine (the DatabaseUser prov
     const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rds-iam-release-")), "ran.log");
     const ran = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").sort() : []);
     const env = { RDS_IAM_RELEASE_LOG: log };
+    let source = ""; // this release's provider.ts, before it logs
 
     before(async function () {
         this.timeout(900_000);
@@ -59,9 +76,15 @@ describe("an rds-iam upgrade under the real Pulumi engine (the DatabaseUser prov
         });
         await ok(ws.pulumi(["stack", "init", "dev"]));
         await ok(ws.pulumi(["config", "set", "rds-iam:caBundleFile", cloud.caFile]));
+        const component = path.join(ws.dir, USER_COMPONENT);
+        const current = fs.readFileSync(component, "utf8");
+        fs.writeFileSync(component, storingCode(current));
         await ok(ws.pulumi(["up", "--yes", "--skip-preview"], { env }));
+        // This release: the reference again, and a provider that logs what it runs.
+        fs.writeFileSync(component, current);
         const file = path.join(ws.dir, PROVIDER);
-        fs.writeFileSync(file, release2(fs.readFileSync(file, "utf8")));
+        source = fs.readFileSync(file, "utf8");
+        fs.writeFileSync(file, release(2, source));
     });
 
     after(async function () {
@@ -74,12 +97,12 @@ describe("an rds-iam upgrade under the real Pulumi engine (the DatabaseUser prov
         fs.rmSync(path.dirname(log), { recursive: true, force: true });
     });
 
-    it("refreshes with the release stored in the state until the next up (the host's rule)", async () => {
+    it("refreshes with the code the previous rds-iam stored in the state until the next up (the host's rule)", async () => {
         await ok(ws.pulumi(["refresh", "--yes", "--skip-preview"], { env }));
         assert.deepEqual(ran(), []);
     });
 
-    it("previews the new release as an update of each user, nothing replaced", async () => {
+    it("previews the move to the stored reference as an update of each user, nothing replaced", async () => {
         const steps = (await previewSteps(ws)).filter((s) => s.includes(USER));
         assert.deepEqual(steps, [`update ${USER} db-user-app_rw`, `update ${USER} db-user-reporting_ro`]);
     });
@@ -88,6 +111,20 @@ describe("an rds-iam upgrade under the real Pulumi engine (the DatabaseUser prov
         await ok(ws.pulumi(["up", "--yes", "--skip-preview"], { env }));
         assert.deepEqual(ran(), ["release 2 update app_rw", "release 2 update reporting_ro"]);
         await ok(ws.pulumi(["preview", "--expect-no-changes"], { env }));
+    });
+
+    it("stores a reference of a few KB per user instead of the code", async () => {
+        const state = JSON.parse((await ok(ws.pulumi(["stack", "export"]))).stdout) as {
+            deployment: { resources: { type: string; inputs?: { __provider?: string } }[] };
+        };
+        const stored = state.deployment.resources
+            .filter((r) => r.type === USER)
+            .map((r) => r.inputs?.__provider ?? "");
+        assert.equal(stored.length, 2);
+        for (const text of stored) {
+            assert.ok(text.length < 8_000, `a stored provider of ${text.length} bytes`);
+            assert.ok(text.includes('module: "./components/provider/provider.ts"'));
+        }
     });
 
     it("refreshes with the new release once up has stored it, and drops a removed user with it", async () => {
@@ -100,6 +137,14 @@ describe("an rds-iam upgrade under the real Pulumi engine (the DatabaseUser prov
         await ok(ws.pulumi(["config", "rm", "--path", "rds-iam:users[1]"]));
         await ok(ws.pulumi(["up", "--yes", "--skip-preview"], { env }));
         assert.deepEqual(ran(), ["release 2 delete reporting_ro"]);
+    });
+
+    it("runs a later release at once, with no update: refresh runs what the project has installed", async () => {
+        fs.writeFileSync(path.join(ws.dir, PROVIDER), release(3, source));
+        fs.rmSync(log, { force: true });
+        await ok(ws.pulumi(["preview", "--expect-no-changes"], { env }));
+        await ok(ws.pulumi(["refresh", "--yes", "--skip-preview"], { env }));
+        assert.deepEqual(ran(), ["release 3 read app_rw"]);
     });
 
     it("destroys without dropping the users one by one: they are deletedWith the database", async () => {

@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseUser } from "../../components/databaseUser";
-import { databaseUserProvider } from "../../components/provider/provider";
+import * as path from "node:path";
+import { providerReference } from "../../components/provider/reference";
 import {
     HostedProvider,
     serializeProvider,
@@ -49,15 +50,18 @@ describe("the serialized DatabaseUser provider", function () {
         assert.equal(viaArn, viaPassword);
     });
 
-    it("requires its drivers lazily, inside the methods", async () => {
-        const text = await serializeProvider(databaseUserProvider);
-        assert.equal(
-            /^\s*(const|var|let) \w+ = require\("(mysql2|pg|@aws-sdk\/client-secrets-manager)/m.test(text),
-            false,
-        );
-        assert.ok(text.includes('require("mysql2/promise")'));
+    it("is a reference to the provider, a few KB, not its code (the state holds it twice per user)", async () => {
+        const text = await serializedBy({ username: "dbmaster", password: pulumi.secret(PASSWORD) });
+        assert.ok(text.length < 8_000, `the stored provider is ${text.length} bytes`);
+        assert.ok(text.includes('module: "./components/provider/provider.ts"'), text.slice(0, 400));
+        assert.equal(text.includes("CREATE USER"), false);
     });
 });
+
+const ROOT = path.resolve(__dirname, "..", "..");
+/** The provider as a DatabaseUser run from this project's sources stores it. */
+const STORED = () =>
+    serializeProvider(providerReference(path.join(ROOT, "components", "provider", "provider.ts"), ROOT));
 
 describe("DatabaseUser through the real dynamic-provider host over gRPC", function () {
     this.timeout(90_000);
@@ -66,7 +70,9 @@ describe("DatabaseUser through the real dynamic-provider host over gRPC", functi
 
     before(async () => {
         servers = await getTestServers();
-        host = await startDynamicProviderHost(await serializeProvider(databaseUserProvider));
+        // The real host, in the project directory as the engine starts it, loading the provider the
+        // stored reference names (through tsx: these are TypeScript sources).
+        host = await startDynamicProviderHost(await STORED());
     });
     after(async () => {
         await host?.stop();
@@ -120,5 +126,28 @@ describe("DatabaseUser through the real dynamic-provider host over gRPC", functi
         assert.ok(error, "create must fail with a wrong password");
         assert.match(error!.message, /password authentication failed for user "master_admin"/);
         assert.equal(error!.message.includes(PASSWORD), false);
+    });
+});
+
+describe("a stored provider reference whose module is gone", function () {
+    this.timeout(60_000);
+
+    it("fails each operation naming where the state points, the project directory and the fix", async () => {
+        const host = await startDynamicProviderHost(
+            await serializeProvider(
+                providerReference(path.join(ROOT, "components", "provider", "moved.ts"), ROOT),
+            ),
+        );
+        try {
+            await assert.rejects(
+                host.check({}, { engine: "postgres" }),
+                (e: Error) =>
+                    e.message.includes(
+                        `rds-iam's DatabaseUser provider was not found: the state points at ./components/provider/moved.ts from the project directory (${ROOT})`,
+                    ) && e.message.includes("dev dependencies included: tsx loads the TypeScript sources"),
+            );
+        } finally {
+            await host.stop();
+        }
     });
 });
