@@ -117,6 +117,14 @@ export interface WorkspaceOptions {
     readonly main?: string;
     /** Program files (of the linked ones) to copy instead, so a test can change them there: a simulated release. */
     readonly copied?: readonly string[];
+    /**
+     * A program of another language instead of the TypeScript one: the text of its Pulumi.yaml,
+     * written alone into the workspace (nothing of the repository linked). Plugin paths in it must be
+     * absolute, since the workspace is not where the program's file lives.
+     */
+    readonly projectYaml?: string;
+    /** More directories to put on PATH after the engine's (e.g. the language hosts, for YAML programs). */
+    readonly pathDirs?: readonly string[];
 }
 
 export function createWorkspace(options: WorkspaceOptions): Workspace {
@@ -125,12 +133,12 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     const state = path.join(root, "state");
     fs.mkdirSync(dir);
     fs.mkdirSync(state);
-    for (const name of LINKED) {
+    for (const name of options.projectYaml === undefined ? LINKED : []) {
         if (options.copied?.includes(name))
             fs.cpSync(path.join(REPO, name), path.join(dir, name), { recursive: true });
         else fs.symlinkSync(path.join(REPO, name), path.join(dir, name));
     }
-    const project = fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8");
+    const project = options.projectYaml ?? fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8");
     fs.writeFileSync(
         path.join(dir, "Pulumi.yaml"),
         options.main === undefined
@@ -146,6 +154,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
         ...options.cloudEnv,
         PATH: [
             options.engine.binDir,
+            ...(options.pathDirs ?? []),
             testProvidersDir(),
             path.dirname(process.execPath),
             process.env.PATH,
