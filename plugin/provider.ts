@@ -12,7 +12,7 @@ import { databaseUserProvider as users } from "../components/provider/provider";
 import type { UserInputs } from "../components/provider/inputs";
 import { construct } from "./construct";
 import { DATABASE_USER_TYPE } from "./databaseUserResource";
-import { asSecret, withoutSecrets } from "./wire";
+import { asSecret, withSecretsOf, withoutSecrets } from "./wire";
 
 export const SCHEMA_FILE = path.join(__dirname, "..", "schema.json");
 
@@ -30,7 +30,8 @@ function requireUserType(urn: string): void {
 /** Outputs with the master block (it may hold a password) as a secret. */
 function secretMaster(outs: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     if (outs === undefined || !("master" in outs)) return outs;
-    return { ...outs, master: asSecret(outs.master) };
+    // Unwrapped first: withSecretsOf may have made its password a secret already.
+    return { ...outs, master: asSecret(withoutSecrets(outs.master)) };
 }
 
 export class RdsIamProvider implements provider.Provider {
@@ -56,7 +57,10 @@ export class RdsIamProvider implements provider.Provider {
     async check(urn: string, olds: any, news: any): Promise<provider.CheckResult> {
         requireUserType(urn);
         const result = await users.check!(withoutSecrets(olds), withoutSecrets(news));
-        return result.failures !== undefined ? { failures: result.failures } : { inputs: result.inputs };
+        // The checked inputs are what the engine stores: secret where the program's were (wire.ts).
+        return result.failures !== undefined
+            ? { failures: result.failures }
+            : { inputs: withSecretsOf(result.inputs, news) };
     }
 
     async diff(id: string, urn: string, olds: any, news: any): Promise<provider.DiffResult> {
@@ -67,19 +71,23 @@ export class RdsIamProvider implements provider.Provider {
     async create(urn: string, inputs: any): Promise<provider.CreateResult> {
         requireUserType(urn);
         const result = await users.create(withoutSecrets(inputs) as UserInputs);
-        return { id: result.id, outs: secretMaster(result.outs) };
+        return { id: result.id, outs: secretMaster(withSecretsOf(result.outs, inputs)) };
     }
 
     async read(id: string, urn: string, props?: any): Promise<provider.ReadResult> {
         requireUserType(urn);
         const result = await users.read!(id, withoutSecrets(props) as UserInputs);
-        return { id: result.id, props: secretMaster(result.props), inputs: secretMaster(result.inputs) };
+        return {
+            id: result.id,
+            props: secretMaster(withSecretsOf(result.props, props)),
+            inputs: secretMaster(withSecretsOf(result.inputs, props)),
+        };
     }
 
     async update(id: string, urn: string, olds: any, news: any): Promise<provider.UpdateResult> {
         requireUserType(urn);
         const result = await users.update!(id, withoutSecrets(olds), withoutSecrets(news) as UserInputs);
-        return { outs: secretMaster(result.outs) };
+        return { outs: secretMaster(withSecretsOf(result.outs, news)) };
     }
 
     async delete(id: string, urn: string, props: any): Promise<void> {
