@@ -105,6 +105,21 @@ export async function construct(
     const args = await plainInputs(type, inputs);
     switch (type) {
         case DATABASE_TYPE: {
+            // masterPassword "iam" switches the master to IAM with MasterAuthentication, a dynamic
+            // resource. Its provider, pulumi-resource-pulumi-nodejs, starts @pulumi/pulumi's
+            // cmd/dynamic-provider from the program's node_modules, which a program in another
+            // language does not have (pulumi/pulumi#5455): refused here, before the database is
+            // made, rather than failing halfway through an up.
+            if (args.masterPassword === "iam")
+                throw new pulumi.InputPropertiesError({
+                    message: `${DATABASE_TYPE}: masterPassword "iam" is not available through the rds-iam plugin`,
+                    errors: [
+                        {
+                            propertyPath: "masterPassword",
+                            reason: 'masterPassword "iam" needs a dynamic resource (the IAM switch of the master), and the engine runs dynamic resources from the program\'s own node_modules, which a YAML, Python or Go program does not have (pulumi/pulumi#5455): use "managed" or "generated", or declare the Database in a TypeScript program with the rds-iam library',
+                        },
+                    ],
+                });
             const database = new Database(name, args as unknown as DatabaseArgs, options);
             // The URN a DatabaseAccessRole in the same plugin process receives as its database reference.
             databases.set(
