@@ -48,6 +48,16 @@ describe("the rds-iam package schema", () => {
         assert.equal(fs.readFileSync(SCHEMA_PATH, "utf8"), `${JSON.stringify(schema(), null, 4)}\n`);
     });
 
+    it("carries rds-iam's version, as the plugin does (the SDKs generated from it carry it too)", () => {
+        const root = path.join(__dirname, "..", "..");
+        const version = (file: string) =>
+            (JSON.parse(fs.readFileSync(path.join(root, file), "utf8")) as { version: string }).version;
+        assert.deepEqual(
+            [version("schema.json"), version(path.join("plugin", "package.json"))],
+            [version("package.json"), version("package.json")],
+        );
+    });
+
     it("serves Database and DatabaseAccessRole as components and DatabaseUser as a custom resource, every engine in its enum", () => {
         assert.deepEqual(
             Object.entries(schema().resources).map(([token, r]) => [token, r.isComponent === true]),
