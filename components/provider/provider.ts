@@ -1,7 +1,8 @@
 /**
  * The DatabaseUser dynamic provider: thin glue between Pulumi's CRUD calls and operations.ts.
  *
- * It is serialized into the Pulumi state, so it holds no state and no secret: the master password
+ * Each DatabaseUser stores a reference to this module (reference.ts; states written before that hold
+ * this code itself, serialized), so it holds no state and no secret: the master password
  * is fetched inside each call (Secrets Manager, or the secret input) and drivers are required lazily.
  */
 import * as pulumi from "@pulumi/pulumi";

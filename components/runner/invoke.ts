@@ -25,8 +25,8 @@ function regionOfFunctionArn(name: string): string | undefined {
 }
 
 /**
- * One Lambda client per region and AWS settings for the whole process, kept on globalThis (the
- * provider is serialized into the state; see connection.ts): its kept-alive HTTPS connection carries
+ * One Lambda client per region and AWS settings for the whole process, kept on globalThis as the
+ * session pools are (connection.ts): its kept-alive HTTPS connection carries
  * every operation's GetFunction and Invoke, so an operation after the first pays no TCP and TLS
  * handshakes to the Lambda endpoint (2 round trips instead of 4-5). The SDK's agent unreferences an
  * idle socket, so a kept client never holds the process open. The environment's endpoint and
