@@ -11,8 +11,8 @@ import { benchPolicies } from "./policies";
 import { benchProgram, buildProgram } from "./program";
 import { benchProvider } from "./provider";
 import { benchRunnerBundle } from "./runner";
-import { WanResults, benchWan } from "./wan";
-import { RUNNER_OPERATIONS, benchWanRunner, runnerRow } from "./wanRunner";
+import { OPERATIONS, WanResults, benchWan } from "./wan";
+import { benchWanRunner, runnerRow } from "./wanRunner";
 import { benchEngineWan } from "./engineWan";
 
 const RESULTS = path.resolve(__dirname, "results", "latest.json");
@@ -34,7 +34,7 @@ function printTable(rows: [string, string, string][]): void {
 function wanRows(wan: WanResults): [string, string, string][] {
     const rows: [string, string, string][] = [];
     for (const c of wan.cases)
-        for (const op of ["create", "update", "read", "delete"] as const) {
+        for (const op of OPERATIONS) {
             const p = c.provider[op];
             rows.push([
                 `${c.engine} ${c.rttMs} ms RTT ${c.users} users ×${c.parallel} ${op}`,
@@ -67,7 +67,7 @@ async function wanOnly(): Promise<void> {
             `cold ${l.coldMs} ms, warm ${l.warmMs} ms`,
             `context (median of ${l.samples}; cold: a new execution environment)`,
         ]);
-    for (const c of runner.cases) for (const op of RUNNER_OPERATIONS) rows.push(runnerRow(c, op));
+    for (const c of runner.cases) for (const op of OPERATIONS) rows.push(runnerRow(c, op));
     if ("unavailable" in engine)
         rows.push(["pulumi up/destroy at 50 ms", "not measured", engine.unavailable]);
     else

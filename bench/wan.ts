@@ -21,8 +21,8 @@ import { ServerName, ThrowawayServer, getServer } from "../local/servers";
 import { userInputs } from "../local/servers/userInputs";
 import { inBatches, round, timed } from "./timing";
 
-const OPERATIONS = ["create", "update", "read", "delete"] as const;
-type Op = (typeof OPERATIONS)[number];
+export const OPERATIONS = ["create", "update", "read", "delete"] as const;
+export type Op = (typeof OPERATIONS)[number];
 
 /** Median of `n` one-byte ping-pongs through a relay with the given one-way delay. */
 async function bareRoundTripMs(delayMs: number, n = 10): Promise<number> {
@@ -114,6 +114,40 @@ async function floorRun(server: ThrowawayServer, relay: Relay, names: string[], 
     return ms;
 }
 
+/** How many of a run's steps failed, and the first failure's message. */
+export interface StepFailures {
+    errors: number;
+    firstError?: string;
+}
+
+/**
+ * One user's step of `op` through the provider, as the engine would call it: create with SELECT,
+ * then (on the create's outputs, kept in `outs`) a change to SELECT and INSERT, a read or a delete.
+ * A failure is counted, not thrown, so a run measures every step.
+ */
+export async function providerStep(
+    op: Op,
+    name: string,
+    inputs: (privileges: string[]) => Promise<Record<string, any>>,
+    outs: Map<string, pulumi.dynamic.CreateResult>,
+    failures: StepFailures,
+): Promise<void> {
+    try {
+        const checked = async (privileges: string[]) =>
+            (await provider.check!({}, await inputs(privileges))).inputs;
+        const select = await checked(["SELECT"]);
+        const both = await checked(["SELECT", "INSERT"]);
+        if (op === "create") outs.set(name, await provider.create(select));
+        const out = outs.get(name)!;
+        if (op === "update") await provider.update!(out.id, out.outs, both);
+        if (op === "read") await provider.read!(out.id, { ...out.outs, ...both });
+        if (op === "delete") await provider.delete!(out.id, { ...out.outs, ...both });
+    } catch (e) {
+        failures.errors++;
+        failures.firstError ??= (e as Error).message;
+    }
+}
+
 interface ProviderRun {
     readonly ms: number;
     readonly roundTripsPerOp: number;
@@ -135,24 +169,13 @@ async function providerRuns(
     for (const op of OPERATIONS) {
         const trips = relay.roundTrips();
         const connections = relay.connections();
-        let errors = 0;
-        let firstError: string | undefined;
+        const failures: StepFailures = { errors: 0 };
         const { ms } = await timed(() =>
-            inBatches(names, parallel, async (name) => {
-                try {
-                    const select = (await provider.check!({}, inputs(name, ["SELECT"]))).inputs;
-                    const both = (await provider.check!({}, inputs(name, ["SELECT", "INSERT"]))).inputs;
-                    if (op === "create") outs.set(name, await provider.create(select));
-                    const out = outs.get(name)!;
-                    if (op === "update") await provider.update!(out.id, out.outs, both);
-                    if (op === "read") await provider.read!(out.id, { ...out.outs, ...both });
-                    if (op === "delete") await provider.delete!(out.id, { ...out.outs, ...both });
-                } catch (e) {
-                    errors++;
-                    firstError ??= (e as Error).message;
-                }
-            }),
+            inBatches(names, parallel, (name) =>
+                providerStep(op, name, async (privileges) => inputs(name, privileges), outs, failures),
+            ),
         );
+        const { errors, firstError } = failures;
         results[op] = {
             ms: round(ms),
             roundTripsPerOp: round((relay.roundTrips() - trips) / names.length),

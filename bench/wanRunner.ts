@@ -23,13 +23,12 @@ import { runnerPackage } from "../components/runner/package";
 import { FakeLambda, startFakeLambda } from "../local/aws/lambda";
 import { startRelay } from "../local/network/relay";
 import { ServerName, getServer } from "../local/servers";
-import { userInputs } from "../local/servers/userInputs";
+import { runnerUserInputs } from "../local/servers/userInputs";
 import { inBatches, round, timed } from "./timing";
+import { OPERATIONS, Op, StepFailures, providerStep } from "./wan";
 
 const FUNCTION = "bench-sql-runner";
 const ROLE = "arn:aws:iam::123456789012:role/bench-sql-runner";
-const OPERATIONS = ["create", "update", "read", "delete"] as const;
-type Op = (typeof OPERATIONS)[number];
 
 export interface RunnerOpResult {
     readonly ms: number;
@@ -99,24 +98,18 @@ export async function benchWanRunner(
         const cases: RunnerCase[] = [];
         for (const name of ["postgres17", "mariadb"] as ServerName[]) {
             const server = await getServer(name);
-            const inputs = async (username: string, privileges: string[]) =>
-                (
-                    await provider.check!(
-                        {},
-                        userInputs(server, username, {
-                            privileges,
-                            sqlRunner: "lambda",
-                            runnerFunction: FUNCTION,
-                            runnerVersion: "1",
-                            runnerCodeSha256: codeSha256,
-                            runnerRoleArn: ROLE,
-                            region: "us-east-1",
-                        }),
-                    )
-                ).inputs;
+            const raw = async (username: string, privileges: string[]) =>
+                runnerUserInputs(
+                    server,
+                    username,
+                    { functionName: FUNCTION, codeSha256, roleArn: ROLE, region: "us-east-1" },
+                    { privileges },
+                );
 
             // Cold and warm: a read of one user, after the function's environments were retired, then again.
-            const probe = await provider.create(await inputs(`rl_${name}`, ["SELECT"]));
+            const probe = await provider.create(
+                (await provider.check!({}, await raw(`rl_${name}`, ["SELECT"]))).inputs,
+            );
             const cold: number[] = [];
             const warm: number[] = [];
             for (let i = 0; i < 5; i++) {
@@ -143,27 +136,19 @@ export async function benchWanRunner(
                         relay.roundTrips(),
                         relay.connections(),
                     ];
-                    let errors = 0;
-                    let firstError: string | undefined;
+                    const failures: StepFailures = { errors: 0 };
                     const { ms } = await timed(() =>
-                        inBatches(names, parallel, async (username) => {
-                            try {
-                                if (op === "create")
-                                    outs.set(
-                                        username,
-                                        await provider.create(await inputs(username, ["SELECT"])),
-                                    );
-                                const out = outs.get(username)!;
-                                const both = await inputs(username, ["SELECT", "INSERT"]);
-                                if (op === "update") await provider.update!(out.id, out.outs, both);
-                                if (op === "read") await provider.read!(out.id, { ...out.outs, ...both });
-                                if (op === "delete") await provider.delete!(out.id, { ...out.outs, ...both });
-                            } catch (e) {
-                                errors++;
-                                firstError ??= (e as Error).message;
-                            }
-                        }),
+                        inBatches(names, parallel, (username) =>
+                            providerStep(
+                                op,
+                                username,
+                                (privileges) => raw(username, privileges),
+                                outs,
+                                failures,
+                            ),
+                        ),
                     );
+                    const { errors, firstError } = failures;
                     const ran = lambda.invocations.slice(invoked);
                     operations[op] = {
                         ms: round(ms),
@@ -210,5 +195,3 @@ export function runnerRow(c: RunnerCase, op: Op): [string, string, string] {
         `≤ 1 invoke/op (${r.lambdaCallsPerOp} Lambda calls/op, ${r.connectionsPerOp} connections/op, ${r.coldStarts} cold, ${r.errors} errors)`,
     ];
 }
-
-export { OPERATIONS as RUNNER_OPERATIONS };

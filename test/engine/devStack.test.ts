@@ -11,7 +11,7 @@ import { cloudLogins, createProbeTable } from "../../local/aws/cloudLogins";
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { stackConfig } from "../../local/pulumi/mocks";
 import { requireEngine } from "../support/engine";
-import { ok, previewSteps, stackOutputs, stateByOutput } from "./harness";
+import { destroyAndClose, ok, onlyDatabase, previewSteps, stackOutputs, stateByOutput } from "./harness";
 
 const USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
 
@@ -35,18 +35,10 @@ describe("the dev stack under the real Pulumi engine (Pulumi.dev.yaml verbatim)"
 
     after(async function () {
         this.timeout(120_000);
-        if (ws !== undefined) {
-            await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
-            ws.remove();
-        }
-        await cloud?.close();
+        await destroyAndClose(ws, cloud);
     });
 
-    const database = () => {
-        const [db] = [...cloud.databases.values()];
-        assert.ok(db, "the local cloud runs the stack's database");
-        return db;
-    };
+    const database = () => onlyDatabase(cloud);
     const stateUsers = () => stateByOutput(ws, USER, "username");
 
     it("previews every resource the program declares, and creates nothing", async () => {

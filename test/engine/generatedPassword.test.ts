@@ -12,7 +12,7 @@ import { cloudLogins, createProbeTable } from "../../local/aws/cloudLogins";
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { stackConfig } from "../../local/pulumi/mocks";
 import { requireEngine } from "../support/engine";
-import { ok, stackOutputs } from "./harness";
+import { destroyAndClose, ok, onlyDatabase, stackOutputs } from "./harness";
 
 describe('the dev stack with masterPassword "generated" under the real Pulumi engine (#23.7)', function () {
     this.timeout(240_000);
@@ -35,18 +35,10 @@ describe('the dev stack with masterPassword "generated" under the real Pulumi en
 
     after(async function () {
         this.timeout(120_000);
-        if (ws !== undefined) {
-            await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
-            ws.remove();
-        }
-        await cloud?.close();
+        await destroyAndClose(ws, cloud);
     });
 
-    const database = () => {
-        const [db] = [...cloud.databases.values()];
-        assert.ok(db, "the local cloud runs the stack's database");
-        return db;
-    };
+    const database = () => onlyDatabase(cloud);
 
     it("deploys: RDS is given the generated password, not asked to manage one, and the users are made with it", async () => {
         await ok(ws.pulumi(["up", "--yes", "--skip-preview"]));

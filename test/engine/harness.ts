@@ -1,5 +1,6 @@
 /** What the engine scenarios share: a command that must succeed, the preview's steps, the state's resources. */
 import * as assert from "node:assert/strict";
+import type { CloudDatabase, LocalCloud } from "../../local/aws/cloud";
 import type { RunResult, Workspace } from "../../local/engine/pulumi";
 import { transcript } from "../support/engine";
 
@@ -32,4 +33,24 @@ export async function stateByOutput(ws: Workspace, type: string, key: string): P
 
 export async function stackOutputs(ws: Workspace): Promise<Record<string, any>> {
     return JSON.parse((await ok(ws.pulumi(["stack", "output", "--json", "--show-secrets"]))).stdout);
+}
+
+/** The one database the local cloud runs for the stack. */
+export function onlyDatabase(cloud: LocalCloud): CloudDatabase {
+    const [db] = [...cloud.databases.values()];
+    assert.ok(db, "the local cloud runs the stack's database");
+    return db;
+}
+
+/** A scenario's teardown: destroy the stack (best effort), remove the workspace, stop the cloud. */
+export async function destroyAndClose(
+    ws: Workspace | undefined,
+    cloud: LocalCloud | undefined,
+    env?: Record<string, string>,
+): Promise<void> {
+    if (ws !== undefined) {
+        await ws.pulumi(["destroy", "--yes", "--skip-preview"], env === undefined ? undefined : { env });
+        ws.remove();
+    }
+    await cloud?.close();
 }

@@ -22,7 +22,7 @@ import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { stackConfig } from "../../local/pulumi/mocks";
 import { loginLog, resetLoginDecider } from "../../local/servers/loginHook";
 import { requireEngine } from "../support/engine";
-import { ok, stackOutputs } from "./harness";
+import { destroyAndClose, ok, onlyDatabase, stackOutputs } from "./harness";
 
 describe("the dev stack on MariaDB with iamAdmin (an IAM admin, not the master) under the real Pulumi engine (#23.11)", function () {
     this.timeout(240_000);
@@ -30,11 +30,7 @@ describe("the dev stack on MariaDB with iamAdmin (an IAM admin, not the master) 
     let ws: Workspace;
     let logStart = 0;
 
-    const database = () => {
-        const [db] = [...cloud.databases.values()];
-        assert.ok(db, "the local cloud runs the stack's database");
-        return db;
-    };
+    const database = () => onlyDatabase(cloud);
     const runnerRoleArn = () => {
         const fn = cloud.resources("aws:lambda/function:Function")[0];
         return fn === undefined ? undefined : String(fn.inputs.role);
@@ -72,13 +68,9 @@ describe("the dev stack on MariaDB with iamAdmin (an IAM admin, not the master) 
     after(async function () {
         this.timeout(120_000);
         resetLoginDecider();
-        if (ws !== undefined) {
-            if (cloud.databases.size > 0) decideAdminLogins();
-            await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
-            resetLoginDecider();
-            ws.remove();
-        }
-        await cloud?.close();
+        if (ws !== undefined && cloud.databases.size > 0) decideAdminLogins();
+        await destroyAndClose(ws, cloud);
+        resetLoginDecider();
     });
 
     let secretReads = 0;

@@ -25,7 +25,7 @@ import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { stackConfig } from "../../local/pulumi/mocks";
 import { loginLog, resetLoginDecider } from "../../local/servers/loginHook";
 import { requireEngine, transcript } from "../support/engine";
-import { ok, stackOutputs } from "./harness";
+import { destroyAndClose, ok, onlyDatabase, stackOutputs } from "./harness";
 
 const PACK = path.join(REPO, "policies");
 const SWITCH = "pulumi-nodejs:dynamic/rds-iam:MasterAuthentication";
@@ -38,11 +38,7 @@ for (const major of [17, 16, 15])
         let cloud: LocalCloud;
         let ws: Workspace;
 
-        const database = () => {
-            const [db] = [...cloud.databases.values()];
-            assert.ok(db, "the local cloud runs the stack's database");
-            return db;
-        };
+        const database = () => onlyDatabase(cloud);
         const runnerRoleArn = () => {
             const fn = cloud.resources("aws:lambda/function:Function")[0];
             return fn === undefined ? undefined : String(fn.inputs.role);
@@ -79,13 +75,9 @@ for (const major of [17, 16, 15])
         after(async function () {
             this.timeout(120_000);
             resetLoginDecider();
-            if (ws !== undefined) {
-                if (cloud.databases.size > 0) decideMasterLogins();
-                await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
-                resetLoginDecider();
-                ws.remove();
-            }
-            await cloud?.close();
+            if (ws !== undefined && cloud.databases.size > 0) decideMasterLogins();
+            await destroyAndClose(ws, cloud);
+            resetLoginDecider();
         });
 
         it("deploys: the master is switched to IAM by ModifyDBInstance, and the runner creates the users with its own token", async () => {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { requireEngine, transcript } from "../support/engine";
-import { ok } from "./harness";
+import { destroyAndClose, ok } from "./harness";
 
 const PACK = path.join(REPO, "policies");
 
@@ -35,12 +35,8 @@ describe("the policy pack under the real Pulumi engine (--policy-pack policies)"
 
     after(async function () {
         this.timeout(120_000);
-        if (ws !== undefined) {
-            await ws.pulumi(["config", "set", "variant:mistake", "none"]);
-            await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
-            ws.remove();
-        }
-        await cloud?.close();
+        await ws?.pulumi(["config", "set", "variant:mistake", "none"]);
+        await destroyAndClose(ws, cloud);
     });
 
     it("prints advisories for what it cannot decide before the first up, and does not fail", async () => {

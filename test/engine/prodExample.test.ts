@@ -14,7 +14,7 @@ import { cloudProxyFor, cloudProxyLogins } from "../../local/aws/cloudProxyLogin
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { fillPlaceholdersInText } from "../../local/rehearsal/stackFile";
 import { requireEngine, transcript } from "../support/engine";
-import { ok, stackOutputs } from "./harness";
+import { destroyAndClose, ok, stackOutputs } from "./harness";
 
 /** The prod example's workloads and users (Pulumi.prod.yaml.example), as the login checks need them. */
 function prodLoginOptions(roleArns: Record<string, string>): StackLoginOptions {
@@ -63,10 +63,8 @@ describe("the prod example under the real Pulumi engine (placeholders filled, no
         if (ws !== undefined) {
             await ws.pulumi(["config", "set", "rds-iam:deletionProtection", "false"]);
             await ws.pulumi(["up", "--yes", "--skip-preview"]);
-            await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
-            ws.remove();
         }
-        await cloud?.close();
+        await destroyAndClose(ws, cloud);
     });
 
     it("deploys an Aurora PostgreSQL 17 cluster at AWS's default minor with two instances and its IAM users", async () => {

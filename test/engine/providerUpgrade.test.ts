@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { requireEngine } from "../support/engine";
-import { ok, previewSteps } from "./harness";
+import { destroyAndClose, ok, previewSteps } from "./harness";
 
 const USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
 const PROVIDER = path.join("components", "provider", "provider.ts");
@@ -89,11 +89,7 @@ describe("an rds-iam upgrade under the real Pulumi engine (the DatabaseUser prov
 
     after(async function () {
         this.timeout(120_000);
-        if (ws !== undefined) {
-            await ws.pulumi(["destroy", "--yes", "--skip-preview"], { env });
-            ws.remove();
-        }
-        await cloud?.close();
+        await destroyAndClose(ws, cloud, env);
         fs.rmSync(path.dirname(log), { recursive: true, force: true });
     });
 

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { requireEngine, transcript } from "../support/engine";
-import { ok } from "./harness";
+import { destroyAndClose, ok } from "./harness";
 
 const MARK = "<!-- deploy-step";
 
@@ -49,11 +49,7 @@ describe("the README's deploy commands, run verbatim under the real Pulumi engin
 
     after(async function () {
         this.timeout(120_000);
-        if (ws !== undefined) {
-            await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
-            ws.remove();
-        }
-        await cloud?.close();
+        await destroyAndClose(ws, cloud);
     });
 
     it("has the four steps: backend and stack, configuration, preview and deploy, destroy", () => {

@@ -27,9 +27,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ENGINES } from "../../components/engines";
-import { LanguageHostsFound, findLanguageHosts } from "../../local/engine/languageHosts";
-import { EngineFound, findEngine } from "../../local/engine/pulumi";
+import type { LanguageHostsFound } from "../../local/engine/languageHosts";
+import type { EngineFound } from "../../local/engine/pulumi";
 import { SCHEMA_PATH } from "../../plugin/schema/spec";
+import { languageToolsOrFail, need } from "./support";
 
 /**
  * The `pulumi` package the Python SDK is installed with. The CLI is v3.276.0, but PyPI's newest
@@ -65,30 +66,11 @@ function tail(r: Ran, lines = 25): string {
     return r.output.trim().split("\n").slice(-lines).join("\n");
 }
 
-/** Fails the test with the cause and the fix unless the check holds. */
-function need(ok: boolean, cause: string, fix: string): asserts ok {
-    if (!ok) throw new Error(`${cause}\nFix: ${fix}`);
-}
-
 let prerequisites: { engine: EngineFound; hosts: LanguageHostsFound } | undefined;
 
-/** The CLI and the code generators, or a failure naming what is missing (their scripts say how to get it). */
+/** The CLI and the code generators, found once. */
 function tools(): { engine: EngineFound; hosts: LanguageHostsFound } {
-    if (prerequisites) return prerequisites;
-    const engine = findEngine();
-    need(
-        !("unavailable" in engine),
-        `no Pulumi CLI: ${"unavailable" in engine ? engine.unavailable : ""}`,
-        "see scripts/pulumi-engine.sh",
-    );
-    const hosts = findLanguageHosts();
-    need(
-        !("unavailable" in hosts),
-        `no code generators: ${"unavailable" in hosts ? hosts.unavailable : ""}`,
-        "see scripts/language-hosts.sh",
-    );
-    prerequisites = { engine, hosts };
-    return prerequisites;
+    return (prerequisites ??= languageToolsOrFail());
 }
 
 const scratch: string[] = [];

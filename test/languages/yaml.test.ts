@@ -17,10 +17,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
 import { cloudLogins, createProbeTable } from "../../local/aws/cloudLogins";
-import { LanguageHostsFound, findLanguageHosts } from "../../local/engine/languageHosts";
-import { EngineFound, REPO, Workspace, createWorkspace, findEngine } from "../../local/engine/pulumi";
-import { ok, previewSteps, stackOutputs, stateByOutput } from "../engine/harness";
+import type { LanguageHostsFound } from "../../local/engine/languageHosts";
+import { EngineFound, REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
+import {
+    destroyAndClose,
+    ok,
+    onlyDatabase,
+    previewSteps,
+    stackOutputs,
+    stateByOutput,
+} from "../engine/harness";
 import { transcript } from "../support/engine";
+import { languageToolsOrFail, need } from "./support";
 
 const EXAMPLE = path.join(REPO, "examples", "yaml", "Pulumi.yaml");
 /** The plugin path as the example gives it, relative to its own directory. */
@@ -33,24 +41,8 @@ const USERS = [
     { username: "reporting_ro", privileges: ["SELECT"] },
 ];
 
-/** Fails unless the check holds, naming the cause and the fix. */
-function need(holds: boolean, cause: string, fix: string): asserts holds {
-    if (!holds) throw new Error(`${cause}\nFix: ${fix}`);
-}
-
 function prerequisites(): { engine: EngineFound; hosts: LanguageHostsFound } {
-    const engine = findEngine();
-    need(
-        !("unavailable" in engine),
-        `no Pulumi CLI: ${"unavailable" in engine ? engine.unavailable : ""}`,
-        "run `bash scripts/pulumi-engine.sh` (it builds the CLI from its Go module) and fix what it says",
-    );
-    const hosts = findLanguageHosts();
-    need(
-        !("unavailable" in hosts),
-        `no pulumi-language-yaml: ${"unavailable" in hosts ? hosts.unavailable : ""}`,
-        "run `bash scripts/language-hosts.sh` (it builds pulumi-language-yaml from the Go module proxy) and fix what it says",
-    );
+    const { engine, hosts } = languageToolsOrFail();
     need(
         fs.existsSync(path.join(hosts.binDir, "pulumi-language-yaml")),
         `scripts/language-hosts.sh succeeded but ${hosts.binDir} has no pulumi-language-yaml`,
@@ -94,18 +86,10 @@ for (const masterPassword of ["managed", "generated"] as const)
 
         after(async function () {
             this.timeout(120_000);
-            if (ws !== undefined) {
-                await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
-                ws.remove();
-            }
-            await cloud?.close();
+            await destroyAndClose(ws, cloud);
         });
 
-        const database = () => {
-            const [db] = [...cloud.databases.values()];
-            assert.ok(db, "the local cloud runs the program's database");
-            return db;
-        };
+        const database = () => onlyDatabase(cloud);
 
         if (masterPassword === "managed")
             it('refuses masterPassword "iam" at preview, naming why, and creates nothing', async () => {

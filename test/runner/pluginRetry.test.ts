@@ -8,7 +8,7 @@ import { runnerPackage } from "../../components/runner/package";
 import { FakeLambda, startFakeLambda } from "../../local/aws/lambda";
 import { NetworkNamespace, createNetworkNamespace, isolationUnavailable } from "../../local/network/netns";
 import { ThrowawayServer, getServer } from "../../local/servers";
-import { userInputs } from "../../local/servers/userInputs";
+import { runnerUserInputs } from "../../local/servers/userInputs";
 
 /**
  * MySQL error 1524 (AWSAuthenticationPlugin not loaded: RDS has not applied IAM auth yet) through
@@ -82,12 +82,10 @@ describe("waiting through the SQL runner for IAM authentication to be applied (M
     async function checked(username: string) {
         const result = await provider.check!(
             {},
-            userInputs(server, username, {
-                sqlRunner: "lambda",
-                runnerFunction: FUNCTION,
-                runnerVersion: "1",
-                runnerCodeSha256: codeSha256,
-                runnerRoleArn: ROLE,
+            runnerUserInputs(server, username, {
+                functionName: FUNCTION,
+                codeSha256,
+                roleArn: ROLE,
                 region: "us-east-1",
             }),
         );

@@ -8,7 +8,7 @@ import { runnerPackage } from "../../components/runner/package";
 import { FakeLambda, startFakeLambda } from "../../local/aws/lambda";
 import { NetworkNamespace, createNetworkNamespace, isolationUnavailable } from "../../local/network/netns";
 import { ThrowawayServer, getServer } from "../../local/servers";
-import { userInputs } from "../../local/servers/userInputs";
+import { runnerUserInputs, userInputs } from "../../local/servers/userInputs";
 
 /**
  * The SQL runner for real: the databases live in a network namespace (a private "VPC") that this
@@ -64,15 +64,12 @@ describe("the SQL runner inside an isolated network", function () {
     });
 
     const viaRunner = (server: ThrowawayServer, username: string, extra: Record<string, unknown> = {}) =>
-        userInputs(server, username, {
-            sqlRunner: "lambda",
-            runnerFunction: FUNCTION,
-            runnerVersion: "1",
-            runnerCodeSha256: codeSha256,
-            runnerRoleArn: ROLE,
-            region: "us-east-1",
-            ...extra,
-        });
+        runnerUserInputs(
+            server,
+            username,
+            { functionName: FUNCTION, codeSha256, roleArn: ROLE, region: "us-east-1" },
+            extra,
+        );
 
     async function check(inputs: Record<string, unknown>) {
         const checked = await provider.check!({}, inputs);

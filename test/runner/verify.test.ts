@@ -7,7 +7,7 @@ import { buildRunnerBundle } from "../../components/runner/bundle";
 import { runnerPackage } from "../../components/runner/package";
 import { FakeLambda, LambdaFunction, startFakeLambda } from "../../local/aws/lambda";
 import { ThrowawayServer, getServer } from "../../local/servers";
-import { userInputs } from "../../local/servers/userInputs";
+import { runnerUserInputs } from "../../local/servers/userInputs";
 
 /**
  * Whoever may change the runner function must not get the master password: the deployer invokes
@@ -81,12 +81,10 @@ describe("the deployer sends the master password only to the runner version it v
     async function checked(username: string) {
         const result = await provider.check!(
             {},
-            userInputs(server, username, {
-                sqlRunner: "lambda",
-                runnerFunction: `arn:aws:lambda:us-east-1:123456789012:function:${FUNCTION}`,
-                runnerVersion: "1",
-                runnerCodeSha256: goodSha,
-                runnerRoleArn: ROLE,
+            runnerUserInputs(server, username, {
+                functionName: `arn:aws:lambda:us-east-1:123456789012:function:${FUNCTION}`,
+                codeSha256: goodSha,
+                roleArn: ROLE,
             }),
         );
         assert.equal(result.failures, undefined);
