@@ -74,6 +74,7 @@ export async function runOperation(
     const user = userSpec(u);
     const run = <T>(work: (s: Session) => Promise<T>, fallback: boolean) =>
         session(u, password, (s) => dialect.exclusive(s, u.username, () => work(s)), fallback);
+    const read = () => session(u, password, (s) => dialect.observeExclusive(s, user), true);
     if (u.iamAdmin === true) {
         // The IAM admin holds the master's global privileges by design: none of them is "unmanaged".
         const asAdmin = (observed: ObservedUser): ObservedUser => ({
@@ -89,7 +90,7 @@ export async function runOperation(
             case "update":
                 return asAdmin(await run((s) => ensure(s, user), false));
             case "read":
-                return asAdmin(await run((s) => dialect.observe(s, user), true));
+                return asAdmin(await read());
             case "delete":
                 await run((s) => dialect.drop(s, user), true);
                 return undefined;
@@ -99,9 +100,21 @@ export async function runOperation(
         case "create":
             return run((s) => createUser(dialect, s, user, u.adopt === true, where(u)), false);
         case "read":
-            return run((s) => dialect.observe(s, user), true);
+            return read();
         case "update":
-            return run((s) => updateUser(dialect, s, user, where(u)), false);
+            // The user is read as its lock is taken (one round trip where the dialect allows).
+            return session(
+                u,
+                password,
+                (s) =>
+                    dialect.exclusive(
+                        s,
+                        u.username,
+                        (observed) => updateUser(dialect, s, user, where(u), observed),
+                        user,
+                    ),
+                false,
+            );
         case "delete":
             await run((s) => dialect.drop(s, user), true);
             return undefined;

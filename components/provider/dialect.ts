@@ -82,7 +82,16 @@ export interface Dialect {
     isAlreadyExists(error: unknown): boolean;
     /**
      * Runs `work` while no other rds-iam session works on the same user of this server, so a create
-     * in progress is never mistaken for the leftover of one that was cut off.
+     * in progress is never mistaken for the leftover of one that was cut off. With `readFirst`, the
+     * user is read as the lock is taken, in the same round trip where the dialect allows, and handed
+     * to `work` (undefined when the dialect reads nothing up front).
      */
-    exclusive<T>(session: Session, username: string, work: () => Promise<T>): Promise<T>;
+    exclusive<T>(
+        session: Session,
+        username: string,
+        work: (observed: ObservedUser | undefined) => Promise<T>,
+        readFirst?: UserSpec,
+    ): Promise<T>;
+    /** `observe` under `exclusive`'s guarantee, in as few round trips as the dialect allows. */
+    observeExclusive(session: Session, user: UserSpec): Promise<ObservedUser>;
 }

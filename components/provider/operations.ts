@@ -62,8 +62,10 @@ export async function updateUser(
     session: Session,
     user: UserSpec,
     where: string,
+    /** The user as read just now under the operation's lock, when the dialect read it there. */
+    readUnderLock?: ObservedUser,
 ): Promise<ObservedUser> {
-    const observed = await dialect.observe(session, user);
+    const observed = readUnderLock ?? (await dialect.observe(session, user));
     if (!observed.exists) {
         throw new Error(
             `database user "${user.username}" no longer exists on ${where} (dropped outside Pulumi). Nothing was changed: ` +

@@ -37,6 +37,34 @@ function withEnv(values: Record<string, string>): { restore(): void } {
     };
 }
 
+/** Another session of the master's, on PostgreSQL: it holds what a test needs held. */
+async function postgresMaster(server: ThrowawayServer, database: string) {
+    const pg = require("pg") as typeof import("pg");
+    const client = new pg.Client({
+        host: server.host,
+        port: server.port,
+        user: server.master.username,
+        password: server.master.password,
+        database,
+        ssl: { ca: server.caCertificate, servername: server.endpoint },
+    });
+    await client.connect();
+    return client;
+}
+
+/** Another session of the master's, on MariaDB. */
+async function mariadbMaster(server: ThrowawayServer) {
+    const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
+    return mysql.createConnection({
+        host: server.endpoint,
+        port: server.port,
+        stream: () => net.connect(server.port, server.host),
+        user: server.master.username,
+        password: server.master.password,
+        ssl: { ca: server.caCertificate },
+    });
+}
+
 describe("DatabaseUser provider faults", function () {
     this.timeout(120_000);
 
@@ -77,16 +105,7 @@ describe("DatabaseUser provider faults", function () {
     it("waits a bounded time for a lock another session holds on PostgreSQL, and says so", async () => {
         const server = await getServer("postgres16");
         const { id, outs } = await create(userInputs(server, "locked_user", { privileges: ["SELECT"] }));
-        const pg = require("pg") as typeof import("pg");
-        const holder = new pg.Client({
-            host: server.host,
-            port: server.port,
-            user: server.master.username,
-            password: server.master.password,
-            database: "postgres",
-            ssl: { ca: server.caCertificate, servername: server.endpoint },
-        });
-        await holder.connect();
+        const holder = await postgresMaster(server, "postgres");
         await holder.query("BEGIN");
         await holder.query("ALTER ROLE locked_user CONNECTION LIMIT 5"); // holds the role's row lock
         const env = withEnv({ RDS_IAM_LOCK_TIMEOUT_MS: "1000" });
@@ -106,16 +125,7 @@ describe("DatabaseUser provider faults", function () {
 
     it("does not wait for another user's change in progress, only for one of the same user (#25.2)", async () => {
         const server = await getServer("postgres16");
-        const pg = require("pg") as typeof import("pg");
-        const holder = new pg.Client({
-            host: server.host,
-            port: server.port,
-            user: server.master.username,
-            password: server.master.password,
-            database: server.database,
-            ssl: { ca: server.caCertificate, servername: server.endpoint },
-        });
-        await holder.connect();
+        const holder = await postgresMaster(server, server.database);
         await holder.query("BEGIN");
         // A change of busy_user between its round trips: it holds its own turn, not the database's.
         await holder.query(postgresSql.userTurnStatement("busy_user"));
@@ -141,16 +151,7 @@ describe("DatabaseUser provider faults", function () {
 
     it("waits its turn behind other rds-iam changes in the database for the statement limit at most, and says so", async () => {
         const server = await getServer("postgres16");
-        const pg = require("pg") as typeof import("pg");
-        const holder = new pg.Client({
-            host: server.host,
-            port: server.port,
-            user: server.master.username,
-            password: server.master.password,
-            database: server.database,
-            ssl: { ca: server.caCertificate, servername: server.endpoint },
-        });
-        await holder.connect();
+        const holder = await postgresMaster(server, server.database);
         await holder.query("BEGIN");
         await holder.query(postgresSql.DATABASE_TURN_LOCK); // an rds-iam change in progress
         const env = withEnv({ RDS_IAM_LOCK_TIMEOUT_MS: "500", RDS_IAM_STATEMENT_TIMEOUT_MS: "1500" });
@@ -181,16 +182,8 @@ describe("DatabaseUser provider faults", function () {
     // MariaDB opens its grant tables ignoring lock_wait_timeout, so there the statement limit bounds the wait.
     it("waits a bounded time for a lock on MariaDB's grant tables, and says so", async () => {
         const server = await getServer("mariadb");
-        const mysql = require("mysql2/promise") as typeof import("mysql2/promise");
         const env = withEnv({ RDS_IAM_LOCK_TIMEOUT_MS: "1000", RDS_IAM_STATEMENT_TIMEOUT_MS: "2000" });
-        const holder = await mysql.createConnection({
-            host: server.endpoint,
-            port: server.port,
-            stream: () => net.connect(server.port, server.host),
-            user: server.master.username,
-            password: server.master.password,
-            ssl: { ca: server.caCertificate },
-        });
+        const holder = await mariadbMaster(server);
         await holder.query("LOCK TABLES mysql.user READ"); // privilege changes need mysql.* for writing
         try {
             const error = await failureOf(create(userInputs(server, "locked_user")));
@@ -204,6 +197,33 @@ describe("DatabaseUser provider faults", function () {
             await holder.end();
             await removeAsSuperuser(server, "locked_user");
         }
+    });
+
+    // The user's named lock is taken in the same round trip as the account read (#25.2): a read made
+    // while another session held the lock must be thrown away, and nothing changed.
+    it("waits a bounded time for another rds-iam operation on the same MariaDB user, changes nothing, and says so", async () => {
+        const server = await getServer("mariadb");
+        const { id, outs } = await create(userInputs(server, "busy_iam", { privileges: ["SELECT"] }));
+        const holder = await mariadbMaster(server);
+        await holder.query("SELECT GET_LOCK('rds-iam:user:busy_iam', 0)"); // an rds-iam operation in progress
+        const env = withEnv({ RDS_IAM_LOCK_TIMEOUT_MS: "1000" });
+        const busy =
+            /another rds-iam operation on database user "busy_iam" has been running for over 1 s on this server; retry when it has finished$/;
+        try {
+            const news = (await provider.check!(outs, { ...outs, privileges: ["SELECT", "INSERT"] })).inputs;
+            assert.match((await failureOf(provider.update!(id, outs, news))).message, busy);
+            assert.match((await failureOf(provider.read!(id, outs))).message, busy);
+            assert.match((await failureOf(provider.delete!(id, outs))).message, busy);
+            const other = await create(userInputs(server, "calm_iam", { privileges: ["SELECT"] }));
+            await provider.delete!(other.id, other.outs);
+        } finally {
+            env.restore();
+            await holder.end(); // the lock goes with its session
+        }
+        const read = await provider.read!(id, outs);
+        assert.deepEqual(read.props?.privileges, ["SELECT"], "the refused update granted nothing");
+        await provider.delete!(id, outs);
+        assert.deepEqual(await server.inspect("SELECT 1 FROM mysql.user WHERE user = 'busy_iam'"), []);
     });
 
     for (const name of PROVIDER_MATRIX) {

@@ -55,11 +55,16 @@ export function accountQuery(mariadb: boolean): string {
   UNION ALL ${grantsQuery(mariadb)}`;
 }
 
-/** accountQuery with its values written in, quoted by mysql2's format: for a batch (a read-back). */
+/** A statement with its values written in, quoted by mysql2's format: for a batch, which takes none. */
+export function withValues(sql: string, values: readonly unknown[]): string {
+    const { format } = require("mysql2") as { format(sql: string, values: readonly unknown[]): string };
+    return format(sql, values);
+}
+
+/** accountQuery with its values written in: for a batch (a read-back, or a read beside the lock). */
 export function accountStatement(mariadb: boolean, username: string): string {
-    const { format } = require("mysql2") as { format(sql: string, values: unknown[]): string };
     const g = grantee(username);
-    return format(accountQuery(mariadb), [username, username, g, g, g, g, username, username]);
+    return withValues(accountQuery(mariadb), [username, username, g, g, g, g, username, username]);
 }
 
 /** accountQuery's rows as the account's parts, or undefined when there is no such account. */

@@ -3,8 +3,8 @@
  * transactional, so every multi-statement change is ordered to be safe when cut off half-way: the
  * account stays LOCKED (cannot log in) until its grants are exactly right, and a retry finishes it.
  */
-import { Session, inBatch, sessionTimeouts } from "../connection";
-import { Dialect, NOT_THERE, UserSpec } from "../dialect";
+import { Row, Session, inBatch, sessionTimeouts } from "../connection";
+import { Dialect, NOT_THERE, ObservedUser, UserSpec } from "../dialect";
 import { isPluginNotLoaded, pluginNotLoadedPolicy, withRetry } from "../retry";
 import * as catalog from "./catalog";
 import * as sql from "./sql";
@@ -57,9 +57,32 @@ async function accountRows(session: Session, username: string): Promise<catalog.
     );
 }
 
-async function observe(session: Session, user: UserSpec) {
+function observedOf(account: readonly Row[], user: UserSpec): ObservedUser {
+    const rows = catalog.accountRowsOf(user.username, account);
+    return rows === undefined ? NOT_THERE : catalog.observedAccount(rows, user.database);
+}
+
+async function observe(session: Session, user: UserSpec): Promise<ObservedUser> {
     const rows = await accountRows(session, user.username);
     return rows === undefined ? NOT_THERE : catalog.observedAccount(rows, user.database);
+}
+
+/** The per-user named lock's statements, its values written in so that they can ride in a batch. */
+function userLock(username: string) {
+    const name = `rds-iam:user:${username}`;
+    const seconds = Math.max(1, Math.ceil(sessionTimeouts().lockMs / 1000));
+    return {
+        take: catalog.withValues("SELECT GET_LOCK(?, ?) AS locked", [name, seconds]),
+        release: catalog.withValues("SELECT RELEASE_LOCK(?) AS released", [name]),
+        /** GET_LOCK answers 1 when held, 0 after the wait timed out, NULL on an error. */
+        check(rows: readonly Row[]) {
+            if (Number(rows[0]?.locked) !== 1) {
+                throw new Error(
+                    `another rds-iam operation on database user "${username}" has been running for over ${seconds} s on this server; retry when it has finished`,
+                );
+            }
+        },
+    };
 }
 
 export const mysqlDialect: Dialect = {
@@ -157,19 +180,32 @@ export const mysqlDialect: Dialect = {
     },
 
     // A named lock (no privilege needed; released when the session ends, also when it is cut off).
-    async exclusive(session, username, work) {
-        const name = `rds-iam:user:${username}`;
-        const seconds = Math.max(1, Math.ceil(sessionTimeouts().lockMs / 1000));
-        const [row] = await session.query("SELECT GET_LOCK(?, ?) AS locked", [name, seconds]);
-        if (Number(row.locked) !== 1) {
-            throw new Error(
-                `another rds-iam operation on database user "${username}" has been running for over ${seconds} s on this server; retry when it has finished`,
-            );
-        }
+    // With readFirst, the account read rides in the lock's round trip: the server runs it once the
+    // lock is held, and a read made without the lock (GET_LOCK timed out) is thrown away.
+    async exclusive(session, username, work, readFirst) {
+        const lock = userLock(username);
+        const mariadb = readFirst === undefined ? false : await isMariadb(session);
+        const [locked, account] = await inBatch(session, [
+            lock.take,
+            ...(readFirst === undefined ? [] : [catalog.accountStatement(mariadb, username)]),
+        ]);
+        lock.check(locked);
         try {
-            return await work();
+            return await work(readFirst === undefined ? undefined : observedOf(account, readFirst));
         } finally {
-            await session.query("SELECT RELEASE_LOCK(?)", [name]).catch(() => undefined);
+            await session.query(lock.release).catch(() => undefined);
         }
+    },
+
+    // Lock, read and release in one round trip: the read runs while the lock is held.
+    async observeExclusive(session, user) {
+        const lock = userLock(user.username);
+        const [locked, account] = await inBatch(session, [
+            lock.take,
+            catalog.accountStatement(await isMariadb(session), user.username),
+            lock.release,
+        ]);
+        lock.check(locked);
+        return observedOf(account, user);
     },
 };

@@ -386,7 +386,9 @@ export const postgresDialect: Dialect = {
     },
 
     // Role changes are transactional: a create in progress is invisible until it commits.
-    exclusive: (_session, _username, work) => work(),
+    exclusive: (_session, _username, work) => work(undefined),
+
+    observeExclusive: (session, user) => postgresDialect.observe(session, user),
 
     isAlreadyExists(error) {
         const e = error as { code?: string; message?: string };
