@@ -22,7 +22,6 @@
  * The venv itself is made anew each run, so that the SDK's own install_requires are what pip resolves.
  */
 import * as assert from "node:assert/strict";
-import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -30,41 +29,7 @@ import { ENGINES } from "../../components/engines";
 import type { LanguageHostsFound } from "../../local/engine/languageHosts";
 import type { EngineFound } from "../../local/engine/pulumi";
 import { SCHEMA_PATH } from "../../plugin/schema/spec";
-import { languageToolsOrFail, need } from "./support";
-
-/**
- * The `pulumi` package the Python SDK is installed with. The CLI is v3.276.0, but PyPI's newest
- * pulumi is 3.272.0 (3.273.0 only as alphas; `pip download pulumi==3.276.0` finds no distribution),
- * so the nearest served release; the generated setup.py asks only for pulumi>=3.0.0,<4.0.0.
- */
-const PYTHON_PULUMI = "3.272.0";
-
-interface Ran {
-    readonly status: number | null;
-    readonly output: string;
-}
-
-function run(
-    command: string,
-    args: string[],
-    options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
-): Ran {
-    const r = childProcess.spawnSync(command, args, {
-        cwd: options.cwd,
-        env: options.env ?? process.env,
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-        timeout: options.timeout ?? 600_000,
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    const output = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? `\n${r.error.message}` : ""}`;
-    return { status: r.status, output };
-}
-
-/** The last lines of a command's output, for a failure message. */
-function tail(r: Ran, lines = 25): string {
-    return r.output.trim().split("\n").slice(-lines).join("\n");
-}
+import { PYTHON_PULUMI, generated, languageToolsOrFail, need, pythonVenv, run, tail } from "./support";
 
 let prerequisites: { engine: EngineFound; hosts: LanguageHostsFound } | undefined;
 
@@ -78,36 +43,6 @@ function tempDir(language: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rds-iam-sdk-${language}-`));
     scratch.push(dir);
     return dir;
-}
-
-/**
- * `pulumi package gen-sdk schema.json --language <language>`, run by the real CLI with the codegen
- * plugins first on PATH (for gen-sdk only: they serve nothing but GeneratePackage) and a throwaway
- * PULUMI_HOME; plugin downloads are off, so a missing generator is said at once.
- */
-function genSdk(language: string, dir: string): Ran {
-    const { engine, hosts } = tools();
-    const env = {
-        ...process.env,
-        PATH: [hosts.genSdkDir, engine.binDir, process.env.PATH].join(path.delimiter),
-        PULUMI_HOME: path.join(dir, "pulumi-home"),
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    };
-    return run(
-        path.join(engine.binDir, "pulumi"),
-        ["package", "gen-sdk", SCHEMA_PATH, "--language", language, "--out", path.join(dir, "out")],
-        {
-            env,
-            timeout: 120_000,
-        },
-    );
-}
-
-function generated(language: string, dir: string): string {
-    const r = genSdk(language, dir);
-    assert.equal(r.status, 0, `pulumi package gen-sdk --language ${language} failed:\n${tail(r)}`);
-    return path.join(dir, "out", language);
 }
 
 function onPath(command: string, versionArg: string): boolean {
@@ -128,25 +63,7 @@ describe("the generated SDKs (pulumi package gen-sdk)", () => {
         const dir = tempDir("python");
         const sdk = generated("python", dir);
         assert.ok(fs.existsSync(path.join(sdk, "setup.py")), `no setup.py in ${sdk}`);
-        const venv = path.join(dir, "venv");
-        const made = run("python3", ["-m", "venv", venv], { timeout: 120_000 });
-        need(
-            made.status === 0,
-            `python3 -m venv failed:\n${tail(made)}`,
-            "install Python 3.9 or later with its venv module (Debian: apt-get install python3 python3-venv)",
-        );
-        const pip = run(
-            path.join(venv, "bin", "pip"),
-            ["install", "--disable-pip-version-check", "-q", sdk, `pulumi==${PYTHON_PULUMI}`],
-            {
-                timeout: 540_000,
-            },
-        );
-        need(
-            pip.status === 0,
-            `pip install of the generated SDK with pulumi==${PYTHON_PULUMI} failed:\n${tail(pip)}`,
-            "PyPI must be reachable (pip's index or PIP_INDEX_URL) and serve pulumi at that version; change PYTHON_PULUMI to a served 3.x release",
-        );
+        const venv = pythonVenv(path.join(dir, "venv"), sdk);
         const probe = [
             "import importlib.metadata, json, pulumi, pulumi_rds_iam as m",
             "print(json.dumps({'pulumi': importlib.metadata.version('pulumi'),",

@@ -9,22 +9,23 @@
  *
  * Started by the engine with the engine's address as its argument; prints its port on stdout.
  */
-import * as childProcess from "node:child_process";
 import * as path from "node:path";
 import { requiredPackages } from "./packages";
+import {
+    configEnv,
+    engineAddress,
+    exitOf,
+    grpc,
+    messages,
+    packagesResponse,
+    pluginEnv,
+    runResponseOf,
+    serveLanguageRuntime,
+    spawnTracked,
+    unary,
+} from "./server";
 
-const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
-const services = require("@pulumi/pulumi/proto/language_grpc_pb");
-const messages = require("@pulumi/pulumi/proto/language_pb");
-const pluginMessages = require("@pulumi/pulumi/proto/plugin_pb");
-const empty = require("google-protobuf/google/protobuf/empty_pb");
-
-/** Exit code by which @pulumi/pulumi's run says it already printed an actionable message. */
-const EXITED_AFTER_MESSAGE = 32;
 const VERSION = (require("@pulumi/pulumi/package.json") as { version: string }).version;
-
-let engineAddress = process.argv.slice(2).find((a) => !a.startsWith("-")) ?? "";
-const children = new Set<childProcess.ChildProcess>();
 
 interface Options {
     typescript: boolean;
@@ -59,32 +60,13 @@ function locate(module: string, directory: string): string {
     }
 }
 
-function spawn(args: string[], cwd: string, env: NodeJS.ProcessEnv, stdio: childProcess.StdioOptions) {
-    const child = childProcess.spawn(process.execPath, args, { cwd, env, stdio });
-    children.add(child);
-    child.once("exit", () => children.delete(child));
-    return child;
-}
-
-type Unary = import("@grpc/grpc-js").handleUnaryCall<any, any>;
-
-function unary(handler: (request: any) => unknown | Promise<unknown>): Unary {
-    return (call, callback) => {
-        Promise.resolve()
-            .then(() => handler(call.request))
-            .then(
-                (response) => callback(null, response),
-                (e: Error) => callback({ code: grpc.status.UNKNOWN, details: e.message }),
-            );
-    };
-}
-
-function unimplemented(name: string): Unary {
-    return (_call, callback) =>
-        callback({
-            code: grpc.status.UNIMPLEMENTED,
-            details: `${name} is not implemented by the rds-iam test language host`,
-        });
+function spawn(
+    args: string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+    stdio: import("node:child_process").StdioOptions,
+) {
+    return spawnTracked(process.execPath, args, cwd, env, stdio);
 }
 
 /** Run: the program, through @pulumi/pulumi's cmd/run with the engine's arguments and config. */
@@ -92,20 +74,18 @@ async function run(req: any): Promise<unknown> {
     const info = req.getInfo();
     const programDirectory: string = info?.getProgramDirectory() || req.getPwd();
     const options = optionsOf(info);
-    const response = new messages.RunResponse();
     let runPath: string;
     try {
         runPath = locate("@pulumi/pulumi/cmd/run", programDirectory);
     } catch (e) {
-        response.setError((e as Error).message);
-        return response;
+        return new messages.RunResponse().setError((e as Error).message);
     }
     const arg = (name: string, value: string | undefined) => (value ? [`--${name}`, value] : []);
     const args = [
         ...options.nodeargs,
         runPath,
         ...arg("monitor", req.getMonitorAddress()),
-        ...arg("engine", engineAddress),
+        ...arg("engine", engineAddress()),
         ...arg("organization", req.getOrganization()),
         ...arg("project", req.getProject()),
         ...arg("root-directory", info?.getRootDirectory()),
@@ -116,22 +96,9 @@ async function run(req: any): Promise<unknown> {
         info?.getEntryPoint() || ".",
         ...req.getArgsList(),
     ];
-    const config = Object.fromEntries(req.getConfigMap().entries());
-    const env = {
-        ...process.env,
-        PULUMI_CONFIG: JSON.stringify(config),
-        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(req.getConfigsecretkeysList()),
-        ...typescriptEnv(options),
-    };
+    const env = { ...process.env, ...configEnv(req), ...typescriptEnv(options) };
     const child = spawn(args, programDirectory, env, ["ignore", "inherit", "inherit"]);
-    const code = await new Promise<number | null>((resolve) => {
-        child.once("exit", (c, signal) => resolve(c ?? (signal ? 128 : null)));
-        child.once("error", () => resolve(null));
-    });
-    if (code === EXITED_AFTER_MESSAGE) response.setBail(true);
-    else if (code === null) response.setError("Problem executing program (could not run language executor)");
-    else if (code !== 0) response.setError(`Program exited with non-zero exit code: ${code}`);
-    return response;
+    return runResponseOf(await exitOf(child));
 }
 
 /** RunPlugin: a plugin written in Node.js (a policy pack, a provider), its output streamed back. */
@@ -161,16 +128,10 @@ function runPlugin(call: any): void {
     const args = analyzer
         ? [runPath, ...options.nodeargs, ...req.getArgsList(), programDirectory]
         : [runPath, ...options.nodeargs, programDirectory, ...req.getArgsList()];
-    const env = Object.fromEntries(
-        (req.getEnvList() as string[]).map((kv) => [
-            kv.slice(0, kv.indexOf("=")),
-            kv.slice(kv.indexOf("=") + 1),
-        ]),
-    );
     const child = spawn(
         args,
         analyzer ? programDirectory : req.getPwd() || programDirectory,
-        { ...(Object.keys(env).length > 0 ? env : process.env), ...typescriptEnv(options) },
+        { ...pluginEnv(req), ...typescriptEnv(options) },
         ["ignore", "pipe", "pipe"],
     );
     child.stdout?.on("data", (d: Buffer) => send((r) => r.setStdout(d)));
@@ -183,60 +144,16 @@ function runPlugin(call: any): void {
 }
 
 function main(): void {
-    const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-    server.addService(services.LanguageRuntimeService, {
-        handshake: unary((req) => {
-            engineAddress = req.getEngineAddress() || engineAddress;
-            return new messages.LanguageHandshakeResponse();
-        }),
-        getRequiredPlugins: unimplemented("GetRequiredPlugins"),
-        getRequiredPackages: unary((req) => {
-            const response = new messages.GetRequiredPackagesResponse();
-            response.setPackagesList(
-                requiredPackages(req.getInfo().getProgramDirectory()).map((p) => {
-                    const dependency = new pluginMessages.PackageDependency();
-                    dependency.setName(p.name);
-                    dependency.setKind("resource");
-                    dependency.setVersion(p.version);
-                    if (p.server) dependency.setServer(p.server);
-                    return dependency;
-                }),
-            );
-            return response;
-        }),
+    serveLanguageRuntime("pulumi-language-nodejs", {
+        getRequiredPackages: unary((req) =>
+            packagesResponse(requiredPackages(req.getInfo().getProgramDirectory())),
+        ),
         run: unary(run),
-        getPluginInfo: unary(() => new pluginMessages.PluginInfo().setVersion(VERSION)),
-        // Dependencies are installed with npm ci before any pulumi command (README): nothing to do.
-        installDependencies: (call: any) => call.end(),
-        runtimeOptionsPrompts: unary(() => new messages.RuntimeOptionsResponse()),
-        template: unimplemented("Template"),
+        runPlugin,
         about: unary(() =>
             new messages.AboutResponse().setExecutable(process.execPath).setVersion(process.version.slice(1)),
         ),
-        getProgramDependencies: unary(() => new messages.GetProgramDependenciesResponse()),
-        runPlugin,
-        generateProgram: unimplemented("GenerateProgram"),
-        generateProject: unimplemented("GenerateProject"),
-        generatePackage: unimplemented("GeneratePackage"),
-        pack: unimplemented("Pack"),
-        link: unimplemented("Link"),
-        cancel: unary(() => {
-            for (const child of children) child.kill("SIGINT");
-            return new empty.Empty();
-        }),
-    });
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
-        if (err) {
-            console.error(`pulumi-language-nodejs (rds-iam test host): ${err.message}`);
-            process.exit(1);
-        }
-        process.stdout.write(`${port}\n`);
-    });
-    // The engine holds our stdin open for as long as it runs: when it goes, so do we and our children.
-    process.stdin.resume();
-    process.stdin.on("end", () => {
-        for (const child of children) child.kill("SIGTERM");
-        process.exit(0);
+        version: VERSION,
     });
 }
 
