@@ -8,7 +8,15 @@ export const CLUSTER = "aws:rds/cluster:Cluster";
 export const CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 export const PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
 export const CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup";
-export const DATABASE_USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
+/**
+ * A database user: the TypeScript library's dynamic resource, or the provider plugin's custom
+ * resource that the other languages' programs make (plugin/, rds-iam:index:DatabaseUser). The same
+ * inputs and outputs under both types.
+ */
+export const DATABASE_USER_TYPES: readonly string[] = [
+    "pulumi-nodejs:dynamic/rds-iam:DatabaseUser",
+    "rds-iam:index:DatabaseUser",
+];
 export const PROXY = "aws:rds/proxy:Proxy";
 export const AWS_PROVIDER = "pulumi:providers:aws";
 export const ROLE = "aws:iam/role:Role";

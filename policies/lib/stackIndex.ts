@@ -10,7 +10,7 @@ import {
     AWS_PROVIDER,
     CLUSTER,
     CLUSTER_PARAMETER_GROUP,
-    DATABASE_USER,
+    DATABASE_USER_TYPES,
     INSTANCE,
     PARAMETER_GROUP,
     PROXY,
@@ -146,7 +146,7 @@ export function indexStack(resources: readonly IndexedResource[]): StackIndex {
             if (typeof id === "string") index.targetByResourceId.set(id, r);
         } else if (r.type === PARAMETER_GROUP || r.type === CLUSTER_PARAMETER_GROUP) {
             index.parameterGroupByName.set(`${r.type}\u0000${r.props.name ?? r.name}`, r);
-        } else if (r.type === DATABASE_USER) {
+        } else if (DATABASE_USER_TYPES.includes(r.type)) {
             index.users.push(r);
             index.userKeys.add(`${r.props.host}\u0000${r.props.username}`);
         } else if (r.type === MASTER_AUTHENTICATION) {

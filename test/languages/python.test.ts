@@ -9,14 +9,22 @@
  * A missing prerequisite (the CLI, the language hosts, Python with venv, PyPI) fails the suite with
  * the cause and the fix; nothing is skipped.
  */
+import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { REPO, createWorkspace } from "../../local/engine/pulumi";
+import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
+import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
+import { destroyAndClose, ok, onlyDatabase } from "../engine/harness";
+import { transcript } from "../support/engine";
 import { describePluginProgram } from "./pluginProgram";
+import { differences, resourceGraph } from "./resourceGraph";
 import { exampleProject, generated, pythonVenv, toolsWith } from "./support";
 
 const EXAMPLE = path.join(REPO, "examples", "python");
+const PACK = path.join(REPO, "policies");
+/** The TypeScript dev stack's workloads but the api: what the examples declare. */
+const REPORTS_WORKLOAD = "    - name: reports\n      service: lambda\n      users: [reporting_ro]\n";
 
 /** The example's SDK and venv, made once for the file's suites (the venv is fresh each run). */
 let venv: string | undefined;
@@ -44,6 +52,102 @@ for (const masterPassword of ["managed", "generated"] as const)
                     pathDirs: [hosts.binDir],
                 });
             },
+            more: masterPassword === "managed" ? samePolicyAndGraph : undefined,
         },
         masterPassword,
     );
+
+/** The policy pack and the TypeScript program, beside the Python stack that is up (#26.5, acceptance). */
+function samePolicyAndGraph({ cloud, ws }: { cloud(): LocalCloud; ws(): Workspace }): void {
+    it("passes the policy pack unchanged (--policy-pack policies), and fails a variant with a public database on rds-iam-not-publicly-accessible (#26.5)", async () => {
+        const passed = await ok(ws().pulumi(["preview", "--policy-pack", PACK]));
+        assert.doesNotMatch(passed.stdout, /\[mandatory\]/, transcript(passed));
+        const main = path.join(ws().dir, "__main__.py");
+        const program = fs.readFileSync(main, "utf8");
+        assert.ok(
+            program.includes("deletion_protection=False,"),
+            "the example no longer says deletion_protection=False",
+        );
+        fs.writeFileSync(
+            main,
+            program.replace(
+                "deletion_protection=False,",
+                "deletion_protection=False,\n    publicly_accessible=True,",
+            ),
+        );
+        try {
+            const refused = await ws().pulumi(["preview", "--policy-pack", PACK]);
+            assert.notEqual(refused.code, 0, transcript(refused));
+            assert.match(
+                refused.stdout,
+                /\[mandatory\]\s+\[severity: \w+\]\s+rds-iam-not-publicly-accessible\s/,
+                transcript(refused),
+            );
+            assert.deepEqual(
+                refused.stdout
+                    .match(/\[mandatory\]\s+\[severity: \w+\]\s+\S+/g)
+                    ?.map((v) => v.split(/\s+/).pop()),
+                ["rds-iam-not-publicly-accessible"],
+                "the variant has one mistake, and only its rule fails",
+            );
+        } finally {
+            fs.writeFileSync(main, program);
+        }
+    });
+
+    it("makes the same resources as the TypeScript program with the same declaration: the same child resources, IAM JSON and SQL (pulumi stack export of both)", async function () {
+        this.timeout(600_000);
+        const python = onlyDatabase(cloud());
+        const devStack = path.join(scratch, "Pulumi.dev.yaml");
+        const shipped = fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8");
+        assert.ok(
+            shipped.includes(REPORTS_WORKLOAD),
+            "Pulumi.dev.yaml no longer declares the reports workload this test leaves out",
+        );
+        fs.writeFileSync(devStack, shipped.replace(REPORTS_WORKLOAD, ""));
+        // A cloud of its own: the local cloud names some resources by their Pulumi names alone.
+        const other = await startLocalCloud();
+        const { engine } = toolsWith("pulumi-language-python");
+        const ts = createWorkspace({
+            engine,
+            cloudEnv: other.env,
+            stackFiles: { "Pulumi.dev.yaml": devStack },
+        });
+        try {
+            await ok(ts.pulumi(["stack", "init", "dev"]));
+            await ok(ts.pulumi(["config", "set", "rds-iam:caBundleFile", other.caFile]));
+            await ok(ts.pulumi(["up", "--yes", "--skip-preview"]));
+            const typescript = onlyDatabase(other);
+            const graph = async (w: Workspace, prefix: string, c: LocalCloud) =>
+                resourceGraph((await w.exportState()).deployment.resources ?? [], prefix, {
+                    "<the local cloud's CA>": fs.readFileSync(c.caFile, "utf8"),
+                });
+            const pythonGraph = await graph(ws(), "rds-iam-python/dev/", cloud());
+            const typescriptGraph = await graph(ts, "rds-iam/dev/", other);
+            assert.deepEqual(
+                differences(pythonGraph, typescriptGraph),
+                [],
+                "Python (first) and TypeScript differ",
+            );
+            assert.deepEqual(pythonGraph, typescriptGraph);
+            assert.ok(
+                Object.keys(pythonGraph).length >= 20,
+                "the graphs compared hold the stack's resources",
+            );
+            // The same statements for the users, on each database's own server.
+            const sql = async (server: typeof python.server, prefix: string) =>
+                (await server.statementsSince(0))
+                    .filter((s) => /app_rw|reporting_ro/.test(s))
+                    .map((s) => s.split(prefix).join("<stack>/"))
+                    .sort();
+            const pythonSql = await sql(python.server, "rds-iam-python/dev/");
+            assert.ok(
+                pythonSql.some((s) => /GRANT rds_iam TO "?app_rw/i.test(s)),
+                pythonSql.join("\n"),
+            );
+            assert.deepEqual(pythonSql, await sql(typescript.server, "rds-iam/dev/"));
+        } finally {
+            await destroyAndClose(ts, other);
+        }
+    });
+}

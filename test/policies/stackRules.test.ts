@@ -73,6 +73,28 @@ describe("policy pack stack rules", () => {
         );
     });
 
+    // The pack must hold the other languages' stacks unchanged (#26.5): their users are the provider
+    // plugin's custom resources, with the same inputs and outputs as the dynamic ones.
+    it("rds-iam-connect-targets-exist and rds-iam-users-granted know the plugin's users (rds-iam:index:DatabaseUser) as the dynamic ones", () => {
+        const asPlugin = happyStack().map((f) =>
+            f.type === "pulumi-nodejs:dynamic/rds-iam:DatabaseUser"
+                ? { ...f, type: "rds-iam:index:DatabaseUser" }
+                : f,
+        );
+        assert.ok(
+            asPlugin.some((f) => f.type === "rds-iam:index:DatabaseUser"),
+            "the stack has users",
+        );
+        assert.deepEqual(runStackRule(connectTargetsExist, asPlugin), []);
+        assert.deepEqual(runStackRule(usersGranted, asPlugin), []);
+        const ungranted = asPlugin.filter((f) => f.name !== "api-connect");
+        assert.equal(
+            runStackRule(usersGranted, ungranted).length > 0,
+            true,
+            "an ungranted plugin user is seen",
+        );
+    });
+
     it("rds-iam-connect-targets-exist flags a grant for a user the database does not define (case-exact)", () => {
         const stack = [
             ...happyStack().filter((f) => f.name !== "api-connect"),
