@@ -151,3 +151,63 @@ function samePolicyAndGraph({ cloud, ws }: { cloud(): LocalCloud; ws(): Workspac
         }
     });
 }
+
+// The test host itself (local/engine/languageHost/python.ts), held to what Pulumi's own Python host
+// answers: a program's unhandled exception is shown with its traceback and ends the run ("bail",
+// exit code 32 of pulumi-language-python-exec); a virtualenv that Pulumi.yaml names but that does not
+// exist is said, with the fix, before anything runs.
+describe("the test Python language host (pulumi-language-python)", function () {
+    this.timeout(600_000);
+    const project = (virtualenv: string) =>
+        `name: host-probe\nruntime:\n  name: python\n  options:\n    virtualenv: ${virtualenv}\n`;
+    let ws: Workspace | undefined;
+    afterEach(() => ws?.remove());
+
+    const probe = async (virtualenv: string, program: string) => {
+        const { engine, hosts } = toolsWith("pulumi-language-python");
+        const main = path.join(scratch, "probe.py");
+        fs.writeFileSync(main, program);
+        ws = createWorkspace({
+            engine,
+            cloudEnv: {},
+            projectYaml: project(virtualenv),
+            stackFiles: { "__main__.py": main },
+            pathDirs: [hosts.binDir],
+        });
+        // stack init already asks the host for the program's packages.
+        const init = await ws.pulumi(["stack", "init", "dev"]);
+        return init.code === 0 ? ws.pulumi(["preview"]) : init;
+    };
+
+    it("runs the program with its config and shows an unhandled exception with the program's traceback, once", async () => {
+        const r = await probe(
+            exampleVenv(),
+            'import pulumi\npulumi.export("stack", pulumi.get_stack())\nraise ValueError("probe failure " + pulumi.get_project())\n',
+        );
+        assert.notEqual(r.code, 0, transcript(r));
+        assert.match(r.stdout, /Program failed with an unhandled exception:/, transcript(r));
+        assert.match(r.stdout, /__main__\.py", line 3/, transcript(r));
+        assert.match(r.stdout, /ValueError: probe failure host-probe/, transcript(r));
+        assert.doesNotMatch(
+            r.stdout,
+            /Program exited with non-zero exit code/,
+            "a bail adds no second error",
+        );
+    });
+
+    // Pulumi's own host would make it (and pip install requirements.txt) on first use; this one
+    // leaves installing to the user, as its README says, and says so.
+    it("says a missing virtualenv and how to make it, and runs nothing", async () => {
+        const missing = path.join(scratch, "no-such-venv");
+        const r = await probe(missing, 'raise SystemExit("must not run")\n');
+        assert.notEqual(r.code, 0, transcript(r));
+        assert.match(
+            r.stdout + r.stderr,
+            new RegExp(
+                `is not a virtual environment \\(no bin/python\\)\\. Create it: python3 -m venv ${missing}`,
+            ),
+            transcript(r),
+        );
+        assert.doesNotMatch(r.stdout + r.stderr, /must not run/);
+    });
+});
