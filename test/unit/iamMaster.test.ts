@@ -8,6 +8,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { Database, DatabaseArgs } from "../../components/database";
+import { NETWORK, buildDatabase, databaseErrors } from "../support/databaseUnderMocks";
 import { Engine } from "../../components/engines";
 import { checkUserInputs } from "../../components/provider/inputs";
 import { handler } from "../../components/runner/handler";
@@ -20,42 +21,14 @@ import {
     withoutSecretEnvelopes,
 } from "../../local/pulumi/mocks";
 
-const network = { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-a", "subnet-b"] };
 const SWITCH = "pulumi-nodejs:dynamic/rds-iam:MasterAuthentication";
 const USER = "pulumi-nodejs:dynamic/rds-iam:DatabaseUser";
 
-async function build(args: Partial<DatabaseArgs>): Promise<{ db: Database; resources: RecordedResource[] }> {
-    const session = installMocks();
-    const db = new Database("orders", {
-        engine: "postgres",
-        ...network,
-        databaseName: "orders",
-        masterPassword: "iam",
-        users: [{ username: "app" }],
-        ...args,
-    } as DatabaseArgs);
-    await valueOf(db.resourceId);
-    await settle();
-    return { db, resources: session.resources };
-}
+const build = (args: Partial<DatabaseArgs>) => buildDatabase({ masterPassword: "iam" }, args);
 
 const of = (resources: RecordedResource[], type: string) => resources.filter((r) => r.type === type);
 
-function errorsOf(args: Partial<DatabaseArgs>): { propertyPath: string; reason: string }[] {
-    installMocks();
-    try {
-        new Database("bad", {
-            engine: "postgres",
-            ...network,
-            masterPassword: "iam",
-            ...args,
-        } as DatabaseArgs);
-    } catch (e) {
-        assert.ok(pulumi.InputPropertiesError.isInstance(e), `expected InputPropertiesError, got ${e}`);
-        return (e as pulumi.InputPropertiesError).errors;
-    }
-    assert.fail("expected the constructor to throw");
-}
+const errorsOf = (args: Partial<DatabaseArgs>) => databaseErrors({ masterPassword: "iam" }, args);
 
 describe('Database masterPassword "iam": an IAM-only master (#23.11)', () => {
     for (const [engine, kind] of [
@@ -149,7 +122,7 @@ describe('Database masterPassword "iam": an IAM-only master (#23.11)', () => {
             const session = installMocks();
             new Database("orders", {
                 engine: "postgres",
-                ...network,
+                ...NETWORK,
                 databaseName: "orders",
                 masterPassword: "iam",
                 users: [{ username: "app" }],

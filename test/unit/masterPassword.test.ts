@@ -5,8 +5,8 @@
  * blueGreenUpdate, which needs it.
  */
 import * as assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
 import { Database, DatabaseArgs } from "../../components/database";
+import { NETWORK, buildDatabase, databaseErrors } from "../support/databaseUnderMocks";
 import { masterPasswordProblem } from "../../components/database/masterPasswordRules";
 import { Engine } from "../../components/engines";
 import { schemaFailures } from "../../local/aws/schema";
@@ -23,34 +23,11 @@ const isSecretEnvelope = (v: unknown) =>
     v !== null &&
     (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] !== undefined;
 
-const network = { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-a", "subnet-b"] };
-
-async function build(args: Partial<DatabaseArgs>): Promise<{ db: Database; resources: RecordedResource[] }> {
-    const session = installMocks();
-    const db = new Database("orders", {
-        engine: "postgres",
-        ...network,
-        databaseName: "orders",
-        users: [{ username: "app" }],
-        ...args,
-    } as DatabaseArgs);
-    await valueOf(db.resourceId);
-    await settle();
-    return { db, resources: session.resources };
-}
+const build = (args: Partial<DatabaseArgs>) => buildDatabase({}, args);
 
 const of = (resources: RecordedResource[], type: string) => resources.filter((r) => r.type === type);
 
-function errorsOf(args: Partial<DatabaseArgs>): { propertyPath: string; reason: string }[] {
-    installMocks();
-    try {
-        new Database("bad", { engine: "postgres", ...network, ...args } as DatabaseArgs);
-    } catch (e) {
-        assert.ok(pulumi.InputPropertiesError.isInstance(e), `expected InputPropertiesError, got ${e}`);
-        return (e as pulumi.InputPropertiesError).errors;
-    }
-    assert.fail("expected the constructor to throw");
-}
+const errorsOf = (args: Partial<DatabaseArgs>) => databaseErrors({}, args);
 
 describe("Database masterPassword (#23.7)", () => {
     it("lets RDS manage the password by default: no password in any input, the users read the managed secret", async () => {
@@ -103,7 +80,7 @@ describe("Database masterPassword (#23.7)", () => {
         const session = installMocks();
         new Database("orders", {
             engine: "postgres",
-            ...network,
+            ...NETWORK,
             databaseName: "orders",
             masterPassword: "generated",
             users: [{ username: "app" }],
