@@ -29,12 +29,16 @@ export interface RunnerPackage {
     readonly codeSha256: string;
 }
 
+/** CRC-32 (IEEE 802.3, as .zip uses it), a byte at a time from a table of the 256 remainders. */
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+    return c;
+});
+
 function crc32(data: Buffer): number {
     let crc = 0xffffffff;
-    for (const byte of data) {
-        crc ^= byte;
-        for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-    }
+    for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
     return (crc ^ 0xffffffff) >>> 0;
 }
 
@@ -93,7 +97,12 @@ export function packageBytes(bundle: Buffer): Buffer {
  * temp directory, named by its content, and answers where and its CodeSha256.
  */
 export function runnerPackage(bundlePath: string = runnerBundlePath()): RunnerPackage {
-    const zip = packageBytes(fs.readFileSync(bundlePath));
+    const bundle = fs.readFileSync(bundlePath);
+    // Every Database of a program has a runner of the same bundle: zip and hash it once per process.
+    const key = crypto.createHash("sha256").update(bundle).digest("base64");
+    const known = packages.get(key);
+    if (known !== undefined && fs.existsSync(known.path)) return known;
+    const zip = packageBytes(bundle);
     const sha = codeSha256(zip);
     const hex = Buffer.from(sha, "base64").toString("hex").slice(0, 32);
     const dir = path.join(os.tmpdir(), "rds-iam-runner");
@@ -105,5 +114,10 @@ export function runnerPackage(bundlePath: string = runnerBundlePath()): RunnerPa
         fs.writeFileSync(staging, zip, { mode: 0o644 });
         fs.renameSync(staging, file);
     }
-    return { path: file, codeSha256: sha };
+    const made = { path: file, codeSha256: sha };
+    packages.set(key, made);
+    return made;
 }
+
+/** The packages made in this process, by the SHA-256 of their bundle. */
+const packages = new Map<string, RunnerPackage>();

@@ -97,6 +97,11 @@ describe("SqlRunner", () => {
         );
     });
 
+    it("writes the standard CRC-32 into the .zip (check value 0xCBF43926 of \"123456789\", ISO-HDLC)", () => {
+        const zip = storedZip("index.js", Buffer.from("123456789"));
+        assert.equal(zip.readUInt32LE(14).toString(16), "cbf43926"); // local file header: crc-32 at 14
+    });
+
     it("opens exactly the database port, runner to database, in both security groups", async () => {
         const { resources } = await build();
         const [egress] = ofType(resources, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
