@@ -97,7 +97,7 @@ describe("SqlRunner", () => {
         );
     });
 
-    it("writes the standard CRC-32 into the .zip (check value 0xCBF43926 of \"123456789\", ISO-HDLC)", () => {
+    it('writes the standard CRC-32 into the .zip (check value 0xCBF43926 of "123456789", ISO-HDLC)', () => {
         const zip = storedZip("index.js", Buffer.from("123456789"));
         assert.equal(zip.readUInt32LE(14).toString(16), "cbf43926"); // local file header: crc-32 at 14
     });
