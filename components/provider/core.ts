@@ -72,8 +72,19 @@ export async function runOperation(
 ): Promise<ObservedUser | undefined> {
     const dialect = dialectOf(engineFamily(u.engine));
     const user = userSpec(u);
-    const run = <T>(work: (s: Session) => Promise<T>, fallback: boolean) =>
-        session(u, password, (s) => dialect.exclusive(s, u.username, () => work(s)), fallback);
+    // Under the user's lock; with readFirst, the user is read as the lock is taken (one round trip
+    // where the dialect allows) and handed to work.
+    const run = <T>(
+        work: (s: Session, observed: ObservedUser | undefined) => Promise<T>,
+        fallback: boolean,
+        readFirst?: UserSpec,
+    ) =>
+        session(
+            u,
+            password,
+            (s) => dialect.exclusive(s, u.username, (observed) => work(s, observed), readFirst),
+            fallback,
+        );
     const read = () => session(u, password, (s) => dialect.observeExclusive(s, user), true);
     if (u.iamAdmin === true) {
         // The IAM admin holds the master's global privileges by design: none of them is "unmanaged".
@@ -102,19 +113,7 @@ export async function runOperation(
         case "read":
             return read();
         case "update":
-            // The user is read as its lock is taken (one round trip where the dialect allows).
-            return session(
-                u,
-                password,
-                (s) =>
-                    dialect.exclusive(
-                        s,
-                        u.username,
-                        (observed) => updateUser(dialect, s, user, where(u), observed),
-                        user,
-                    ),
-                false,
-            );
+            return run((s, observed) => updateUser(dialect, s, user, where(u), observed), false, user);
         case "delete":
             await run((s) => dialect.drop(s, user), true);
             return undefined;

@@ -144,6 +144,16 @@ export function cloudCaCertificate(cloud: LocalCloud): string {
     return fs.readFileSync(cloud.caFile, "utf8");
 }
 
+/** Each login as a test compares it: principal, user, what was observed, and each probe as "<needs> <observed>". */
+export function loginSummary(logins: readonly ReportLogin[]): [string, string, string, string[]][] {
+    return logins.map((l) => [
+        l.principal,
+        l.user,
+        l.observed,
+        l.probes.map((p) => `${p.needs} ${p.observed}`),
+    ]);
+}
+
 export async function cloudLogins(
     cloud: LocalCloud,
     db: CloudDatabase,

@@ -9,7 +9,7 @@
  */
 import * as assert from "node:assert/strict";
 import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
-import { cloudLogins, createProbeTable } from "../../local/aws/cloudLogins";
+import { cloudLogins, createProbeTable, loginSummary } from "../../local/aws/cloudLogins";
 import { Workspace } from "../../local/engine/pulumi";
 import {
     destroyAndClose,
@@ -161,20 +161,12 @@ export function describePluginProgram(program: PluginProgram, masterPassword: Ma
                 instanceProfileNames: { api: outputs.instanceProfileName },
                 database: "app",
             });
-            assert.deepEqual(
-                logins.map((l) => [
-                    l.principal,
-                    l.user,
-                    l.observed,
-                    l.probes.map((p) => `${p.needs} ${p.observed}`),
-                ]),
-                [
-                    ["api", "app_rw", "allowed", ["SELECT succeeds", "TRUNCATE refused"]],
-                    ["api", "reporting_ro", "denied", []],
-                    ["outsider", "app_rw", "denied", []],
-                    ["outsider", "reporting_ro", "denied", []],
-                ],
-            );
+            assert.deepEqual(loginSummary(logins), [
+                ["api", "app_rw", "allowed", ["SELECT succeeds", "TRUNCATE refused"]],
+                ["api", "reporting_ro", "denied", []],
+                ["outsider", "app_rw", "denied", []],
+                ["outsider", "reporting_ro", "denied", []],
+            ]);
         });
 
         it("shows no changes on a second preview: the plugin's diff of its users agrees with the state", async () => {
