@@ -182,11 +182,27 @@ export function validateAccessRoleArgs(args: DatabaseAccessRoleArgs): Validation
     }
     (args.grants ?? []).forEach((grant, i) => {
         if (isProxyGrant(grant)) {
+            // A JavaScript caller or another language's SDK (where the schema types it as any) may
+            // hand over something else.
+            if (!(grant.proxy instanceof DatabaseProxy)) {
+                failures.push({
+                    property: `grants[${i}].proxy`,
+                    reason: "give a DatabaseProxy of this program (or grant by resourceId: its proxyId output)",
+                });
+                return;
+            }
             const problem = proxyGrantProblem(grant);
             if (problem !== undefined) failures.push({ property: `grants[${i}].username`, reason: problem });
             return;
         }
         if (isDatabaseGrant(grant)) {
+            if (!(grant.database instanceof Database)) {
+                failures.push({
+                    property: `grants[${i}].database`,
+                    reason: "give a Database of this program (or grant by resourceId: its resourceId output)",
+                });
+                return;
+            }
             if (!grant.database.userNames.includes(grant.username)) {
                 failures.push({
                     property: `grants[${i}].username`,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DatabaseAccessRole, DatabaseAccessRoleArgs } from "../../components/accessRole";
 import { shortHash } from "../../components/childNames";
 import { Database } from "../../components/database";
+import { DatabaseProxy } from "../../components/proxy";
 import {
     RecordedResource,
     fakeResourceSuffix,
@@ -229,6 +230,30 @@ describe("DatabaseAccessRole", () => {
                     {
                         propertyPath: "grants[0].username",
                         reason: 'database "orders" defines no user "App_RW" (it has app_rw); add it to the Database\'s users or fix the name',
+                    },
+                ],
+            );
+        });
+
+        // What another language's SDK can hand over (the schema types grants[].proxy as any) or a
+        // JavaScript caller: refused by name, not a TypeError from inside the component.
+        it("refuses a grant whose database or proxy is not a component of this program, naming each", () => {
+            assert.deepEqual(
+                errorsOf(() => ({
+                    service: "ec2",
+                    grants: [
+                        { database: "db-ABC" as unknown as Database, username: "app_rw" },
+                        { proxy: { userNames: ["app_rw"] } as unknown as DatabaseProxy, username: "app_rw" },
+                    ],
+                })),
+                [
+                    {
+                        propertyPath: "grants[0].database",
+                        reason: "give a Database of this program (or grant by resourceId: its resourceId output)",
+                    },
+                    {
+                        propertyPath: "grants[1].proxy",
+                        reason: "give a DatabaseProxy of this program (or grant by resourceId: its proxyId output)",
                     },
                 ],
             );
