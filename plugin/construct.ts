@@ -1,16 +1,18 @@
 /**
- * Construct for the rds-iam components: `Database` and `DatabaseAccessRole` built by the library's
- * own classes inside the plugin, their outputs handed back as the component's state.
+ * Construct for the rds-iam components: `Database`, `DatabaseAccessRole` and `DatabaseProxy` built by
+ * the library's own classes inside the plugin, their outputs handed back as the component's state.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ConstructResult } from "@pulumi/pulumi/provider";
 import { DatabaseAccessRole, DatabaseAccessRoleArgs } from "../components/accessRole";
 import { Database, DatabaseArgs } from "../components/database";
 import { useDatabaseUserFactory } from "../components/databaseUser";
+import { DatabaseProxy, DatabaseProxyArgs } from "../components/proxy";
 import { DATABASE_USER_TYPE, DatabaseUserResource, makeDatabaseUserResource } from "./databaseUserResource";
 
 export const DATABASE_TYPE = "rds-iam:index:Database";
 export const ACCESS_ROLE_TYPE = "rds-iam:index:DatabaseAccessRole";
+export const PROXY_TYPE = "rds-iam:index:DatabaseProxy";
 
 /**
  * Inputs the library reads as plain values at construction (validation, child names, SQL vocabulary):
@@ -46,13 +48,35 @@ export const PLAIN_INPUTS: Readonly<Record<string, readonly string[]>> = {
         "tags",
     ],
     [ACCESS_ROLE_TYPE]: ["service", "instanceProfile", "grants", "attachToUsers", "attachToGroups", "tags"],
+    [PROXY_TYPE]: [
+        "database",
+        "users",
+        "subnetIds",
+        "allowedSecurityGroupIds",
+        "allowedCidrBlocks",
+        "idleClientTimeout",
+        "maxConnectionsPercent",
+        "debugLogging",
+        "tags",
+    ],
 };
 
-/** The Databases this plugin process constructed, by URN: what a `grants[].database` reference names. */
-const databases = new Map<string, Database>();
+/**
+ * The components this plugin process constructed, by URN: what a reference to one names (a
+ * `grants[].database`, a `grants[].proxy`, a DatabaseProxy's `database`). The engine runs one plugin
+ * process per provider for the whole program, so a reference from the same program is found here.
+ */
+const built = new Map<string, Database | DatabaseProxy>();
 let registered = false;
 
-/** Once per process: users as custom resources, and Database references resolved to the objects built here. */
+/** A reference to a component of `type` this process did not build: it cannot be used here. */
+function notBuiltHere(type: string, urn: string): Error {
+    return new Error(
+        `the ${type.split(":").pop()} ${urn} was not made in this program by the rds-iam plugin, so its users and ids are unknown here: declare it in the same program (a grant may instead name any database or proxy by resourceId: a Database's resourceId or a DatabaseProxy's proxyId output)`,
+    );
+}
+
+/** Once per process: users as custom resources, and component references resolved to the objects built here. */
 function prepare(): void {
     if (registered) return;
     registered = true;
@@ -60,13 +84,10 @@ function prepare(): void {
     pulumi.runtime.registerResourceModule("rds-iam", "index", {
         version: "0.1.0",
         construct: (name, type, urn) => {
-            if (type === DATABASE_TYPE) {
-                const database = databases.get(urn);
-                if (database === undefined)
-                    throw new Error(
-                        `grants: the Database ${urn} was not made in this program by the rds-iam plugin, so its users and resource id are unknown here; grant by resourceId (its resourceId output) instead`,
-                    );
-                return database;
+            if (type === DATABASE_TYPE || type === PROXY_TYPE) {
+                const component = built.get(urn);
+                if (component === undefined) throw notBuiltHere(type, urn);
+                return component;
             }
             if (type === DATABASE_USER_TYPE) return new DatabaseUserResource(name, undefined, { urn });
             throw new Error(`unknown rds-iam resource type ${type}`);
@@ -95,6 +116,11 @@ async function plainInputs(type: string, inputs: pulumi.Inputs): Promise<Record<
     return result;
 }
 
+/** Keeps `component` by its URN, for the references to it that later Constructs receive. */
+async function remember(component: Database | DatabaseProxy): Promise<void> {
+    built.set(await (component.urn as unknown as { promise(): Promise<string> }).promise(), component);
+}
+
 export async function construct(
     name: string,
     type: string,
@@ -121,11 +147,7 @@ export async function construct(
                     ],
                 });
             const database = new Database(name, args as unknown as DatabaseArgs, options);
-            // The URN a DatabaseAccessRole in the same plugin process receives as its database reference.
-            databases.set(
-                await (database.urn as unknown as { promise(): Promise<string> }).promise(),
-                database,
-            );
+            await remember(database);
             return {
                 urn: database.urn,
                 state: {
@@ -154,9 +176,25 @@ export async function construct(
                 },
             };
         }
+        case PROXY_TYPE: {
+            const proxy = new DatabaseProxy(name, args as unknown as DatabaseProxyArgs, options);
+            await remember(proxy);
+            return {
+                urn: proxy.urn,
+                state: {
+                    endpoint: proxy.endpoint,
+                    port: proxy.port,
+                    proxyId: proxy.proxyId,
+                    arn: proxy.arn,
+                    roleArn: proxy.roleArn,
+                    securityGroupId: proxy.securityGroupId,
+                    userNames: [...proxy.userNames],
+                },
+            };
+        }
         default:
             throw new Error(
-                `rds-iam has no component ${type}: it serves ${DATABASE_TYPE} and ${ACCESS_ROLE_TYPE}`,
+                `rds-iam has no component ${type}: it serves ${DATABASE_TYPE}, ${ACCESS_ROLE_TYPE} and ${PROXY_TYPE}`,
             );
     }
 }

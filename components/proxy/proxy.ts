@@ -30,6 +30,7 @@ export class DatabaseProxy extends pulumi.ComponentResource {
     public readonly port: pulumi.Output<number>;
     /** The `prx-…` id from the proxy's ARN: what the clients' rds-db:connect ARNs name. */
     public readonly proxyId: pulumi.Output<string>;
+    /** The proxy's ARN (`arn:aws:rds:<region>:<account>:db-proxy:prx-…`). */
     public readonly arn: pulumi.Output<string>;
     /** The proxy's role; settles only after its connect policy is attached. */
     public readonly roleArn: pulumi.Output<string>;

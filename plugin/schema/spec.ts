@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENGINES } from "../../components/engines";
-import { ACCESS_ROLE_TYPE, DATABASE_TYPE, PLAIN_INPUTS } from "../construct";
+import { ACCESS_ROLE_TYPE, DATABASE_TYPE, PLAIN_INPUTS, PROXY_TYPE } from "../construct";
 import { DATABASE_USER_TYPE } from "../databaseUserResource";
 import { JsDoc } from "./jsdoc";
 
@@ -22,6 +22,7 @@ const list = (items: Shape): Shape => ({ type: "array", items });
 const dict = (values: Shape): Shape => ({ type: "object", additionalProperties: values });
 const type = (token: string): Shape => ({ $ref: `#/types/rds-iam:index:${token}` });
 const resource = (token: string): Shape => ({ $ref: `#/resources/${token}` });
+const ANY: Shape = { $ref: "pulumi.json#/Any" };
 
 /** Where a property's description comes from: components/<file>, interface or class <owner>. */
 interface Source {
@@ -43,6 +44,12 @@ const ASSUME_ROLE: Source = { file: "databaseUser.ts", owner: "AssumeRole" };
 const USER_SPEC: Source = { file: "database/args.ts", owner: "DatabaseUserSpec" };
 const DATABASE_GRANT: Source = { file: "accessRole.ts", owner: "DatabaseGrant" };
 const RESOURCE_ID_GRANT: Source = { file: "accessRole.ts", owner: "ResourceIdGrant" };
+const PROXY_GRANT: Source = { file: "accessRole.ts", owner: "ProxyGrant" };
+/** The ProxyGrant's own JSDoc, and what its type in the schema (Any) cannot say. */
+const PROXY_GRANT_DOC =
+    "The proxy: a DatabaseProxy of this program (its prx- id, region and account are used); a login through it only, nothing on the database itself. Typed as any resource in this schema so that the generated Python SDK imports (a reference type here would give it an import cycle); anything but a DatabaseProxy of this program is refused.";
+const PROXY_ARGS: Source = { file: "proxy/args.ts", owner: "DatabaseProxyArgs" };
+const PROXY: Source = { file: "proxy/proxy.ts", owner: "DatabaseProxy" };
 
 const DATABASE_INPUTS: Props = {
     engine: type("Engine"),
@@ -111,6 +118,26 @@ const ROLE_OUTPUTS: Props = {
     },
     policyDocument: str,
 };
+const PROXY_INPUTS: Props = {
+    database: resource(DATABASE_TYPE),
+    users: list(str),
+    subnetIds: list(str),
+    allowedSecurityGroupIds: list(str),
+    allowedCidrBlocks: list(str),
+    idleClientTimeout: int,
+    maxConnectionsPercent: int,
+    debugLogging: bool,
+    tags: dict(str),
+};
+const PROXY_OUTPUTS: Props = {
+    endpoint: str,
+    port: int,
+    proxyId: str,
+    arn: str,
+    roleArn: str,
+    securityGroupId: str,
+    userNames: list(str),
+};
 const USER_INPUTS: Props = {
     engine: type("Engine"),
     host: str,
@@ -169,7 +196,14 @@ const required = (props: Props, optional: readonly string[]) =>
 
 /** The schema, built from the shapes above and the library's JSDoc. */
 export function buildSchema(): Record<string, unknown> {
-    const docs = new JsDoc(["database/args.ts", "database/database.ts", "accessRole.ts", "databaseUser.ts"]);
+    const docs = new JsDoc([
+        "database/args.ts",
+        "database/database.ts",
+        "accessRole.ts",
+        "databaseUser.ts",
+        "proxy/args.ts",
+        "proxy/proxy.ts",
+    ]);
     const object = (props: Props, source: Source, description: string, optional: readonly string[]) => ({
         type: "object",
         description,
@@ -216,14 +250,21 @@ export function buildSchema(): Record<string, unknown> {
             "rds-iam:index:Grant": object(
                 {
                     database: { ...resource(DATABASE_TYPE), from: DATABASE_GRANT },
+                    // Typed Any, not as a reference to DatabaseProxy: with both that reference and
+                    // DatabaseProxy's own `database` reference, Pulumi's Python generator (pkg/v3
+                    // codegen/python) writes an import cycle the SDK fails on at import:
+                    // database.py imports _inputs.py, which imports database_proxy.py at its end,
+                    // which imports `from .database import Database` while database.py is half made
+                    // (ImportError "partially initialized module"; test/languages/sdks.test.ts).
+                    proxy: { ...ANY, from: PROXY_GRANT, doc: PROXY_GRANT_DOC },
                     resourceId: { ...str, from: RESOURCE_ID_GRANT },
                     username: { ...str, from: DATABASE_GRANT },
                     region: { ...str, from: RESOURCE_ID_GRANT },
                     accountId: { ...str, from: RESOURCE_ID_GRANT },
                 },
                 DATABASE_GRANT,
-                "A database user a workload may log in as: give database (a Database of this program) or resourceId (any database, e.g. of another stack), and username.",
-                ["database", "resourceId", "region", "accountId"],
+                "A database user a workload may log in as: give database (a Database of this program), proxy (a DatabaseProxy of this program: through the proxy only) or resourceId (any database or proxy, e.g. of another stack), and username.",
+                ["database", "proxy", "resourceId", "region", "accountId"],
             ),
             "rds-iam:index:MasterCredentials": object(
                 {
@@ -274,6 +315,15 @@ export function buildSchema(): Record<string, unknown> {
                 requiredInputs: ["grants"],
                 properties: properties(docs, ROLE_OUTPUTS, ROLE),
                 required: required(ROLE_OUTPUTS, ["instanceProfileName"]),
+            },
+            [PROXY_TYPE]: {
+                isComponent: true,
+                description:
+                    "An RDS Proxy with end-to-end IAM authentication and TLS required in front of a Database: clients sign tokens for the proxy endpoint, and the proxy logs in to the database with IAM through its own role, which may connect as exactly the proxy's users.",
+                inputProperties: properties(docs, PROXY_INPUTS, PROXY_ARGS, PLAIN_INPUTS[PROXY_TYPE]),
+                requiredInputs: ["database"],
+                properties: properties(docs, PROXY_OUTPUTS, PROXY),
+                required: Object.keys(PROXY_OUTPUTS),
             },
             [DATABASE_USER_TYPE]: {
                 description:

@@ -14,17 +14,24 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
+import { cloudProxyFor } from "../../local/aws/cloudProxyLogins";
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
-import { destroyAndClose, ok, onlyDatabase } from "../engine/harness";
+import { ACCOUNT_ID } from "../../local/pulumi/mockAnswers";
+import { destroyAndClose, ok, onlyDatabase, stackOutputs } from "../engine/harness";
 import { transcript } from "../support/engine";
 import { describePluginProgram } from "./pluginProgram";
-import { differences, resourceGraph } from "./resourceGraph";
 import { exampleProject, generated, pythonVenv, toolsWith } from "./support";
+import {
+    REPORTS_WORKLOAD,
+    assertSameGraph,
+    devStackWith,
+    stackGraph,
+    userStatements,
+    withTypeScriptTwin,
+} from "./typescriptTwin";
 
 const EXAMPLE = path.join(REPO, "examples", "python");
 const PACK = path.join(REPO, "policies");
-/** The TypeScript dev stack's workloads but the api: what the examples declare. */
-const REPORTS_WORKLOAD = "    - name: reports\n      service: lambda\n      users: [reporting_ro]\n";
 
 /** The example's SDK and venv, made once for the file's suites (the venv is fresh each run). */
 let venv: string | undefined;
@@ -97,60 +104,118 @@ function samePolicyAndGraph({ cloud, ws }: { cloud(): LocalCloud; ws(): Workspac
 
     it("makes the same resources as the TypeScript program with the same declaration: the same child resources, IAM JSON and SQL (pulumi stack export of both)", async function () {
         this.timeout(600_000);
-        const python = onlyDatabase(cloud());
-        const devStack = path.join(scratch, "Pulumi.dev.yaml");
-        const shipped = fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8");
-        assert.ok(
-            shipped.includes(REPORTS_WORKLOAD),
-            "Pulumi.dev.yaml no longer declares the reports workload this test leaves out",
-        );
-        fs.writeFileSync(devStack, shipped.replace(REPORTS_WORKLOAD, ""));
-        // A cloud of its own: the local cloud names some resources by their Pulumi names alone.
-        const other = await startLocalCloud();
         const { engine } = toolsWith("pulumi-language-python");
-        const ts = createWorkspace({
-            engine,
-            cloudEnv: other.env,
-            stackFiles: { "Pulumi.dev.yaml": devStack },
-        });
-        try {
-            await ok(ts.pulumi(["stack", "init", "dev"]));
-            await ok(ts.pulumi(["config", "set", "rds-iam:caBundleFile", other.caFile]));
-            await ok(ts.pulumi(["up", "--yes", "--skip-preview"]));
-            const typescript = onlyDatabase(other);
-            const graph = async (w: Workspace, prefix: string, c: LocalCloud) =>
-                resourceGraph((await w.exportState()).deployment.resources ?? [], prefix, {
-                    "<the local cloud's CA>": fs.readFileSync(c.caFile, "utf8"),
-                });
-            const pythonGraph = await graph(ws(), "rds-iam-python/dev/", cloud());
-            const typescriptGraph = await graph(ts, "rds-iam/dev/", other);
-            assert.deepEqual(
-                differences(pythonGraph, typescriptGraph),
-                [],
-                "Python (first) and TypeScript differ",
-            );
-            assert.deepEqual(pythonGraph, typescriptGraph);
-            assert.ok(
-                Object.keys(pythonGraph).length >= 20,
-                "the graphs compared hold the stack's resources",
-            );
+        // The examples declare the dev stack's workloads but reports.
+        const stackFile = devStackWith([{ from: REPORTS_WORKLOAD, to: "" }]);
+        await withTypeScriptTwin(engine, stackFile, async (twin) => {
+            assertSameGraph(await stackGraph(ws(), cloud(), "rds-iam-python/dev/"), twin.graph, "Python");
             // The same statements for the users, on each database's own server.
-            const sql = async (server: typeof python.server, prefix: string) =>
-                (await server.statementsSince(0))
-                    .filter((s) => /app_rw|reporting_ro/.test(s))
-                    .map((s) => s.split(prefix).join("<stack>/"))
-                    .sort();
-            const pythonSql = await sql(python.server, "rds-iam-python/dev/");
+            const users = ["app_rw", "reporting_ro"];
+            const pythonSql = await userStatements(cloud(), users, "rds-iam-python/dev/");
             assert.ok(
                 pythonSql.some((s) => /GRANT rds_iam TO "?app_rw/i.test(s)),
                 pythonSql.join("\n"),
             );
-            assert.deepEqual(pythonSql, await sql(typescript.server, "rds-iam/dev/"));
-        } finally {
-            await destroyAndClose(ts, other);
-        }
+            assert.deepEqual(pythonSql, await userStatements(twin.cloud, users, "rds-iam/dev/"));
+        });
     });
 }
+
+/** The Python example with the dev stack's reports workload behind a DatabaseProxy, as examples/yaml-proxy has it. */
+const PYTHON_PROXY = `
+proxy = rds_iam.DatabaseProxy(
+    "db-proxy",
+    database=db,
+    users=["reporting_ro"],
+    allowed_cidr_blocks=["10.20.0.0/16"],
+)
+reports = rds_iam.DatabaseAccessRole(
+    "reports",
+    service=rds_iam.WorkloadService.LAMBDA_,
+    grants=[rds_iam.GrantArgs(proxy=proxy, username="reporting_ro")],
+)
+pulumi.export("proxyId", proxy.proxy_id)
+pulumi.export("reportsRoleArn", reports.role_arn)
+`;
+
+// grants[].proxy is typed any in the schema (so that the SDK imports at all: plugin/schema/spec.ts),
+// so what matters is that the Python SDK still hands the plugin the proxy itself, as a resource
+// reference it resolves to the DatabaseProxy it built (plugin/construct.ts).
+describe("a DatabaseProxy from a Python program on the rds-iam plugin under the real Pulumi engine (examples/python with the reports workload behind a proxy)", function () {
+    this.timeout(600_000);
+    let cloud: LocalCloud;
+    let ws: Workspace;
+    let main: string;
+    const program = fs.readFileSync(path.join(EXAMPLE, "__main__.py"), "utf8") + PYTHON_PROXY;
+
+    before(async function () {
+        this.timeout(900_000);
+        cloud = await startLocalCloud();
+        const { engine, hosts } = toolsWith("pulumi-language-python");
+        const source = path.join(scratch, "proxy_main.py");
+        fs.writeFileSync(source, program);
+        ws = createWorkspace({
+            engine,
+            cloudEnv: cloud.env,
+            projectYaml: exampleProject(path.join(EXAMPLE, "Pulumi.yaml"), {
+                "virtualenv: venv": `virtualenv: ${exampleVenv()}`,
+            }),
+            stackFiles: { "__main__.py": source },
+            pathDirs: [hosts.binDir],
+        });
+        main = path.join(ws.dir, "__main__.py");
+        await ok(ws.pulumi(["stack", "init", "dev"]));
+        await ok(ws.pulumi(["config", "set", "caBundleFile", cloud.caFile]));
+    });
+
+    after(async function () {
+        this.timeout(120_000);
+        await destroyAndClose(ws, cloud);
+    });
+
+    it("refuses at preview a grant through the proxy of a user it does not serve: the plugin received the proxy itself", async () => {
+        fs.writeFileSync(
+            main,
+            program.replace(
+                'GrantArgs(proxy=proxy, username="reporting_ro")',
+                'GrantArgs(proxy=proxy, username="app_rw")',
+            ),
+        );
+        try {
+            const preview = await ws.pulumi(["preview"]);
+            assert.notEqual(preview.code, 0, transcript(preview));
+            assert.match(
+                preview.stdout + preview.stderr,
+                /grants\[0\]\.username[\s\S]*proxy "db-proxy" does not log in as "app_rw"/,
+                transcript(preview),
+            );
+        } finally {
+            fs.writeFileSync(main, program);
+        }
+        assert.deepEqual(cloud.resources(), []);
+    });
+
+    it("deploys with pulumi up: the reports role may connect as reporting_ro through the proxy's prx- id only", async () => {
+        await ok(ws.pulumi(["up", "--yes", "--skip-preview"]));
+        const found = cloudProxyFor(cloud, onlyDatabase(cloud));
+        assert.ok(found, "the local cloud holds a proxy whose target is the instance");
+        assert.deepEqual(found.users, ["reporting_ro"]);
+        const outputs = await stackOutputs(ws);
+        assert.equal(outputs.proxyId, found.resourceId);
+        const policy = cloud
+            .resources("aws:iam/policy:Policy")
+            .find((p) => String(p.outputs.name ?? p.id).startsWith("reports-connect"));
+        assert.ok(policy, "no reports-connect policy");
+        assert.deepEqual(JSON.parse(String(policy.inputs.policy)).Statement[0].Resource, [
+            `arn:aws:rds-db:us-east-1:${ACCOUNT_ID}:dbuser:${found.resourceId}/reporting_ro`,
+        ]);
+    });
+
+    it("destroys everything", async () => {
+        await ok(ws.pulumi(["destroy", "--yes", "--skip-preview"]));
+        assert.deepEqual(cloud.resources(), []);
+    });
+});
 
 // The test host itself (local/engine/languageHost/python.ts), held to what Pulumi's own Python host
 // answers: a program's unhandled exception is shown with its traceback and ends the run ("bail",

@@ -74,6 +74,10 @@ export function resourceGraph(
         if (typeof value === "string") {
             if (value.length >= 6 && (value.startsWith("arn:") || (field && CHOSEN.includes(field))))
                 chosen.push([value, `<${key}.${path}>`]);
+            // An RDS Proxy's prx- id is in no output of its own, only at the end of its ARN; the
+            // workloads' rds-db:connect ARNs name it (dbuser:prx-…/<user>).
+            const proxyId = /:db-proxy:(prx-[0-9a-z]+)$/.exec(value)?.[1];
+            if (proxyId !== undefined) chosen.push([proxyId, `<${key}.${path} prx- id>`]);
         } else if (Array.isArray(value)) value.forEach((v, i) => collect(key, `${path}[${i}]`, v, field));
         else if (value !== null && typeof value === "object")
             for (const [k, v] of Object.entries(value)) collect(key, path ? `${path}.${k}` : k, v, k);

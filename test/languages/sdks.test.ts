@@ -67,7 +67,8 @@ describe("the generated SDKs (pulumi package gen-sdk)", () => {
         const probe = [
             "import importlib.metadata, json, pulumi, pulumi_rds_iam as m",
             "print(json.dumps({'pulumi': importlib.metadata.version('pulumi'),",
-            " 'components': [issubclass(m.Database, pulumi.ComponentResource), issubclass(m.DatabaseAccessRole, pulumi.ComponentResource)],",
+            " 'components': [issubclass(c, pulumi.ComponentResource) for c in (m.Database, m.DatabaseAccessRole, m.DatabaseProxy)],",
+            " 'proxyGrant': 'proxy' in m.GrantArgs.__init__.__code__.co_varnames,",
             " 'custom': issubclass(m.DatabaseUser, pulumi.CustomResource),",
             " 'engines': [e.value for e in m.Engine]}))",
         ].join("\n");
@@ -75,7 +76,8 @@ describe("the generated SDKs (pulumi package gen-sdk)", () => {
         assert.equal(imported.status, 0, `import pulumi_rds_iam failed:\n${tail(imported)}`);
         assert.deepEqual(JSON.parse(imported.output.trim().split("\n").pop() as string), {
             pulumi: PYTHON_PULUMI,
-            components: [true, true],
+            components: [true, true, true],
+            proxyGrant: true,
             custom: true,
             engines: [...ENGINES],
         });
