@@ -10,6 +10,9 @@ import { useDatabaseUserFactory } from "../components/databaseUser";
 import { DatabaseProxy, DatabaseProxyArgs } from "../components/proxy";
 import { DATABASE_USER_TYPE, DatabaseUserResource, makeDatabaseUserResource } from "./databaseUserResource";
 
+/** The plugin's version (plugin/package.json, rds-iam's): what its resource module is registered at. */
+const { version: PLUGIN_VERSION } = require("./package.json") as { version: string };
+
 export const DATABASE_TYPE = "rds-iam:index:Database";
 export const ACCESS_ROLE_TYPE = "rds-iam:index:DatabaseAccessRole";
 export const PROXY_TYPE = "rds-iam:index:DatabaseProxy";
@@ -82,7 +85,7 @@ function prepare(): void {
     registered = true;
     useDatabaseUserFactory(makeDatabaseUserResource);
     pulumi.runtime.registerResourceModule("rds-iam", "index", {
-        version: "0.1.0",
+        version: PLUGIN_VERSION,
         construct: (name, type, urn) => {
             if (type === DATABASE_TYPE || type === PROXY_TYPE) {
                 const component = built.get(urn);

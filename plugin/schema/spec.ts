@@ -29,8 +29,11 @@ interface Source {
     readonly file: string;
     readonly owner: string;
 }
-/** name → shape, with an optional member name when it differs, or a text where the member has no JSDoc. */
-type Props = Record<string, Shape & { from?: Source; doc?: string }>;
+/**
+ * name → shape, with where its JSDoc is when not in the owner's `Source`, or a text where the member
+ * has none (`doc`), or a text added to the JSDoc (`note`: what the schema's type cannot say).
+ */
+type Props = Record<string, Shape & { from?: Source; doc?: string; note?: string }>;
 
 const ARGS: Source = { file: "database/args.ts", owner: "DatabaseArgs" };
 const DATABASE: Source = { file: "database/database.ts", owner: "Database" };
@@ -45,9 +48,6 @@ const USER_SPEC: Source = { file: "database/args.ts", owner: "DatabaseUserSpec" 
 const DATABASE_GRANT: Source = { file: "accessRole.ts", owner: "DatabaseGrant" };
 const RESOURCE_ID_GRANT: Source = { file: "accessRole.ts", owner: "ResourceIdGrant" };
 const PROXY_GRANT: Source = { file: "accessRole.ts", owner: "ProxyGrant" };
-/** The ProxyGrant's own JSDoc, and what its type in the schema (Any) cannot say. */
-const PROXY_GRANT_DOC =
-    "The proxy: a DatabaseProxy of this program (its prx- id, region and account are used); a login through it only, nothing on the database itself. Typed as any resource in this schema so that the generated Python SDK imports (a reference type here would give it an import cycle); anything but a DatabaseProxy of this program is refused.";
 const PROXY_ARGS: Source = { file: "proxy/args.ts", owner: "DatabaseProxyArgs" };
 const PROXY: Source = { file: "proxy/proxy.ts", owner: "DatabaseProxy" };
 
@@ -178,10 +178,11 @@ const USER_OUTPUTS: Props = {
 
 function properties(docs: JsDoc, props: Props, source: Source, plain: readonly string[] = []): Shape {
     return Object.fromEntries(
-        Object.entries(props).map(([name, { from, doc, ...shape }]) => {
+        Object.entries(props).map(([name, { from, doc, note, ...shape }]) => {
             const origin = from ?? source;
-            const description = doc ?? docs.member(origin.file, origin.owner, name);
-            if (description === "")
+            const documented = doc ?? docs.member(origin.file, origin.owner, name);
+            const description = note === undefined ? documented : `${documented}\n\n${note}`;
+            if (documented === "")
                 throw new Error(
                     `schema: ${origin.owner}.${name} has no JSDoc: document it (or give doc here)`,
                 );
@@ -256,7 +257,11 @@ export function buildSchema(): Record<string, unknown> {
                     // database.py imports _inputs.py, which imports database_proxy.py at its end,
                     // which imports `from .database import Database` while database.py is half made
                     // (ImportError "partially initialized module"; test/languages/sdks.test.ts).
-                    proxy: { ...ANY, from: PROXY_GRANT, doc: PROXY_GRANT_DOC },
+                    proxy: {
+                        ...ANY,
+                        from: PROXY_GRANT,
+                        note: "A DatabaseProxy of this program, through which only the user is reached. Typed as any value in this schema so that the generated Python SDK imports (a reference type here would give it an import cycle); anything but a DatabaseProxy of this program is refused.",
+                    },
                     resourceId: { ...str, from: RESOURCE_ID_GRANT },
                     username: { ...str, from: DATABASE_GRANT },
                     region: { ...str, from: RESOURCE_ID_GRANT },
