@@ -2,7 +2,7 @@
  * Generated SDKs (#26.3): `pulumi package gen-sdk` (the real CLI of scripts/pulumi-engine.sh, with the
  * code generators of scripts/language-hosts.sh) turns schema.json into a Python and a Go SDK, and
  * each one builds: Python pip-installs into a fresh venv and imports, Go `go build`s against the Pulumi
- * Go SDK at the CLI's version. There is no Java SDK here: its generator is pulumi-java's
+ * Go SDK at the CLI's version, and the Go example program (examples/go) vets and builds against it. There is no Java SDK here: its generator is pulumi-java's
  * pkg/codegen/java, in the Go module github.com/pulumi/pulumi-java/pkg, which the module proxy refuses
  * at every version (403 "This module version is not available"), and no registry ships a
  * pulumi-language-java; Maven Central does serve the Java SDK it would compile against (com.pulumi:pulumi).
@@ -27,7 +27,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ENGINES } from "../../components/engines";
 import type { LanguageHostsFound } from "../../local/engine/languageHosts";
-import type { EngineFound } from "../../local/engine/pulumi";
+import { EngineFound, REPO } from "../../local/engine/pulumi";
 import { SCHEMA_PATH } from "../../plugin/schema/spec";
 import { PYTHON_PULUMI, generated, languageToolsOrFail, need, pythonVenv, run, tail } from "./support";
 
@@ -114,5 +114,38 @@ describe("the generated SDKs (pulumi package gen-sdk)", () => {
             schemaLanguage.go.importBasePath,
             `${schemaLanguage.go.importBasePath}/internal`,
         ]);
+    });
+
+    it("Go: examples/go (the dev stack's database and api role) builds against the generated SDK", function () {
+        this.timeout(900_000);
+        const { engine } = tools();
+        const dir = tempDir("go-example");
+        const sdk = generated("go", dir);
+        const example = path.join(REPO, "examples", "go");
+        const project = path.join(dir, "example");
+        fs.mkdirSync(project);
+        for (const file of ["main.go", "go.mod"])
+            fs.copyFileSync(path.join(example, file), path.join(project, file));
+        // The example names the Pulumi Go SDK at the CLI's version, as its plugin and schema carry rds-iam's.
+        assert.match(
+            fs.readFileSync(path.join(project, "go.mod"), "utf8"),
+            new RegExp(`github\\.com/pulumi/pulumi/sdk/v3 ${engine.version.replace(/\./g, "\\.")}\n`),
+            "examples/go/go.mod does not require the CLI's version of github.com/pulumi/pulumi/sdk/v3",
+        );
+        const env = { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod", GOWORK: "off" };
+        const go = (args: string[]) => run("go", args, { cwd: project, env, timeout: 840_000 });
+        const replace = go([
+            "mod",
+            "edit",
+            `-replace=${schemaLanguage.go.importBasePath.replace(/\/rdsiam$/, "")}=${sdk}`,
+        ]);
+        assert.equal(replace.status, 0, tail(replace));
+        const tidy = go(["mod", "tidy"]);
+        assert.equal(tidy.status, 0, `go mod tidy of examples/go failed:\n${tail(tidy)}`);
+        const vet = go(["vet", "./..."]);
+        assert.equal(vet.status, 0, `go vet of examples/go failed:\n${tail(vet, 40)}`);
+        const build = go(["build", "-o", path.join(dir, "example-bin"), "."]);
+        assert.equal(build.status, 0, `go build of examples/go failed:\n${tail(build, 40)}`);
+        assert.ok(fs.statSync(path.join(dir, "example-bin")).size > 0);
     });
 });
