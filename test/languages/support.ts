@@ -50,7 +50,9 @@ export function languageToolsOrFail(): { engine: EngineFound; hosts: LanguageHos
 /**
  * The `pulumi` package the Python SDK is installed with. The CLI is v3.276.0, but PyPI's newest
  * pulumi is 3.272.0 (3.273.0 only as alphas; `pip download pulumi==3.276.0` finds no distribution),
- * so the nearest served release; the generated setup.py asks only for pulumi>=3.0.0,<4.0.0.
+ * so the nearest served release; the generated setup.py asks only for pulumi>=3.0.0,<4.0.0. The CLI
+ * cannot be built at 3.272.0 to match instead: the module proxy refuses pkg/v3 v3.272.0 (403; the
+ * versions it serves around it are v3.260.0 and v3.274.0 and later, `go list -m -versions`, 2026-12-07).
  */
 export const PYTHON_PULUMI = "3.272.0";
 
