@@ -37,7 +37,7 @@ function wanRows(wan: WanResults): [string, string, string][] {
         for (const op of OPERATIONS) {
             const p = c.provider[op];
             rows.push([
-                `${c.engine} ${c.rttMs} ms RTT ${c.users} users ×${c.parallel} ${op}`,
+                `${c.engine} ${c.rttMs === 0 ? "loopback" : `${c.rttMs} ms RTT`} ${c.users} users ×${c.parallel} ${op}`,
                 `${c.ratio[op]}× floor, ${p.roundTripsPerOp} RT/op, ${Math.round((p.ms / c.users) * 100) / 1000} s/100 users`,
                 `${c.parallel === 10 && c.users === 200 && c.rttMs === 50 ? "≤ 1.5×, " : ""}≤ 3 RT/op warm (${p.connectionsPerOp} connections/op, ${p.errors} errors)`,
             ]);
