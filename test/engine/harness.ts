@@ -1,5 +1,6 @@
 /** What the engine scenarios share: a command that must succeed, the preview's steps, the state's resources. */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import type { CloudDatabase, LocalCloud } from "../../local/aws/cloud";
 import type { RunResult, Workspace } from "../../local/engine/pulumi";
 import { transcript } from "../support/engine";
@@ -53,4 +54,46 @@ export async function destroyAndClose(
         ws.remove();
     }
     await cloud?.close();
+}
+
+/**
+ * Runs `work` with `file` (a workspace's program or project) changed from `from` to `to`, then puts
+ * it back as it was, whatever `work` did. `from` must be in the file: a variant that changes nothing
+ * would test nothing.
+ */
+export async function withFileEdit<T>(
+    file: string,
+    from: string,
+    to: string,
+    work: () => Promise<T>,
+): Promise<T> {
+    const original = fs.readFileSync(file, "utf8");
+    assert.ok(
+        original.includes(from),
+        `${file} no longer says ${JSON.stringify(from)}, which the variant changes`,
+    );
+    fs.writeFileSync(file, original.replace(from, to));
+    try {
+        return await work();
+    } finally {
+        fs.writeFileSync(file, original);
+    }
+}
+
+/** The mandatory policy violations a `pulumi preview/up --policy-pack` printed, by rule name, in order. */
+export function mandatoryRules(stdout: string): string[] {
+    return (stdout.match(/\[mandatory\]\s+\[severity: \w+\]\s+\S+/g) ?? []).map(
+        (v) => v.split(/\s+/).pop() as string,
+    );
+}
+
+/** The Resource ARNs of every statement of the local cloud's customer-managed policy named `<prefix>-…` (its autoname). */
+export function policyResources(cloud: LocalCloud, prefix: string): string[] {
+    const policy = cloud
+        .resources("aws:iam/policy:Policy")
+        .find((p) => String(p.outputs.name ?? p.id).startsWith(`${prefix}-`));
+    assert.ok(policy, `no ${prefix} policy in the local cloud`);
+    return (JSON.parse(String(policy.inputs.policy)).Statement as { Resource: string | string[] }[]).flatMap(
+        (st) => [st.Resource].flat(),
+    );
 }

@@ -17,7 +17,15 @@ import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
 import { cloudProxyFor } from "../../local/aws/cloudProxyLogins";
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { ACCOUNT_ID } from "../../local/pulumi/mockAnswers";
-import { destroyAndClose, ok, onlyDatabase, stackOutputs } from "../engine/harness";
+import {
+    destroyAndClose,
+    mandatoryRules,
+    ok,
+    onlyDatabase,
+    policyResources,
+    stackOutputs,
+    withFileEdit,
+} from "../engine/harness";
 import { transcript } from "../support/engine";
 import { describePluginProgram } from "./pluginProgram";
 import { exampleProject, generated, pythonVenv, toolsWith } from "./support";
@@ -69,37 +77,23 @@ function samePolicyAndGraph({ cloud, ws }: { cloud(): LocalCloud; ws(): Workspac
     it("passes the policy pack unchanged (--policy-pack policies), and fails a variant with a public database on rds-iam-not-publicly-accessible (#26.5)", async () => {
         const passed = await ok(ws().pulumi(["preview", "--policy-pack", PACK]));
         assert.doesNotMatch(passed.stdout, /\[mandatory\]/, transcript(passed));
-        const main = path.join(ws().dir, "__main__.py");
-        const program = fs.readFileSync(main, "utf8");
-        assert.ok(
-            program.includes("deletion_protection=False,"),
-            "the example no longer says deletion_protection=False",
+        const refused = await withFileEdit(
+            path.join(ws().dir, "__main__.py"),
+            "deletion_protection=False,",
+            "deletion_protection=False,\n    publicly_accessible=True,",
+            () => ws().pulumi(["preview", "--policy-pack", PACK]),
         );
-        fs.writeFileSync(
-            main,
-            program.replace(
-                "deletion_protection=False,",
-                "deletion_protection=False,\n    publicly_accessible=True,",
-            ),
+        assert.notEqual(refused.code, 0, transcript(refused));
+        assert.match(
+            refused.stdout,
+            /\[mandatory\]\s+\[severity: \w+\]\s+rds-iam-not-publicly-accessible\s/,
+            transcript(refused),
         );
-        try {
-            const refused = await ws().pulumi(["preview", "--policy-pack", PACK]);
-            assert.notEqual(refused.code, 0, transcript(refused));
-            assert.match(
-                refused.stdout,
-                /\[mandatory\]\s+\[severity: \w+\]\s+rds-iam-not-publicly-accessible\s/,
-                transcript(refused),
-            );
-            assert.deepEqual(
-                refused.stdout
-                    .match(/\[mandatory\]\s+\[severity: \w+\]\s+\S+/g)
-                    ?.map((v) => v.split(/\s+/).pop()),
-                ["rds-iam-not-publicly-accessible"],
-                "the variant has one mistake, and only its rule fails",
-            );
-        } finally {
-            fs.writeFileSync(main, program);
-        }
+        assert.deepEqual(
+            mandatoryRules(refused.stdout),
+            ["rds-iam-not-publicly-accessible"],
+            "the variant has one mistake, and only its rule fails",
+        );
     });
 
     it("makes the same resources as the TypeScript program with the same declaration: the same child resources, IAM JSON and SQL (pulumi stack export of both)", async function () {
@@ -145,7 +139,6 @@ describe("a DatabaseProxy from a Python program on the rds-iam plugin under the 
     this.timeout(600_000);
     let cloud: LocalCloud;
     let ws: Workspace;
-    let main: string;
     const program = fs.readFileSync(path.join(EXAMPLE, "__main__.py"), "utf8") + PYTHON_PROXY;
 
     before(async function () {
@@ -163,7 +156,6 @@ describe("a DatabaseProxy from a Python program on the rds-iam plugin under the 
             stackFiles: { "__main__.py": source },
             pathDirs: [hosts.binDir],
         });
-        main = path.join(ws.dir, "__main__.py");
         await ok(ws.pulumi(["stack", "init", "dev"]));
         await ok(ws.pulumi(["config", "set", "caBundleFile", cloud.caFile]));
     });
@@ -174,24 +166,18 @@ describe("a DatabaseProxy from a Python program on the rds-iam plugin under the 
     });
 
     it("refuses at preview a grant through the proxy of a user it does not serve: the plugin received the proxy itself", async () => {
-        fs.writeFileSync(
-            main,
-            program.replace(
-                'GrantArgs(proxy=proxy, username="reporting_ro")',
-                'GrantArgs(proxy=proxy, username="app_rw")',
-            ),
+        const preview = await withFileEdit(
+            path.join(ws.dir, "__main__.py"),
+            'GrantArgs(proxy=proxy, username="reporting_ro")',
+            'GrantArgs(proxy=proxy, username="app_rw")',
+            () => ws.pulumi(["preview"]),
         );
-        try {
-            const preview = await ws.pulumi(["preview"]);
-            assert.notEqual(preview.code, 0, transcript(preview));
-            assert.match(
-                preview.stdout + preview.stderr,
-                /grants\[0\]\.username[\s\S]*proxy "db-proxy" does not log in as "app_rw"/,
-                transcript(preview),
-            );
-        } finally {
-            fs.writeFileSync(main, program);
-        }
+        assert.notEqual(preview.code, 0, transcript(preview));
+        assert.match(
+            preview.stdout + preview.stderr,
+            /grants\[0\]\.username[\s\S]*proxy "db-proxy" does not log in as "app_rw"/,
+            transcript(preview),
+        );
         assert.deepEqual(cloud.resources(), []);
     });
 
@@ -202,11 +188,7 @@ describe("a DatabaseProxy from a Python program on the rds-iam plugin under the 
         assert.deepEqual(found.users, ["reporting_ro"]);
         const outputs = await stackOutputs(ws);
         assert.equal(outputs.proxyId, found.resourceId);
-        const policy = cloud
-            .resources("aws:iam/policy:Policy")
-            .find((p) => String(p.outputs.name ?? p.id).startsWith("reports-connect"));
-        assert.ok(policy, "no reports-connect policy");
-        assert.deepEqual(JSON.parse(String(policy.inputs.policy)).Statement[0].Resource, [
+        assert.deepEqual(policyResources(cloud, "reports-connect"), [
             `arn:aws:rds-db:us-east-1:${ACCOUNT_ID}:dbuser:${found.resourceId}/reporting_ro`,
         ]);
     });

@@ -7,7 +7,6 @@
  * built (plugin/construct.ts). A grant of a user the proxy does not serve is refused at preview.
  */
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalCloud, startLocalCloud } from "../../local/aws/cloud";
 import { StackLoginOptions, cloudLogins, createProbeTable, loginSummary } from "../../local/aws/cloudLogins";
@@ -15,7 +14,16 @@ import { cloudProxyFor, cloudProxyLogins } from "../../local/aws/cloudProxyLogin
 import { REPO, Workspace, createWorkspace } from "../../local/engine/pulumi";
 import { ACCOUNT_ID } from "../../local/pulumi/mockAnswers";
 import { transcript } from "../support/engine";
-import { destroyAndClose, ok, onlyDatabase, previewSteps, stackOutputs } from "../engine/harness";
+import {
+    destroyAndClose,
+    mandatoryRules,
+    ok,
+    onlyDatabase,
+    policyResources,
+    previewSteps,
+    stackOutputs,
+    withFileEdit,
+} from "../engine/harness";
 import { exampleProject, toolsWith } from "./support";
 import {
     REPORTS_WORKLOAD,
@@ -49,6 +57,7 @@ describe("a DatabaseProxy from a Pulumi YAML program on the rds-iam plugin under
     let cloud: LocalCloud;
     let ws: Workspace;
     const project = () => exampleProject(EXAMPLE);
+    const projectFile = () => path.join(ws.dir, "Pulumi.yaml");
 
     before(async function () {
         this.timeout(900_000); // a first run builds the CLI and pulumi-language-yaml
@@ -85,17 +94,11 @@ describe("a DatabaseProxy from a Pulumi YAML program on the rds-iam plugin under
     ];
     for (const variant of variants)
         it(`refuses at preview ${variant.what}, naming the input and the fix, and creates nothing`, async () => {
-            const file = path.join(ws.dir, "Pulumi.yaml");
-            const bad = project().replace(variant.from, variant.to);
-            assert.notEqual(bad, project(), "the variant changed nothing");
-            fs.writeFileSync(file, bad);
-            try {
-                const preview = await ws.pulumi(["preview"]);
-                assert.notEqual(preview.code, 0, transcript(preview));
-                assert.match(preview.stdout + preview.stderr, variant.error, transcript(preview));
-            } finally {
-                fs.writeFileSync(file, project());
-            }
+            const preview = await withFileEdit(projectFile(), variant.from, variant.to, () =>
+                ws.pulumi(["preview"]),
+            );
+            assert.notEqual(preview.code, 0, transcript(preview));
+            assert.match(preview.stdout + preview.stderr, variant.error, transcript(preview));
             assert.deepEqual(cloud.resources(), []);
         });
 
@@ -145,14 +148,7 @@ describe("a DatabaseProxy from a Pulumi YAML program on the rds-iam plugin under
             [found.endpoint, found.resourceId, db.resourceId],
         );
         // The reports role is granted the proxy's prx- id, and nothing on the database itself.
-        const policy = cloud
-            .resources("aws:iam/policy:Policy")
-            .find((p) => String(p.outputs.name ?? p.id).startsWith("reports-connect"));
-        assert.ok(policy, "no reports-connect policy");
-        const resources = JSON.parse(String(policy.inputs.policy)).Statement.flatMap((s: any) =>
-            [s.Resource].flat(),
-        );
-        assert.deepEqual(resources, [
+        assert.deepEqual(policyResources(cloud, "reports-connect"), [
             `arn:aws:rds-db:us-east-1:${ACCOUNT_ID}:dbuser:${outputs.proxyId}/reporting_ro`,
         ]);
     });
@@ -165,23 +161,14 @@ describe("a DatabaseProxy from a Pulumi YAML program on the rds-iam plugin under
         const pack = path.join(REPO, "policies");
         const passed = await ok(ws.pulumi(["preview", "--policy-pack", pack]));
         assert.doesNotMatch(passed.stdout, /\[mandatory\]|can't run policy/, transcript(passed));
-        const file = path.join(ws.dir, "Pulumi.yaml");
-        const bad = project().replace("users: [reporting_ro]", "users: [app_rw, reporting_ro]");
-        assert.notEqual(bad, project(), "the variant changed nothing");
-        fs.writeFileSync(file, bad);
-        try {
-            const refused = await ws.pulumi(["up", "--yes", "--skip-preview", "--policy-pack", pack]);
-            assert.notEqual(refused.code, 0, transcript(refused));
-            assert.deepEqual(
-                refused.stdout
-                    .match(/\[mandatory\]\s+\[severity: \w+\]\s+\S+/g)
-                    ?.map((v) => v.split(/\s+/).pop()),
-                ["rds-iam-proxy-role-users"],
-                transcript(refused),
-            );
-        } finally {
-            fs.writeFileSync(file, project());
-        }
+        const refused = await withFileEdit(
+            projectFile(),
+            "users: [reporting_ro]",
+            "users: [app_rw, reporting_ro]",
+            () => ws.pulumi(["up", "--yes", "--skip-preview", "--policy-pack", pack]),
+        );
+        assert.notEqual(refused.code, 0, transcript(refused));
+        assert.deepEqual(mandatoryRules(refused.stdout), ["rds-iam-proxy-role-users"], transcript(refused));
         await ok(ws.pulumi(["up", "--yes", "--skip-preview"]));
         assert.deepEqual(cloudProxyFor(cloud, onlyDatabase(cloud))?.users, ["reporting_ro"]);
     });
