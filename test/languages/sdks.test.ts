@@ -49,6 +49,21 @@ function onPath(command: string, versionArg: string): boolean {
     return run(command, [versionArg], { timeout: 60_000 }).status === 0;
 }
 
+/** Go on PATH, or a failure naming it and the fix: the Go SDK and example are built with go build. */
+function requireGo(): void {
+    need(
+        onPath("go", "version"),
+        "no Go toolchain on PATH: the Go SDK is built with go build",
+        "install Go 1.26 or later (Debian: apt-get install golang-go, or https://go.dev/dl)",
+    );
+}
+
+/** The go command in `dir`, on this machine's own toolchain, resolving modules (no go.work). */
+function goIn(dir: string): (args: string[]) => ReturnType<typeof run> {
+    const env = { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod", GOWORK: "off" };
+    return (args) => run("go", args, { cwd: dir, env, timeout: 840_000 });
+}
+
 const schemaLanguage = (
     JSON.parse(fs.readFileSync(SCHEMA_PATH, "utf8")) as { language: { go: { importBasePath: string } } }
 ).language;
@@ -88,15 +103,10 @@ describe("the generated SDKs (pulumi package gen-sdk)", () => {
         const { engine } = tools();
         const dir = tempDir("go");
         const sdk = generated("go", dir);
-        need(
-            onPath("go", "version"),
-            "no Go toolchain on PATH: the Go SDK is built with go build",
-            "install Go 1.26 or later (Debian: apt-get install golang-go, or https://go.dev/dl)",
-        );
+        requireGo();
         // The generator's go.mod (written because the schema sets meta.supportPack) requires
         // sdk/v3 v3.269.0, the floor pkg/v3 writes; the SDK is built against the CLI's own version.
-        const env = { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod", GOWORK: "off" };
-        const go = (args: string[]) => run("go", args, { cwd: sdk, env, timeout: 840_000 });
+        const go = goIn(sdk);
         const sdkModule = `github.com/pulumi/pulumi/sdk/v3@${engine.version}`;
         const edit = go(["mod", "edit", `-require=${sdkModule}`]);
         assert.equal(edit.status, 0, `go mod edit failed (is there a go.mod in ${sdk}?):\n${tail(edit)}`);
@@ -122,6 +132,7 @@ describe("the generated SDKs (pulumi package gen-sdk)", () => {
         const dir = tempDir("go-example");
         const sdk = generated("go", dir);
         const example = path.join(REPO, "examples", "go");
+        requireGo();
         const project = path.join(dir, "example");
         fs.mkdirSync(project);
         for (const file of ["main.go", "go.mod"])
@@ -132,8 +143,7 @@ describe("the generated SDKs (pulumi package gen-sdk)", () => {
             new RegExp(`github\\.com/pulumi/pulumi/sdk/v3 ${engine.version.replace(/\./g, "\\.")}\n`),
             "examples/go/go.mod does not require the CLI's version of github.com/pulumi/pulumi/sdk/v3",
         );
-        const env = { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod", GOWORK: "off" };
-        const go = (args: string[]) => run("go", args, { cwd: project, env, timeout: 840_000 });
+        const go = goIn(project);
         const replace = go([
             "mod",
             "edit",
